@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layout (DESIGN §2): Runtime/ depends on libc only; Trainer/ and Converter/ depend on Runtime/.
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "duralava",
+    products: [
+        .executable(name: "duralava", targets: ["duralava"]),
+        .executable(name: "duralava-train", targets: ["duralava-train"]),
+        .executable(name: "duralava-convert", targets: ["duralava-convert"]),
+        .library(name: "DuralavaRuntime", targets: ["DuralavaRuntime"]),
+        .library(name: "LampOutput", targets: ["LampOutput"]),
+        .library(name: "DuralavaData", targets: ["DuralavaData"]),
+        .library(name: "DuralavaTrainer", targets: ["DuralavaTrainer"]),
+        .library(name: "DuralavaConverter", targets: ["DuralavaConverter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config.
+        .systemLibrary(name: "CSDL2", path: "Runtime/CSDL2", pkgConfig: "sdl2",
+                       providers: [.apt(["libsdl2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Runtime/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Trainer/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Trainer/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // Runtime: the model format, float and int8 inference, the latent loop. libc only.
+        .target(name: "DuralavaRuntime", path: "Runtime/Library", swiftSettings: release),
+        // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
+        .target(name: "LampOutput", dependencies: ["CZlib"], path: "Runtime/Output",
+                swiftSettings: release),
+        .executableTarget(name: "duralava",
+                          dependencies: ["DuralavaRuntime", "LampOutput", "CSDL2",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Runtime/CLI", swiftSettings: release),
+
+        // Trainer: data (simulator, PNG frame directories) and the float training library.
+        .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
+                path: "Trainer/Data", swiftSettings: release),
+        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaData", "COpenBLAS"],
+                path: "Trainer/Library", swiftSettings: release),
+        .executableTarget(name: "duralava-train",
+                          dependencies: ["DuralavaTrainer", "DuralavaData", "LampOutput",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Trainer/CLI", swiftSettings: release),
+
+        // Converter: int8 quantization.
+        .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime"],
+                path: "Converter/Library", swiftSettings: release),
+        .executableTarget(name: "duralava-convert",
+                          dependencies: ["DuralavaConverter",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Converter/CLI", swiftSettings: release),
+
+        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "LampOutput"],
+                    path: "Tests/RuntimeTests"),
+        .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer"], path: "Tests/TrainerTests"),
+        .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter"], path: "Tests/ConverterTests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

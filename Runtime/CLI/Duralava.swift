@@ -1,0 +1,56 @@
+import ArgumentParser
+import DuralavaRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Duralava: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duralava",
+        abstract: "A neural lava lamp that runs forever.",
+        discussion: """
+            The model is taken from --model, else $DURALAVA_MODEL, else the shipped models/ directory \
+            (models/default.safetensors, falling back to models/untrained.safetensors).
+            """,
+        subcommands: [Run.self, Render.self, Info.self, InitRandom.self],
+        defaultSubcommand: Run.self)
+
+    /// One-line errors and a non-zero exit, never a signal or a stack trace.
+    static func fail(_ message: String) -> Never {
+        fputs("duralava: error: \(message)\n", stderr)
+        Glibc.exit(1)
+    }
+}
+
+/// Options shared by the commands that run a lamp.
+struct LampOptions: ParsableArguments {
+    @Option(name: .long, help: "Model file (safetensors). Default: $DURALAVA_MODEL, then the shipped models/.")
+    var model: String?
+
+    @Option(name: .long, help: "Model steps per second of lamp time.")
+    var rate: Double = 5
+
+    @Option(name: .long, help: "Seed of the lamp's starting latent and noise.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "How in-between frames are made: latent (no ghosting) or pixel (cross-fade).")
+    var blend: String = "latent"
+
+    func validate() throws {
+        guard rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000]") }
+        guard BetweenFrames(rawValue: blend) != nil else {
+            throw ValidationError("--blend must be one of: \(BetweenFrames.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func loadAnimator() -> LampAnimator {
+        let path = ModelLookup.resolve(explicit: model)
+        let lamp: LampModel
+        do { lamp = try LampModel(path: path) } catch { Duralava.fail("\(error)") }
+        if !lamp.isTrained {
+            fputs("duralava: note: \(path) is an untrained, randomly initialised model; train one with duralava-train\n", stderr)
+        }
+        return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!)
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import DuralavaRuntime
+import LampOutput
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava render`: the lamp to an animated PNG (or numbered PNG frames), headless.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the lamp to an animated PNG that loops forever, or to numbered PNG frames.",
+        discussion: "--out ending in / (or naming a directory) writes DIR/frame-000000.png, ...")
+
+    @OptionGroup var lamp: LampOptions
+
+    @Option(name: .long, help: "Model steps to render.")
+    var steps: Int = 120
+
+    @Option(name: .long, help: "Output: an .png/.apng file (animated), or a directory ending in /.")
+    var out: String = "lamp.png"
+
+    @Option(name: .long, help: "Display frames added between model steps.")
+    var between: Int = 0
+
+    @Option(name: .long, help: "Scale each frame up by this integer factor (nearest neighbour).")
+    var scale: Int = 1
+
+    func validate() throws {
+        guard steps >= 1, steps <= 10_000_000 else { throw ValidationError("--steps must be at least 1") }
+        guard between >= 0, between <= 1000 else { throw ValidationError("--between must be in 0...1000") }
+        guard scale >= 1, scale <= 32 else { throw ValidationError("--scale must be in 1...32") }
+    }
+
+    func run() throws {
+        let animator = lamp.loadAnimator()
+        let frames = steps * (between + 1)
+        let w = animator.width * scale, h = animator.height * scale
+        let toDirectory = out.hasSuffix("/") || isDirectory(out)
+        var apng: APNGWriter? = nil
+        do {
+            if toDirectory {
+                if !isDirectory(out) && mkdir(out, 0o755) != 0 {
+                    Duralava.fail("\(out): cannot create directory (\(String(cString: strerror(errno))))")
+                }
+            } else {
+                let (num, den) = frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
+                apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
+                                      delayNumerator: num, delayDenominator: den)
+            }
+            var scaled = [UInt8](repeating: 0, count: w * h * 3)
+            var progress = Progress(total: frames)
+            var index = 0
+            for _ in 0..<steps {
+                for k in 0...between {
+                    animator.render(phase: Float(k) / Float(between + 1))
+                    upscale(animator.rgb, width: animator.width, height: animator.height, scale: scale, into: &scaled)
+                    if let apng {
+                        try apng.append(rgb: scaled)
+                    } else {
+                        let dir = out.hasSuffix("/") ? out : out + "/"
+                        try writePNG(path: dir + "frame-" + zeroPadded(index, 6) + ".png", width: w, height: h, rgb: scaled)
+                    }
+                    index += 1
+                    progress.update(index)
+                }
+                animator.advance()
+            }
+            try apng?.finish()
+        } catch {
+            Duralava.fail("\(error)")
+        }
+        progress(frames: frames, w: w, h: h, counters: animator.loop.counters)
+    }
+
+    private func progress(frames: Int, w: Int, h: Int, counters: GuardCounters) {
+        let what = out.hasSuffix("/") || isDirectory(out) ? "\(frames) PNG frames in \(out)" : "\(out) (APNG, \(frames) frames, loops forever)"
+        print("wrote \(what), \(w)x\(h)")
+        if counters.interventions > 0 { print("guards: \(counters)") }
+    }
+}
+
+/// APNG frame delay as a fraction of a second for a display frame rate.
+func frameDelay(framesPerSecond fps: Double) -> (UInt16, UInt16) {
+    if fps == fps.rounded(), fps >= 1, fps <= 65535 { return (1, UInt16(fps)) }
+    let ms = (1000 / fps).rounded()
+    return (UInt16(Swift.max(1, Swift.min(ms, 65535))), 1000)
+}
+
+func zeroPadded(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: Swift.max(0, width - s.count)) + s
+}
+
+func upscale(_ src: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, scale: Int, into dst: inout [UInt8]) {
+    if scale == 1 { for i in 0..<src.count { dst[i] = src[i] }; return }
+    let ow = width * scale
+    for y in 0..<(height * scale) {
+        for x in 0..<ow {
+            let s = ((y / scale) * width + x / scale) * 3, d = (y * ow + x) * 3
+            dst[d] = src[s]; dst[d + 1] = src[s + 1]; dst[d + 2] = src[s + 2]
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// A progress line on stderr, at most twice a second, for long renders.
+struct Progress {
+    let total: Int
+    let start = monotonicSeconds()
+    var lastPrint = monotonicSeconds()
+    var printed = false
+
+    init(total: Int) { self.total = total }
+
+    mutating func update(_ done: Int) {
+        let now = monotonicSeconds()
+        guard now - lastPrint >= 0.5 || (done == total && printed) else { return }
+        lastPrint = now; printed = true
+        let rate = Double(done) / Swift.max(now - start, 1e-9)
+        let eta = Double(total - done) / Swift.max(rate, 1e-9)
+        fputs("\rframe \(done)/\(total)  \(Int(rate)) frames/s  ETA \(Int(eta.rounded())) s   ", stderr)
+        if done == total { fputs("\n", stderr) }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import CSDL2
+import DuralavaRuntime
+import LampOutput
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava run`: the lamp in an SDL2 window, fullscreen by default.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the lamp in a window (fullscreen by default). Keys: Esc/q quit, f fullscreen, space pause, s screenshot, r reseed.",
+        discussion: """
+            On a board's console without X, run with SDL_VIDEODRIVER=kmsdrm (see firmware-notes/). \
+            Without any display, use `duralava render`.
+            """)
+
+    @OptionGroup var lamp: LampOptions
+
+    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
+    var windowed = false
+
+    @Option(name: .long, help: "Display frames per second (between-step frames are generated at this rate).")
+    var fps: Double = 30
+
+    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
+    var duration: Double = 0
+
+    @Option(name: .long, help: "Directory for screenshots (the s key).")
+    var screenshots: String = "."
+
+    func validate() throws {
+        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
+        guard duration >= 0 else { throw ValidationError("--duration must not be negative") }
+    }
+
+    func run() throws {
+        let animator = lamp.loadAnimator()
+        let display = LampWindow.open(windowed: windowed, frameWidth: animator.width, frameHeight: animator.height)
+        defer { display.close() }
+
+        let stepPeriod = 1 / lamp.rate, framePeriod = 1 / fps
+        var stepStart = monotonicSeconds()
+        let started = stepStart
+        var paused = false, pausedAt = 0.0
+        var shots = 0
+        var nextFrame = stepStart
+        while true {
+            switch display.pollKeys() {
+            case .quit: return reportGuards(animator)
+            case .toggleFullscreen: display.toggleFullscreen()
+            case .pause:
+                paused.toggle()
+                if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
+            case .reseed: animator.reseed(); stepStart = monotonicSeconds()
+            case .screenshot:
+                shots += 1
+                let path = screenshots + "/duralava-\(time(nil))-\(shots).png"
+                let rgb = Array(animator.rgb)
+                do {
+                    try writePNG(path: path, width: animator.width, height: animator.height, rgb: rgb)
+                    fputs("duralava: screenshot \(path)\n", stderr)
+                } catch { fputs("duralava: screenshot failed: \(error)\n", stderr) }
+            case .none: break
+            }
+            let now = monotonicSeconds()
+            if duration > 0 && now - started >= duration { return reportGuards(animator) }
+            if !paused {
+                while now - stepStart >= stepPeriod {
+                    animator.advance()
+                    stepStart += stepPeriod
+                    // After a long stall (a suspended machine), resynchronise instead of catching up.
+                    if now - stepStart > 10 * stepPeriod { stepStart = now }
+                }
+                animator.render(phase: Float((now - stepStart) / stepPeriod))
+                display.show(animator.rgb)
+            } else {
+                display.show(animator.rgb)
+            }
+            nextFrame += framePeriod
+            let wait = nextFrame - monotonicSeconds()
+            if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
+        }
+    }
+
+    private func reportGuards(_ animator: LampAnimator) {
+        fputs("duralava: \(animator.stepCount) steps; guards: \(animator.loop.counters)\n", stderr)
+    }
+}

@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Element-wise activations used by the generator and the RNN.
+public enum Activation: Equatable {
+    case none
+    case leakyReLU(slope: Float)
+    case sigmoid
+
+    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .none: break
+        case .leakyReLU(let slope):
+            for i in 0..<count where x[i] < 0 { x[i] *= slope }
+        case .sigmoid:
+            for i in 0..<count { x[i] = 1 / (1 + expf(-x[i])) }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// A loaded lamp: its architecture, generator and latent RNN, plus the file's metadata.
+public final class LampModel {
+    public let path: String
+    public let config: ModelConfig
+    public let metadata: [String: String]
+    public let generator: Generator
+    public let rnn: LatentRNN
+
+    /// True unless the file says it was never trained (`trained` = `false`).
+    public var isTrained: Bool { metadata["trained"] != "false" }
+
+    public convenience init(path: String) throws {
+        let file = try SafetensorsFile(path: path)
+        try self.init(file: file)
+    }
+
+    public init(file: SafetensorsFile) throws {
+        path = file.path
+        metadata = file.metadata
+        config = try ModelConfig(metadata: file.metadata, path: file.path)
+        generator = try Generator(file: file, config: config)
+        rnn = try LatentRNN(file: file, config: config)
+    }
+}

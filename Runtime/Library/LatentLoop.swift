@@ -1,0 +1,212 @@
+/// Settings of the guards that keep an endless lamp alive (DESIGN §7).
+public struct GuardSettings {
+    /// Latent values beyond ±clampLimit after renormalization are clamped (outliers).
+    public var clampLimit: Float = 4.5
+    /// An RNN output with any |value| above this is saturated: the lamp is reseeded smoothly.
+    public var saturationLimit: Float = 1e4
+    /// RMS latent change per step below which a step counts as stalled.
+    public var stallFloor: Float = 1e-3
+    /// Mean absolute frame change (0–1 scale) below which a rendered step counts as stalled.
+    public var frameStallFloor: Float = 1e-4
+    /// Consecutive stalled steps before noise is injected.
+    public var stallSteps: Int = 50
+    /// Longest cycle period looked for (period 1 is a stall).
+    public var cycleMaxPeriod: Int = 16
+    /// RMS distance to the latent `p` steps back under which the lamp is repeating itself.
+    public var cycleTolerance: Float = 1e-3
+    /// Consecutive repeating steps before noise is injected.
+    public var cycleSteps: Int = 48
+    /// Size of the noise injected to break a stall or a cycle (relative to unit std).
+    public var injectionScale: Float = 0.35
+    /// Weight of fresh noise when reseeding after a non-finite or saturated step.
+    public var reseedFreshWeight: Float = 0.6
+
+    public init() {}
+}
+
+/// How often each guard acted.
+public struct GuardCounters: Equatable, CustomStringConvertible {
+    public var steps = 0
+    public var renormalizations = 0
+    public var clampedSteps = 0
+    public var clampedValues = 0
+    public var nonFiniteReseeds = 0
+    public var saturatedReseeds = 0
+    public var stallInjections = 0
+    public var cycleInjections = 0
+    public init() {}
+
+    /// Interventions beyond plain renormalization.
+    public var interventions: Int {
+        clampedSteps + nonFiniteReseeds + saturatedReseeds + stallInjections + cycleInjections
+    }
+
+    public var description: String {
+        "steps \(steps), renormalized \(renormalizations), clamped \(clampedValues) values in \(clampedSteps) steps, "
+            + "non-finite reseeds \(nonFiniteReseeds), saturated reseeds \(saturatedReseeds), "
+            + "stall injections \(stallInjections), cycle injections \(cycleInjections)"
+    }
+}
+
+/// The endless loop z ← renormalize(RNN(z)) with its guards. Buffers are allocated once;
+/// a step allocates nothing.
+public final class LatentLoop {
+    public let rnn: LatentRNN
+    public var settings: GuardSettings
+    public private(set) var counters = GuardCounters()
+    /// RMS change of the latent in the last step.
+    public private(set) var lastChange: Float = 0
+    private var random: RandomSource
+    private let dim: Int
+    private let z: UnsafeMutableBufferPointer<Float>
+    private let next: UnsafeMutableBufferPointer<Float>
+    private let noise: UnsafeMutableBufferPointer<Float>
+    /// Ring of the last `historyFilled` latents for cycle detection; `historyHead` is the next slot.
+    private let history: UnsafeMutableBufferPointer<Float>
+    private var historyHead = 0
+    private var historyFilled = 0
+    private var stalledRun = 0
+    private var frameStalledRun = 0
+    private var cycleRun = 0
+
+    public init(rnn: LatentRNN, seed: UInt64, settings: GuardSettings = GuardSettings()) {
+        self.rnn = rnn
+        self.settings = settings
+        dim = rnn.latentDim
+        random = RandomSource(seed: seed)
+        z = .allocate(capacity: dim); z.initialize(repeating: 0)
+        next = .allocate(capacity: dim); next.initialize(repeating: 0)
+        noise = .allocate(capacity: Swift.max(rnn.noiseDim, dim)); noise.initialize(repeating: 0)
+        history = .allocate(capacity: Swift.max(settings.cycleMaxPeriod, 1) * dim)
+        history.initialize(repeating: 0)
+        reseed()
+    }
+
+    deinit { z.deallocate(); next.deallocate(); noise.deallocate(); history.deallocate() }
+
+    /// The current latent (valid until the next step).
+    public var latent: UnsafeBufferPointer<Float> { UnsafeBufferPointer(z) }
+    public var latentArray: [Float] { Array(z) }
+
+    /// A fresh N(0,1) latent (the 'r' key).
+    public func reseed() {
+        random.fillGaussian(z)
+        renormalize(z.baseAddress!, count: dim)
+        historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
+    }
+
+    /// Starts from a given latent (renormalized).
+    public func reset(to latent: [Float]) {
+        precondition(latent.count == dim)
+        for i in 0..<dim { z[i] = latent[i] }
+        if !renormalize(z.baseAddress!, count: dim) { random.fillGaussian(z) }
+        historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
+    }
+
+    public func step() {
+        counters.steps += 1
+        if rnn.noiseDim > 0 { random.fillGaussian(UnsafeMutableBufferPointer(rebasing: noise[0..<rnn.noiseDim])) }
+        rnn.step(UnsafePointer(z.baseAddress!), noise: UnsafePointer(noise.baseAddress!), into: next.baseAddress!)
+
+        var finite = true, saturated = false
+        for i in 0..<dim {
+            let v = next[i]
+            if !v.isFinite { finite = false; break }
+            if abs(v) > settings.saturationLimit { saturated = true }
+        }
+        if !finite || saturated || !renormalize(next.baseAddress!, count: dim) {
+            // Saturated also covers an output collapsed to a constant vector (renormalize fails).
+            if finite { counters.saturatedReseeds += 1 } else { counters.nonFiniteReseeds += 1 }
+            blendTowardsFreshNoise(weight: settings.reseedFreshWeight)
+        } else {
+            counters.renormalizations += 1
+        }
+
+        var clamped = 0
+        for i in 0..<dim where abs(next[i]) > settings.clampLimit {
+            next[i] = next[i] > 0 ? settings.clampLimit : -settings.clampLimit
+            clamped += 1
+        }
+        if clamped > 0 { counters.clampedSteps += 1; counters.clampedValues += clamped }
+
+        var change: Float = 0
+        for i in 0..<dim { let d = next[i] - z[i]; change += d * d }
+        lastChange = (change / Float(dim)).squareRoot()
+        _ = z.baseAddress!.update(from: next.baseAddress!, count: dim)
+
+        stalledRun = lastChange < settings.stallFloor ? stalledRun + 1 : 0
+        if stalledRun >= settings.stallSteps {
+            counters.stallInjections += 1
+            inject()
+            return
+        }
+        // A stall also repeats with every period; it is handled above, not counted as a cycle.
+        if stalledRun == 0 && detectsCycle() {
+            cycleRun += 1
+            if cycleRun >= settings.cycleSteps {
+                counters.cycleInjections += 1
+                inject()
+                return
+            }
+        } else {
+            cycleRun = 0
+        }
+        remember()
+    }
+
+    /// Feeds back how much the rendered frame changed (mean absolute difference, 0–1 scale),
+    /// so a lamp whose picture stands still is woken even if its latent drifts invisibly.
+    public func observeFrameChange(_ meanAbsoluteChange: Float) {
+        frameStalledRun = meanAbsoluteChange < settings.frameStallFloor ? frameStalledRun + 1 : 0
+        if frameStalledRun >= settings.stallSteps {
+            counters.stallInjections += 1
+            inject()
+        }
+    }
+
+    /// Small noise, then renormalization: enough to leave a fixed point or a cycle, small
+    /// enough that the picture does not jump.
+    private func inject() {
+        for i in 0..<dim { z[i] += settings.injectionScale * random.gaussian() }
+        renormalize(z.baseAddress!, count: dim)
+        historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
+    }
+
+    /// Replaces the broken output by a mix of the last good latent and fresh noise.
+    private func blendTowardsFreshNoise(weight: Float) {
+        let keep = (1 - weight * weight).squareRoot()
+        for i in 0..<dim { next[i] = keep * z[i] + weight * random.gaussian() }
+        if !renormalize(next.baseAddress!, count: dim) {
+            random.fillGaussian(next)
+            renormalize(next.baseAddress!, count: dim)
+        }
+    }
+
+    private func detectsCycle() -> Bool {
+        let period = Swift.max(settings.cycleMaxPeriod, 1)
+        guard period >= 2 else { return false }
+        let tol = settings.cycleTolerance * settings.cycleTolerance * Float(dim)
+        // The newest stored latent (one step back) is at historyHead − 1; p steps back at head − p.
+        for p in 2...period where p <= historyFilled {
+            let slot = (historyHead - p + period) % period
+            let h = history.baseAddress! + slot * dim
+            var d: Float = 0
+            for i in 0..<dim { let e = z[i] - h[i]; d += e * e }
+            if d < tol { return true }
+        }
+        return false
+    }
+
+    private func remember() {
+        let period = Swift.max(settings.cycleMaxPeriod, 1)
+        (history.baseAddress! + historyHead * dim).update(from: z.baseAddress!, count: dim)
+        historyHead = (historyHead + 1) % period
+        historyFilled = Swift.min(historyFilled + 1, period)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

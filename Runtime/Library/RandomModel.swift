@@ -1,0 +1,52 @@
+/// A deterministic randomly initialised model, written by the project's own code so the lamp
+/// can run before any training has happened. Its metadata says `trained` = `false`, and the
+/// runtime says so when it loads it.
+public enum RandomModel {
+    public static func writer(config: ModelConfig, seed: UInt64) -> SafetensorsWriter {
+        var rng = RandomSource(seed: seed)
+        var w = SafetensorsWriter()
+        func gaussian(_ n: Int, std: Float) -> [Float] { (0..<n).map { _ in rng.gaussian() * std } }
+        var cin = config.latentDim
+        let count = config.channels.count + 1
+        for i in 0..<count {
+            let last = i == count - 1
+            let cout = last ? 3 : config.channels[i]
+            let kh = i == 0 ? config.baseHeight : config.kernel
+            let kw = i == 0 ? config.baseWidth : config.kernel
+            // He initialisation over the taps that actually reach an output pixel.
+            let taps = i == 0 ? 1 : (kh / 2) * (kw / 2)
+            let std = (2 / Float(taps * cin)).squareRoot()
+            w.add("generator.tconv\(i).weight", shape: [kh, kw, cout, cin], floats: gaussian(kh * kw * cout * cin, std: std))
+            if last {
+                w.add("generator.tconv\(i).bias", shape: [cout], floats: [Float](repeating: 0, count: cout))
+            } else {
+                w.add("generator.bn\(i).gamma", shape: [cout], floats: [Float](repeating: 1, count: cout))
+                w.add("generator.bn\(i).beta", shape: [cout], floats: [Float](repeating: 0, count: cout))
+                w.add("generator.bn\(i).mean", shape: [cout], floats: [Float](repeating: 0, count: cout))
+                w.add("generator.bn\(i).var", shape: [cout], floats: [Float](repeating: 1, count: cout))
+            }
+            cin = cout
+        }
+        var inCount = config.latentDim + config.rnnNoiseDim
+        let widths = config.rnnHidden + [config.latentDim]
+        for (j, out) in widths.enumerated() {
+            let last = j == widths.count - 1
+            // The last layer is small so that a residual RNN drifts slowly, like a lamp.
+            let std = last ? 0.25 / Float(inCount).squareRoot() : (2 / Float(inCount)).squareRoot()
+            w.add("rnn.dense\(j).weight", shape: [out, inCount], floats: gaussian(out * inCount, std: std))
+            w.add("rnn.dense\(j).bias", shape: [out], floats: [Float](repeating: 0, count: out))
+            inCount = out
+        }
+        w.metadata = config.metadata
+        w.metadata["trained"] = "false"
+        w.metadata["description"] = "randomly initialised (seed \(seed)); not trained"
+        return w
+    }
+
+    /// The configuration used for the untrained lamp: the reference generator, a residual RNN.
+    public static var defaultConfig: ModelConfig {
+        var c = ModelConfig.reference()
+        c.rnnResidual = true
+        return c
+    }
+}

@@ -1,0 +1,257 @@
+/// Tensor element types of the safetensors format that this project reads.
+public enum TensorDType: String, CaseIterable {
+    case f32 = "F32", f16 = "F16", i8 = "I8", u8 = "U8", i32 = "I32", i64 = "I64"
+    public var size: Int {
+        switch self {
+        case .i8, .u8: return 1
+        case .f16: return 2
+        case .f32, .i32: return 4
+        case .i64: return 8
+        }
+    }
+}
+
+/// A model file problem. `kind` is the error class of Runtime/FORMAT.md; the description is
+/// one line naming the file and what was wrong.
+public struct ModelError: Error, CustomStringConvertible {
+    public enum Kind: String {
+        case truncated, headerLength = "header-length", headerJSON = "header-json"
+        case tensorEntry = "tensor-entry", dtype, offsets, shape
+        case missingTensor = "missing-tensor", nonFinite = "non-finite", version, metadata, io
+    }
+    public let path: String
+    public let kind: Kind
+    public let message: String
+    public init(_ path: String, _ kind: Kind, _ message: String) {
+        self.path = path; self.kind = kind; self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+public struct TensorInfo {
+    public let name: String
+    public let dtype: TensorDType
+    public let shape: [Int]
+    /// Byte range within the data section.
+    public let begin: Int
+    public let end: Int
+    public var elementCount: Int { shape.reduce(1, *) }
+}
+
+/// A parsed, validated safetensors file held in memory.
+public struct SafetensorsFile {
+    public let path: String
+    public let metadata: [String: String]
+    public let tensors: [String: TensorInfo]
+    private let bytes: [UInt8]
+    private let dataStart: Int
+
+    public static let maxHeaderLength = 100_000_000
+
+    public init(path: String) throws {
+        let bytes: [UInt8]
+        do { bytes = try readWholeFile(path) } catch let e as FileError {
+            throw ModelError(path, .io, e.message)
+        }
+        try self.init(bytes: bytes, path: path)
+    }
+
+    /// Validates the whole structure up front, so later reads cannot go out of bounds.
+    public init(bytes: [UInt8], path: String) throws {
+        self.path = path
+        self.bytes = bytes
+        guard bytes.count >= 8 else {
+            throw ModelError(path, .truncated, "truncated: \(bytes.count) bytes, a safetensors file starts with an 8-byte header length")
+        }
+        var n: UInt64 = 0
+        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard n <= UInt64(Self.maxHeaderLength) else {
+            throw ModelError(path, .headerLength, "header length \(n) is absurd (limit \(Self.maxHeaderLength) bytes); not a safetensors file?")
+        }
+        let headerLength = Int(n)
+        guard headerLength >= 2 else {
+            throw ModelError(path, .headerLength, "header length \(headerLength) is too small for a JSON object")
+        }
+        guard 8 + headerLength <= bytes.count else {
+            throw ModelError(path, .truncated, "truncated: header says \(headerLength) bytes but only \(bytes.count - 8) follow")
+        }
+        dataStart = 8 + headerLength
+        let dataLength = bytes.count - dataStart
+        let header: JSONValue
+        do {
+            header = try bytes.withUnsafeBufferPointer {
+                try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8..<(8 + headerLength)]))
+            }
+        } catch let e as JSONError {
+            throw ModelError(path, .headerJSON, "header is not valid JSON: \(e.message) at header byte \(e.offset)")
+        }
+        guard case .object(let members) = header else {
+            throw ModelError(path, .headerJSON, "header JSON is not an object")
+        }
+        var metadata: [String: String] = [:]
+        var tensors: [String: TensorInfo] = [:]
+        for (name, entry) in members {
+            if name == "__metadata__" {
+                guard case .object(let kv) = entry else {
+                    throw ModelError(path, .headerJSON, "__metadata__ is not an object of strings")
+                }
+                for (k, v) in kv {
+                    guard let s = v.stringValue else {
+                        throw ModelError(path, .headerJSON, "__metadata__ value of \"\(k)\" is not a string")
+                    }
+                    metadata[k] = s
+                }
+                continue
+            }
+            guard case .object = entry else {
+                throw ModelError(path, .tensorEntry, "tensor \"\(name)\": entry is not an object")
+            }
+            guard let dtypeName = entry["dtype"]?.stringValue else {
+                throw ModelError(path, .tensorEntry, "tensor \"\(name)\": missing or non-string \"dtype\"")
+            }
+            guard let dtype = TensorDType(rawValue: dtypeName) else {
+                throw ModelError(path, .dtype, "tensor \"\(name)\": unsupported dtype \"\(dtypeName)\" (expected one of \(TensorDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard case .array(let dims)? = entry["shape"] else {
+                throw ModelError(path, .tensorEntry, "tensor \"\(name)\": missing or non-array \"shape\"")
+            }
+            var shape: [Int] = []
+            var count = 1
+            for d in dims {
+                guard let v = d.nonNegativeInteger else {
+                    throw ModelError(path, .tensorEntry, "tensor \"\(name)\": shape entries must be non-negative integers")
+                }
+                let (m, overflow) = count.multipliedReportingOverflow(by: v)
+                guard !overflow, m <= dataLength else {
+                    throw ModelError(path, .offsets, "tensor \"\(name)\": shape \(dims.count)-D is larger than the file's data (\(dataLength) bytes)")
+                }
+                count = m
+                shape.append(v)
+            }
+            guard case .array(let off)? = entry["data_offsets"], off.count == 2,
+                  let begin = off[0].nonNegativeInteger, let end = off[1].nonNegativeInteger else {
+                throw ModelError(path, .tensorEntry, "tensor \"\(name)\": \"data_offsets\" must be two non-negative integers")
+            }
+            guard begin <= end else {
+                throw ModelError(path, .offsets, "tensor \"\(name)\": data_offsets [\(begin), \(end)] are reversed")
+            }
+            guard end <= dataLength else {
+                throw ModelError(path, .offsets, "tensor \"\(name)\": data_offsets [\(begin), \(end)] run past the end of the data (\(dataLength) bytes); file truncated?")
+            }
+            guard end - begin == count * dtype.size else {
+                throw ModelError(path, .offsets, "tensor \"\(name)\": \(end - begin) bytes of data but shape \(shape) of \(dtype.rawValue) needs \(count * dtype.size)")
+            }
+            tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+        }
+        let sorted = tensors.values.filter { $0.end > $0.begin }.sorted { $0.begin < $1.begin }
+        for i in sorted.indices.dropFirst() where sorted[i].begin < sorted[i - 1].end {
+            throw ModelError(path, .offsets, "tensors \"\(sorted[i - 1].name)\" and \"\(sorted[i].name)\" overlap in the data section")
+        }
+        self.metadata = metadata
+        self.tensors = tensors
+    }
+
+    /// The tensor as Float32 values, converting F16. Throws if missing, of another dtype
+    /// family, of an unexpected shape, or containing NaN/infinity.
+    public func floats(_ name: String, shape expected: [Int]? = nil) throws -> [Float] {
+        guard let t = tensors[name] else {
+            throw ModelError(path, .missingTensor, "missing tensor \"\(name)\"")
+        }
+        if let expected, expected != t.shape {
+            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(t.shape), expected \(expected)")
+        }
+        var out = [Float](repeating: 0, count: t.elementCount)
+        let base = dataStart + t.begin
+        switch t.dtype {
+        case .f32:
+            for i in 0..<out.count {
+                let o = base + 4 * i
+                let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
+                out[i] = Float(bitPattern: bits)
+            }
+        case .f16:
+            #if arch(arm64) || arch(x86_64)
+            for i in 0..<out.count {
+                let o = base + 2 * i
+                out[i] = Float(Float16(bitPattern: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8))
+            }
+            #endif
+        default:
+            throw ModelError(path, .dtype, "tensor \"\(name)\" has dtype \(t.dtype.rawValue), expected F32 or F16")
+        }
+        if let bad = out.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError(path, .nonFinite, "tensor \"\(name)\" holds a non-finite value (\(out[bad])) at element \(bad)")
+        }
+        return out
+    }
+
+    /// Raw bytes of an integer tensor of the given dtype.
+    public func rawBytes(_ name: String, dtype: TensorDType, shape expected: [Int]? = nil) throws -> ArraySlice<UInt8> {
+        guard let t = tensors[name] else {
+            throw ModelError(path, .missingTensor, "missing tensor \"\(name)\"")
+        }
+        guard t.dtype == dtype else {
+            throw ModelError(path, .dtype, "tensor \"\(name)\" has dtype \(t.dtype.rawValue), expected \(dtype.rawValue)")
+        }
+        if let expected, expected != t.shape {
+            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(t.shape), expected \(expected)")
+        }
+        return bytes[(dataStart + t.begin)..<(dataStart + t.end)]
+    }
+}
+
+/// Builds a safetensors file: tensors are laid out in name order, the header padded with
+/// spaces to a multiple of 8 bytes (as the reference implementation does).
+public struct SafetensorsWriter {
+    public var metadata: [String: String] = [:]
+    private var entries: [(name: String, dtype: TensorDType, shape: [Int], data: [UInt8])] = []
+
+    public init() {}
+
+    public mutating func add(_ name: String, shape: [Int], floats: [Float]) {
+        precondition(shape.reduce(1, *) == floats.count, "tensor \(name): shape \(shape) does not match \(floats.count) values")
+        var data = [UInt8](); data.reserveCapacity(floats.count * 4)
+        for f in floats {
+            let b = f.bitPattern
+            data.append(UInt8(b & 0xFF)); data.append(UInt8((b >> 8) & 0xFF))
+            data.append(UInt8((b >> 16) & 0xFF)); data.append(UInt8(b >> 24))
+        }
+        addRaw(name, dtype: .f32, shape: shape, bytes: data)
+    }
+
+    public mutating func addRaw(_ name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8]) {
+        precondition(shape.reduce(1, *) * dtype.size == bytes.count, "tensor \(name): shape does not match its bytes")
+        precondition(name != "__metadata__" && !entries.contains { $0.name == name }, "duplicate tensor \(name)")
+        entries.append((name, dtype, shape, bytes))
+    }
+
+    /// The file's bytes: length, header, data.
+    public func serialized() -> [UInt8] {
+        let ordered = entries.sorted { $0.name < $1.name }
+        var parts: [String] = []
+        if !metadata.isEmpty {
+            let kv = metadata.keys.sorted().map { "\(jsonQuoted($0)):\(jsonQuoted(metadata[$0]!))" }
+            parts.append("\"__metadata__\":{\(kv.joined(separator: ","))}")
+        }
+        var offset = 0
+        for e in ordered {
+            let shape = e.shape.map(String.init).joined(separator: ",")
+            parts.append("\(jsonQuoted(e.name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + e.data.count)]}")
+            offset += e.data.count
+        }
+        var header = Array("{\(parts.joined(separator: ","))}".utf8)
+        while header.count % 8 != 0 { header.append(0x20) }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + header.count + offset)
+        let n = UInt64(header.count)
+        for i in 0..<8 { out.append(UInt8((n >> (8 * UInt64(i))) & 0xFF)) }
+        out += header
+        for e in ordered { out += e.data }
+        return out
+    }
+
+    /// Writes to a temporary file and renames it into place.
+    public func write(to path: String) throws {
+        try writeFileAtomically(path, [serialized()])
+    }
+}

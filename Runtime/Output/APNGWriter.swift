@@ -1,0 +1,81 @@
+/// Streams an animated PNG (APNG) that loops forever: frames are compressed and written
+/// as they arrive, so a long render needs memory for one frame only. The frame count is
+/// declared up front because the acTL chunk precedes the frames.
+public final class APNGWriter {
+    public let path: String
+    public let width: Int
+    public let height: Int
+    public let frameCount: Int
+    private let delayNumerator: UInt16
+    private let delayDenominator: UInt16
+    private var file: OutputFile?
+    private var framesWritten = 0
+    private var sequence: UInt32 = 0
+
+    /// Each frame is shown for delayNumerator/delayDenominator seconds.
+    public init(path: String, width: Int, height: Int, frameCount: Int,
+                delayNumerator: UInt16, delayDenominator: UInt16) throws {
+        guard width > 0, height > 0 else {
+            throw OutputError(path: path, message: "frame size \(width)x\(height) is empty")
+        }
+        guard frameCount > 0 else {
+            throw OutputError(path: path, message: "an animation needs at least one frame")
+        }
+        guard delayDenominator > 0 else {
+            throw OutputError(path: path, message: "frame delay denominator must be positive")
+        }
+        self.path = path; self.width = width; self.height = height; self.frameCount = frameCount
+        self.delayNumerator = delayNumerator; self.delayDenominator = delayDenominator
+        let file = try OutputFile(path: path)
+        self.file = file
+        var actl: [UInt8] = []
+        PNGEncoder.appendUInt32(&actl, UInt32(frameCount))
+        PNGEncoder.appendUInt32(&actl, 0) // num_plays 0: loop forever
+        try file.write(PNGEncoder.signature + PNGEncoder.header(width: width, height: height)
+                       + PNGEncoder.chunk("acTL", actl))
+    }
+
+    public func append(rgb: [UInt8]) throws {
+        try rgb.withUnsafeBufferPointer { try append(rgb: $0) }
+    }
+
+    public func append(rgb: UnsafeBufferPointer<UInt8>) throws {
+        guard let file else { throw OutputError(path: path, message: "animation already finished") }
+        guard framesWritten < frameCount else {
+            throw OutputError(path: path, message: "more frames than the declared \(frameCount)")
+        }
+        guard rgb.count == width * height * 3 else {
+            throw OutputError(path: path, message: "frame of \(rgb.count) bytes does not match \(width)x\(height) RGB")
+        }
+        var fctl: [UInt8] = []
+        PNGEncoder.appendUInt32(&fctl, sequence); sequence += 1
+        PNGEncoder.appendUInt32(&fctl, UInt32(width)); PNGEncoder.appendUInt32(&fctl, UInt32(height))
+        PNGEncoder.appendUInt32(&fctl, 0); PNGEncoder.appendUInt32(&fctl, 0) // x, y offset
+        PNGEncoder.appendUInt16(&fctl, delayNumerator); PNGEncoder.appendUInt16(&fctl, delayDenominator)
+        fctl += [0, 0] // dispose none, blend source: every frame is a full image
+        var bytes = PNGEncoder.chunk("fcTL", fctl)
+        let data = PNGEncoder.compressedImage(width: width, height: height, rgb: rgb)
+        if framesWritten == 0 {
+            bytes += PNGEncoder.chunk("IDAT", data) // the default image is the first frame
+        } else {
+            var fdat: [UInt8] = []
+            fdat.reserveCapacity(data.count + 4)
+            PNGEncoder.appendUInt32(&fdat, sequence); sequence += 1
+            fdat += data
+            bytes += PNGEncoder.chunk("fdAT", fdat)
+        }
+        try file.write(bytes)
+        framesWritten += 1
+    }
+
+    /// Closes the animation; it is renamed into place only when every declared frame is there.
+    public func finish() throws {
+        guard let file else { return }
+        guard framesWritten == frameCount else {
+            throw OutputError(path: path, message: "only \(framesWritten) of \(frameCount) declared frames were written")
+        }
+        try file.write(PNGEncoder.chunk("IEND", []))
+        try file.commit()
+        self.file = nil
+    }
+}

@@ -1,0 +1,87 @@
+import DuralavaRuntime
+import Foundation
+import XCTest
+
+/// The `duralava` executable end to end (built by `make test` before the tests run).
+final class CommandLineTests: XCTestCase {
+    var duralava: String { productPath("duralava") }
+    var dir = ""
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: duralava) else {
+            throw XCTSkip("duralava is not built; `make test` builds it first")
+        }
+        dir = temporaryDirectory()
+        let r = try runProcess(duralava, ["init-random", "--out", dir + "/m.safetensors", "--seed", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func testRender120StepsDecodesInFFmpegWithEveryFrame() throws {
+        let out = dir + "/x.png"
+        let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "120", "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("x.png"), "says where the file is")
+        guard let ffprobe = which("ffprobe") else { throw XCTSkip("ffprobe is not installed") }
+        let p = try runProcess(ffprobe, ["-v", "error", "-count_frames", "-show_entries", "stream=codec_name,nb_read_frames",
+                                         "-of", "default=nw=1", out])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        XCTAssertTrue(p.stdout.contains("codec_name=apng"), p.stdout)
+        XCTAssertTrue(p.stdout.contains("nb_read_frames=120"), p.stdout)
+    }
+
+    func testSameSeedSameBytesOtherSeedOtherBytes() throws {
+        func render(_ seed: String, _ name: String) throws -> Data {
+            let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "6", "--between", "2",
+                                              "--seed", seed, "--out", dir + "/" + name])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+        }
+        XCTAssertEqual(try render("5", "a.png"), try render("5", "b.png"))
+        XCTAssertNotEqual(try render("5", "a.png"), try render("6", "c.png"))
+    }
+
+    func testDirectoryOutputAndBetweenFrames() throws {
+        let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "3", "--between", "2",
+                                          "--blend", "pixel", "--out", dir + "/frames/"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/frames").sorted()
+        XCTAssertEqual(files, (0..<9).map { String(format: "frame-%06d.png", $0) })
+    }
+
+    func testAPNGDelayFollowsRate() throws {
+        let out = dir + "/r.png"
+        let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "2", "--between", "3",
+                                          "--rate", "5", "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let b = Array(try Data(contentsOf: URL(fileURLWithPath: out)))
+        // First fcTL: delay at bytes 20..<24 of its data = 1/20 s (5 steps/s × 4 frames per step).
+        let fctl = b.indices.first { b[$0] == 0x66 && b[$0 + 1] == 0x63 && b[$0 + 2] == 0x54 && b[$0 + 3] == 0x4C }!
+        XCTAssertEqual(Array(b[(fctl + 24)..<(fctl + 28)]), [0, 1, 0, 20])
+    }
+
+    func testCorruptModelIsOneLineErrorNotASignal() throws {
+        let bad = dir + "/bad.safetensors"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/m.safetensors")))
+        bytes.removeLast(1000)
+        try Data(bytes).write(to: URL(fileURLWithPath: bad))
+        try Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1]).write(to: URL(fileURLWithPath: dir + "/garbage.safetensors"))
+        for (file, needle) in [(bad, "past the end"), (dir + "/garbage.safetensors", "header length"),
+                               (dir + "/missing.safetensors", "no such model file")] {
+            let r = try runProcess(duralava, ["render", "--model", file, "--steps", "2", "--out", dir + "/y.png"])
+            XCTAssertEqual(r.reason, .exit, "exits, not killed by a signal")
+            XCTAssertEqual(r.status, 1)
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(file) && r.stderr.contains(needle), r.stderr)
+        }
+    }
+
+    func testModelLookupFromEnvironment() throws {
+        let r = try runProcess(duralava, ["info"], environment: ["DURALAVA_MODEL": dir + "/m.safetensors"], currentDirectory: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("m.safetensors") && r.stdout.contains("trained: no"), r.stdout)
+        let missing = try runProcess(duralava, ["info"], environment: ["DURALAVA_MODEL": dir + "/nope.safetensors"], currentDirectory: dir)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("DURALAVA_MODEL"), missing.stderr)
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct DuralavaTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duralava-train", abstract: "Train, simulate and evaluate duralava lamps.",
+        subcommands: [])
+}

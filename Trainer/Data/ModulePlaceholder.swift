@@ -1,0 +1,1 @@
+// Module placeholder until the first source file lands.
