@@ -1,0 +1,101 @@
+import ArgumentParser
+import DuralavaData
+
+/// `duralava-train simulate`: frames of the built-in lava lamp simulator, the trainer's
+/// default data, as numbered PNGs or an animated PNG preview.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Render frames of the simulated lava lamp (the trainer's default data).",
+        discussion: """
+        --out DIR/ writes DIR/frame_000001.png, ... (the layout ffmpeg writes, so the \
+        trainer reads simulated and real footage alike); --out lamp.png writes one \
+        animated PNG that plays at --fps. --dry-run renders without writing and prints \
+        the speed (frames/s on one core) on stderr.
+        Palettes: \(LampPalette.all.map(\.name).joined(separator: ", ")).
+        """)
+
+    @Option(help: "Number of frames to render.")
+    var frames: Int
+
+    @Option(help: "Output: a directory for numbered PNG frames, or a .png file for an animated PNG.")
+    var out: String?
+
+    @Option(help: "Frame size, WIDTHxHEIGHT.")
+    var size: String = "64x64"
+
+    @Option(help: "Seed: the same seed gives the same lamp, frame for frame.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Colour scheme.")
+    var palette: String = "classic"
+
+    @Option(help: "Frames per lamp-second (the physics always steps at 60 Hz).")
+    var fps: Double = 30
+
+    @Option(name: .customLong("warm-up"), help: "Lamp seconds simulated before the first frame.")
+    var warmUp: Double = 300
+
+    @Flag(name: .customLong("dry-run"), help: "Render the frames without writing them and print frames/s on stderr.")
+    var dryRun = false
+
+    func validate() throws {
+        guard frames > 0 else { throw ValidationError("--frames must be positive") }
+        guard out != nil || dryRun else { throw ValidationError("give --out DIR/ or --out lamp.png (or --dry-run)") }
+        _ = try parsedSize()
+        guard LampPalette.named(palette) != nil else {
+            throw ValidationError("unknown palette '\(palette)'; choose one of \(LampPalette.all.map(\.name).joined(separator: ", "))")
+        }
+        guard fps > 0, fps.isFinite else { throw ValidationError("--fps must be positive") }
+        guard warmUp >= 0, warmUp.isFinite else { throw ValidationError("--warm-up must not be negative") }
+    }
+
+    func parsedSize() throws -> (width: Int, height: Int) {
+        let parts = size.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else {
+            throw ValidationError("--size must look like 64x64, not '\(size)'")
+        }
+        guard (8...4096).contains(w), (8...4096).contains(h) else {
+            throw ValidationError("--size \(size): each side must be between 8 and 4096 pixels")
+        }
+        return (w, h)
+    }
+
+    func run() throws {
+        let (width, height) = try parsedSize()
+        let simulator = LavaLampSimulator(seed: seed, palette: LampPalette.named(palette)!, width: width,
+                                          height: height, fps: fps, warmUpSeconds: warmUp)
+        if dryRun {
+            let (seconds, rate) = SimulatorExport.measureFramesPerSecond(simulator, frames: frames)
+            printError("rendered \(frames) frames of \(width)x\(height) in \(format(seconds)) s: "
+                       + "\(Int(rate.rounded())) frames/s (one core, physics + rendering, not written)")
+            return
+        }
+        let destination = SimulatorExport.destination(for: out!)
+        try SimulatorExport.write(simulator, frames: frames, to: destination)
+        switch destination {
+        case .directory(let path):
+            print("wrote \(frames) frames of \(width)x\(height) to \(path) "
+                  + "(\(SimulatorExport.frameFileName(index: 0, total: frames)) ... "
+                  + "\(SimulatorExport.frameFileName(index: frames - 1, total: frames)))")
+        case .animatedPNG(let path):
+            print("wrote an animated PNG of \(frames) frames of \(width)x\(height) at \(format(fps)) fps to \(path)")
+        }
+    }
+
+    private func format(_ x: Double) -> String {
+        let hundredths = (x * 100).rounded()
+        let whole = Int(hundredths / 100), fraction = Int(abs(hundredths).truncatingRemainder(dividingBy: 100))
+        return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    private func printError(_ message: String) {
+        fputs(message + "\n", stderr)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,0 +1,175 @@
+// Footage of a real lamp: a directory of PNG frames (for example written by
+// `ffmpeg -i lamp.mp4 frames/frame_%06d.png`), in name order, fitted to the training
+// size and kept in memory as 8-bit RGB.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+public final class FrameDirectoryDataset {
+    public let directory: String
+    public let width: Int
+    public let height: Int
+    /// The files that became frames, in frame order.
+    public let frameFiles: [String]
+    /// Files that were skipped (not PNG, corrupt, unreadable), with the reason; print them.
+    public let warnings: [FrameFileWarning]
+    /// True when the frames came from the cache file rather than from decoding PNGs.
+    public let loadedFromCache: Bool
+    /// Why the cache could not be written, if it could not (the frames are fine).
+    public let cacheProblem: String?
+    /// Full path of the cache file for this size.
+    public let cachePath: String
+
+    /// All frames, each width*height*3 bytes of RGB, rows top first.
+    private let pixels: [UInt8]
+
+    public var count: Int { frameFiles.count }
+    public var frameValueCount: Int { width * height * 3 }
+
+    /// Loads (or reloads from the cache) every PNG frame of `directory`, centre-cropped
+    /// to the aspect of width x height and area-averaged to that size.
+    public init(directory: String, width: Int = 64, height: Int = 64, useCache: Bool = true) throws {
+        guard (1...4096).contains(width), (1...4096).contains(height) else {
+            throw FrameDataError.invalidFrameSize(width: width, height: height)
+        }
+        self.directory = directory
+        self.width = width
+        self.height = height
+        let stamps = try FrameDirectoryDataset.listFiles(directory)
+        guard !stamps.isEmpty else { throw FrameDataError.emptyDirectory(path: directory) }
+        let cachePath = FrameDirectoryDataset.join(directory, FrameCache.fileName(width: width, height: height))
+        self.cachePath = cachePath
+
+        // The cache is valid only for exactly the same files, sizes and times.
+        if useCache, let bytes = FrameCache.readFile(cachePath),
+           let cached = FrameCache.decode(bytes, width: width, height: height),
+           cached.entries.map(\.stamp) == stamps {
+            var files: [String] = [], skipped: [FrameFileWarning] = []
+            for (stamp, problem) in cached.entries {
+                if let problem { skipped.append(FrameFileWarning(file: stamp.name, problem: problem)) }
+                else { files.append(stamp.name) }
+            }
+            guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped) }
+            frameFiles = files
+            warnings = skipped
+            pixels = cached.frames
+            loadedFromCache = true
+            cacheProblem = nil
+            return
+        }
+
+        var files: [String] = [], skipped: [FrameFileWarning] = []
+        var entries: [(stamp: FrameFileStamp, problem: String?)] = []
+        var frames: [UInt8] = []
+        for stamp in stamps {
+            let path = FrameDirectoryDataset.join(directory, stamp.name)
+            do {
+                let image = try PNGReader.read(path: path)
+                frames.append(contentsOf: FrameResampler.fit(image, width: width, height: height))
+                files.append(stamp.name)
+                entries.append((stamp, nil))
+            } catch let error as FrameDataError {
+                let problem: String
+                if case .unreadableImage(_, let reason) = error { problem = reason } else { problem = error.description }
+                skipped.append(FrameFileWarning(file: stamp.name, problem: problem))
+                entries.append((stamp, problem))
+            }
+        }
+        guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped) }
+        frameFiles = files
+        warnings = skipped
+        pixels = frames
+        loadedFromCache = false
+        if useCache {
+            let bytes = FrameCache.encode(width: width, height: height,
+                                          contents: FrameCacheContents(entries: entries, frames: frames))
+            cacheProblem = FrameCache.writeAtomically(bytes, to: cachePath)
+        } else {
+            cacheProblem = nil
+        }
+    }
+
+    // MARK: - Frames
+
+    /// Frame i as Float RGB in [0, 1] (H*W*3, rows top first).
+    public func frame(at index: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        precondition(index >= 0 && index < count, "frame \(index) out of 0..<\(count)")
+        precondition(out.count >= frameValueCount, "output buffer too small")
+        let n = frameValueCount
+        pixels.withUnsafeBufferPointer { p in
+            let base = index * n
+            for i in 0..<n { out[i] = Float(p[base + i]) * (1 / 255) }
+        }
+    }
+
+    public func frame(at index: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: frameValueCount)
+        out.withUnsafeMutableBufferPointer { frame(at: index, into: $0) }
+        return out
+    }
+
+    /// Frame i as 8-bit RGB.
+    public func frameBytes(at index: Int) -> ArraySlice<UInt8> {
+        precondition(index >= 0 && index < count, "frame \(index) out of 0..<\(count)")
+        return pixels[(index * frameValueCount)..<((index + 1) * frameValueCount)]
+    }
+
+    // MARK: - Directory listing
+
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// The candidate files of a frame directory: every regular, non-hidden file, in
+    /// natural name order.
+    static func listFiles(_ directory: String) throws -> [FrameFileStamp] {
+        var st = stat()
+        guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw FrameDataError.notADirectory(path: directory)
+        }
+        guard let dir = opendir(directory) else {
+            throw FrameDataError.unreadableDirectory(path: directory, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(dir) }
+        var stamps: [FrameFileStamp] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }  // ., .., hidden files and our own cache
+            var fileStat = stat()
+            guard stat(join(directory, name), &fileStat) == 0, (fileStat.st_mode & S_IFMT) == S_IFREG else { continue }
+            stamps.append(FrameFileStamp(name: name, size: UInt64(fileStat.st_size),
+                                         mtimeSeconds: Int64(fileStat.st_mtim.tv_sec),
+                                         mtimeNanoseconds: Int64(fileStat.st_mtim.tv_nsec)))
+        }
+        return stamps.sorted { naturalOrder($0.name, $1.name) }
+    }
+
+    /// Name order that compares runs of digits as numbers, so frame_9.png comes before
+    /// frame_10.png even without zero padding (zero-padded names sort as usual).
+    public static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        var i = 0, j = 0
+        func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
+        while i < x.count && j < y.count {
+            if isDigit(x[i]) && isDigit(y[j]) {
+                let i0 = i, j0 = j
+                while i < x.count && isDigit(x[i]) { i += 1 }
+                while j < y.count && isDigit(y[j]) { j += 1 }
+                // Compare the numbers without leading zeros: longer is larger, else digit by digit.
+                let dx = x[i0..<i].drop { $0 == "0" }, dy = y[j0..<j].drop { $0 == "0" }
+                if dx.count != dy.count { return dx.count < dy.count }
+                for (p, q) in zip(dx, dy) where p != q { return p.value < q.value }
+            } else {
+                if x[i] != y[j] { return x[i].value < y[j].value }
+                i += 1; j += 1
+            }
+        }
+        if (x.count - i) != (y.count - j) { return (x.count - i) < (y.count - j) }
+        return a < b  // equal up to zero padding: any fixed order
+    }
+}
