@@ -43,7 +43,7 @@ let package = Package(
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
                 path: "Trainer/Data", swiftSettings: release),
-        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaData", "COpenBLAS"],
+        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaData", "LampOutput", "COpenBLAS"],
                 path: "Trainer/Library", swiftSettings: release),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaData", "LampOutput",
@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime"],
                 path: "Converter/Library", swiftSettings: release),
         .executableTarget(name: "duralava-convert",
-                          dependencies: ["DuralavaConverter",
+                          dependencies: ["DuralavaConverter", "DuralavaRuntime",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI", swiftSettings: release),
 
@@ -62,7 +62,7 @@ let package = Package(
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
         .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer"], path: "Tests/TrainerTests"),
-        .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter"], path: "Tests/ConverterTests"),
+        .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime"], path: "Tests/ConverterTests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -61,6 +61,7 @@ public final class LatentLoop {
     private let z: UnsafeMutableBufferPointer<Float>
     private let next: UnsafeMutableBufferPointer<Float>
     private let noise: UnsafeMutableBufferPointer<Float>
+    private let raw: UnsafeMutableBufferPointer<Float>
     /// Ring of the last `historyFilled` latents for cycle detection; `historyHead` is the next slot.
     private let history: UnsafeMutableBufferPointer<Float>
     private var historyHead = 0
@@ -77,16 +78,20 @@ public final class LatentLoop {
         z = .allocate(capacity: dim); z.initialize(repeating: 0)
         next = .allocate(capacity: dim); next.initialize(repeating: 0)
         noise = .allocate(capacity: Swift.max(rnn.noiseDim, dim)); noise.initialize(repeating: 0)
+        raw = .allocate(capacity: dim); raw.initialize(repeating: 0)
         history = .allocate(capacity: Swift.max(settings.cycleMaxPeriod, 1) * dim)
         history.initialize(repeating: 0)
         reseed()
     }
 
-    deinit { z.deallocate(); next.deallocate(); noise.deallocate(); history.deallocate() }
+    deinit { z.deallocate(); next.deallocate(); noise.deallocate(); raw.deallocate(); history.deallocate() }
 
     /// The current latent (valid until the next step).
     public var latent: UnsafeBufferPointer<Float> { UnsafeBufferPointer(z) }
     public var latentArray: [Float] { Array(z) }
+    /// The RNN's output of the last step before renormalization (what the guards judge, and
+    /// what the report card's endurance moments measure).
+    public var rawOutput: UnsafeBufferPointer<Float> { UnsafeBufferPointer(raw) }
 
     /// A fresh N(0,1) latent (the 'r' key).
     public func reseed() {
@@ -107,6 +112,7 @@ public final class LatentLoop {
         counters.steps += 1
         if rnn.noiseDim > 0 { random.fillGaussian(UnsafeMutableBufferPointer(rebasing: noise[0..<rnn.noiseDim])) }
         rnn.step(UnsafePointer(z.baseAddress!), noise: UnsafePointer(noise.baseAddress!), into: next.baseAddress!)
+        _ = raw.baseAddress!.update(from: next.baseAddress!, count: dim)
 
         var finite = true, saturated = false
         for i in 0..<dim {

@@ -4,5 +4,5 @@ import ArgumentParser
 struct DuralavaTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duralava-train", abstract: "Train, simulate and evaluate duralava lamps.",
-        subcommands: [])
+        subcommands: [Train.self, Simulate.self, Eval.self])
 }

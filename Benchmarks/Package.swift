@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+// Benchmarks of the trainer, kept out of the main package so `make test` never builds
+// package-benchmark. Run from this directory:
+//   swift package --allow-writing-to-package-directory benchmark
+// and, for a per-layer time breakdown without the harness:
+//   swift run -c release TrainStepProfile
+import PackageDescription
+import Foundation
+
+// A path dependency's identity is its folder's name, which depends on where the repository
+// was cloned; derive it instead of assuming "duralava".
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let rootIdentity = root.lastPathComponent.lowercased()
+let trainer: Target.Dependency = .product(name: "DuralavaTrainer", package: rootIdentity)
+
+let package = Package(
+    name: "duralava-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The measured step and FLOP bookkeeping shared by both executables.
+        .target(name: "TrainStepShared", dependencies: [trainer], path: "Sources/TrainStepShared"),
+        .executableTarget(
+            name: "TrainStep",
+            dependencies: [
+                "TrainStepShared", trainer,
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/TrainStep",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer],
+                          path: "Sources/TrainStepProfile"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,65 @@
+import DuralavaRuntime
+import DuralavaTrainer
+import Foundation
+import XCTest
+
+/// The tiny preset end to end: simulate → train both phases → export → the runtime loads and
+/// runs the model; and resuming from a checkpoint gives the same model as an uninterrupted run.
+final class LampTrainingTests: XCTestCase {
+    func tinyData() -> LampSequences {
+        let p = TrainingPreset.tiny
+        return LampSequences.simulated(count: p.sequences, length: p.sequenceLength, width: 16, height: 16,
+                                       stepSeconds: p.stepSeconds, seed: 7)
+    }
+
+    func runDirectory() -> String {
+        let dir = NSTemporaryDirectory() + "duralava-train-" + UUID().uuidString
+        return dir
+    }
+
+    func testTinyPresetTrainsExportsAndRuns() throws {
+        let dir = runDirectory()
+        var lines: [String] = []
+        let trainer = try LampTrainer(preset: .tiny, data: tinyData(), directory: dir, seed: 3) { lines.append($0) }
+        XCTAssertTrue(try trainer.run())
+        XCTAssertTrue(lines.contains { $0.contains("phase 2 step 120/120") }, lines.joined(separator: "\n"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        for f in ["model.safetensors", "checkpoint.safetensors", "metrics.csv", "samples-000030.png", "samples-000090.apng.png"] {
+            XCTAssertTrue(files.contains(f), "\(f) in \(files)")
+        }
+        let csv = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 121, "header + one row per step")
+
+        let model = try LampModel(path: dir + "/model.safetensors")
+        XCTAssertTrue(model.isTrained)
+        XCTAssertEqual(model.config.frameWidth, 16)
+        XCTAssertEqual(model.config.rnnNoiseDim, 4)
+        XCTAssertTrue(model.config.rnnResidual)
+        XCTAssertEqual(model.metadata["provenance.data"], "simulator")
+        XCTAssertEqual(model.metadata["step_seconds"].flatMap(Float.init), 0.2)
+        let animator = LampAnimator(model: model, seed: 1)
+        var frames: [[Float]] = []
+        for _ in 0..<20 { animator.render(phase: 0); frames.append(Array(animator.frame)); animator.advance() }
+        XCTAssertTrue(frames.allSatisfy { $0.allSatisfy { $0 >= 0 && $0 <= 1 } })
+        XCTAssertNotEqual(frames.first!, frames.last!, "the lamp moves")
+        XCTAssertEqual(animator.loop.counters.nonFiniteReseeds, 0)
+    }
+
+    func testResumeGivesTheSameModelAsAnUninterruptedRun() throws {
+        let data = tinyData()
+        let a = runDirectory(), b = runDirectory()
+        let straight = try LampTrainer(preset: .tiny, data: data, directory: a, seed: 5) { _ in }
+        try straight.run()
+        let first = try LampTrainer(preset: .tiny, data: data, directory: b, seed: 5) { _ in }
+        XCTAssertFalse(try first.run(stopAfter: 70), "stops in phase 2 and saves a checkpoint")
+        // A fresh trainer (another seed, so nothing carries over but the checkpoint).
+        let second = try LampTrainer(preset: .tiny, data: data, directory: b, seed: 99) { _ in }
+        try second.resume()
+        XCTAssertEqual(second.step, 70)
+        try second.run()
+        // Steps 71–120 from the checkpoint must land exactly where the straight run did.
+        let ma = try Data(contentsOf: URL(fileURLWithPath: a + "/model.safetensors"))
+        let mb = try Data(contentsOf: URL(fileURLWithPath: b + "/model.safetensors"))
+        XCTAssertEqual(ma, mb)
+    }
+}

@@ -1,0 +1,96 @@
+// A whole report card on a tiny model: every file written, the JSON readable, errors named.
+
+import XCTest
+import Foundation
+import DuralavaTrainer
+import DuralavaRuntime
+import DuralavaData
+import LampOutput
+
+final class ReportCardWriteTests: XCTestCase {
+    override func setUp() { Compute.threads = 2 }
+
+    func tinyOptions(_ path: String) -> ReportCardOptions {
+        var o = ReportCardOptions(modelPath: path)
+        o.frames = 60
+        o.burnInSteps = 10
+        o.endurance.steps = 2000
+        o.endurance.windows = 2
+        o.endurance.renderedFrames = 40
+        o.endurance.rawEvery = 2
+        o.classifier.steps = 30
+        o.classifier.chunk = 10
+        o.windowClassifierSteps = 20
+        return o
+    }
+
+    func testReportOnATinyModelWritesEveryFile() throws {
+        let model = try reportCardTinyModel()
+        var lines: [String] = []
+        let card = try ReportCard.evaluate(tinyOptions(model), progress: { lines.append($0) })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("endurance:") })
+        XCTAssertTrue(card.reference.notes.contains { $0.contains("no provenance") }, "says the reference settings are defaults")
+        let out = (model as NSString).deletingLastPathComponent + "/report/card"
+        let files = try card.write(to: out)
+        let names = ["report.json", "report.md"] + ReportCard.plotFiles.map(\.0)
+        XCTAssertEqual(Set(files.map { ($0 as NSString).lastPathComponent }), Set(names))
+        for f in files { XCTAssertTrue(FileManager.default.fileExists(atPath: f), f) }
+
+        let json = try JSONParser.parse(String(contentsOfFile: out + "/report.json", encoding: .utf8))
+        guard case .array(let targets)? = json["targets"] else { return XCTFail("no targets array") }
+        XCTAssertEqual(targets.count, card.targets.count)
+        XCTAssertGreaterThanOrEqual(card.targets.count, 10)
+        guard case .array(let windows)? = json["endurance"]?["windows"] else { return XCTFail("no windows") }
+        XCTAssertEqual(windows.count, 2)
+        XCTAssertNotNil(windows[0]["rendered"]?["classifier"]?["accuracy"])
+        XCTAssertEqual(json["realism"]?["classifier"]?.stringValue, card.classifierArchitecture)
+
+        let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        for heading in ["## Targets", "## Realism", "## Motion", "## Endurance", "## Definitions"] {
+            XCTAssertTrue(md.contains(heading), heading)
+        }
+        for (plot, _) in ReportCard.plotFiles {
+            XCTAssertTrue(md.contains("(\(plot))"), plot)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + plot)))
+            XCTAssertEqual(Array(bytes.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10], plot)
+        }
+        // Guards over the run: every endurance step counted.
+        XCTAssertEqual(card.endurance.guards.steps, 2000)
+    }
+
+    func testAMissingModelIsAnErrorNamingTheFile() {
+        XCTAssertThrowsError(try ReportCard.evaluate(tinyOptions("/nonexistent/lamp.safetensors"))) { error in
+            XCTAssertTrue("\(error)".contains("/nonexistent/lamp.safetensors"), "\(error)")
+        }
+    }
+
+    func testFrameDirectoryFramesAreTakenOneModelStepApart() throws {
+        // 24 files at 10 fps with 2 files per model step (0.2 s): 12 steps, dealt in chunks of 3,
+        // every 2nd chunk pair held out (B's chunk first, then A's).
+        let model = try LampModel(path: try reportCardTinyModel(metadata: [
+            "provenance.data": "elsewhere", "provenance.frames_per_second": "10", "provenance.frame_step": "2"]))
+        let dir = NSTemporaryDirectory() + "duralava-reportcard-frames-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for i in 0..<24 {
+            let grey = UInt8(i * 10)
+            try writePNG(path: dir + "/frame_\(i).png", width: 8, height: 8, rgb: [UInt8](repeating: grey, count: 192))
+        }
+        let r = try EvalReferenceFrames.load(.directory(dir), model: model, perSet: 6, chunk: 3, testEvery: 2, gap: 1)
+        XCTAssertEqual(r.a.count, 6)
+        XCTAssertEqual(r.b.count, 6)
+        // A: steps 0-2 and 9-11 (files 0, 2, 4 and 18, 20, 22); B: steps 3-8 (files 6 ... 16).
+        XCTAssertEqual(r.a.frame(0)[0], 0, accuracy: 1e-6)
+        XCTAssertEqual(r.a.frame(1)[0], 20 / 255, accuracy: 1e-6)
+        XCTAssertEqual(r.a.frame(3)[0], 180 / 255, accuracy: 1e-6)
+        XCTAssertEqual(r.b.frame(0)[0], 60 / 255, accuracy: 1e-6)
+        XCTAssertEqual(r.a.segments.count, 2)
+        XCTAssertEqual(r.splitA.train, [0, 1, 2])
+        XCTAssertEqual(r.splitA.test, [3, 4], "the last step borders nothing here, but trimming is by position in the pair")
+        XCTAssertEqual(r.splitB.train, [0, 1, 2])
+        XCTAssertEqual(r.splitB.test, [4, 5])
+        XCTAssertTrue(r.notes.contains { $0.contains("learned from elsewhere") }, "\(r.notes)")
+        XCTAssertThrowsError(try EvalReferenceFrames.load(.directory(dir + "/missing"), model: model, perSet: 6, chunk: 3)) { e in
+            XCTAssertTrue("\(e)".contains(dir + "/missing"), "\(e)")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import DuralavaRuntime
+import DuralavaTrainer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `duralava-train eval`: the report card of a model (DESIGN §8).
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Write a model's report card: realism, motion and endurance against held-out real frames.",
+        discussion: """
+            Generates frames through the runtime's own latent loop and compares them with real frames \
+            one model step apart (the simulator with a held-out seed, or a PNG frame directory): a \
+            classifier two-sample test and colour histogram distance (realism), per-step frame change \
+            and blob speed (motion), and --steps RNN steps in windows (raw latent moments, stalls, \
+            cycles, guards, and realism and motion of frames rendered at the end of each window). \
+            Writes OUT/report.json, OUT/report.md and PNG plots; progress goes to stderr, the targets \
+            to stdout. See docs/report-card.md.
+            """)
+
+    @Option(name: .long, help: "The model file (.safetensors).")
+    var model: String
+
+    @Option(name: .long, help: "Reference data: sim (the simulator, held-out seed) or a directory of PNG frames.")
+    var data: String = "sim"
+
+    @Option(name: .long, help: "Output directory (created if missing).")
+    var out: String = "report"
+
+    @Option(name: .long, help: "Endurance: RNN steps to run, every one of them.")
+    var steps: Int = EvalEnduranceSettings().steps
+
+    @Option(name: .long, help: "Endurance windows the steps are cut into.")
+    var windows: Int = EvalEnduranceSettings().windows
+
+    @Option(name: .long, help: "Frames rendered at the end of every endurance window (0: none).")
+    var windowFrames: Int = EvalEnduranceSettings().renderedFrames
+
+    @Option(name: .long, help: "Generated frames for realism and motion; each of the two real sets gets as many.")
+    var frames: Int = ReportCardOptions(modelPath: "").frames
+
+    @Option(name: .long, help: "Seed of the lamp's latent loop (the classifiers' seeds derive from it).")
+    var seed: UInt64 = ReportCardOptions(modelPath: "").seed
+
+    @Option(name: .long, help: "Simulator seed of the reference frames (default: one the model was not trained on).")
+    var simSeed: UInt64?
+
+    @Option(name: .long, help: "Classifier updates for the main two-sample tests.")
+    var classifierSteps: Int = EvalClassifierSettings().steps
+
+    @Option(name: .long, help: "Classifier updates for each endurance window's test.")
+    var windowClassifierSteps: Int = ReportCardOptions(modelPath: "").windowClassifierSteps
+
+    @Option(name: .long, help: "Classifier split: steps per contiguous chunk (every 5th chunk is held out).")
+    var chunk: Int = EvalClassifierSettings().chunk
+
+    @Option(name: .long, help: "Classifier split: steps trimmed where a held-out chunk borders training frames.")
+    var gap: Int = EvalClassifierSettings().gap
+
+    @Option(name: .long, help: "Measure the raw RNN output (before renormalization) every N steps.")
+    var rawEvery: Int = EvalEnduranceSettings().rawEvery
+
+    @Option(name: .long, help: "Worker threads for the classifier (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Exit with status 1 when any target is missed.")
+    var strict = false
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard windows >= 1, windows <= steps else { throw ValidationError("--windows must be between 1 and --steps") }
+        guard windowFrames >= 0 else { throw ValidationError("--window-frames must not be negative") }
+        guard frames >= 20 else { throw ValidationError("--frames must be at least 20") }
+        guard classifierSteps >= 1, windowClassifierSteps >= 1 else { throw ValidationError("classifier steps must be at least 1") }
+        guard chunk >= 1, gap >= 0 else { throw ValidationError("--chunk must be at least 1 and --gap not negative") }
+        guard rawEvery >= 1 else { throw ValidationError("--raw-every must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let log: (String) -> Void = { fputs($0 + "\n", stderr) }
+        if let threads { Compute.threads = threads }
+        guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
+        var options = ReportCardOptions(modelPath: model)
+        options.data = EvalDataSource(argument: data)
+        if case .directory(let path) = options.data, !isDirectory(path) {
+            throw ValidationError("--data \(path): not a directory of PNG frames (or 'sim' for the simulator)")
+        }
+        options.frames = frames
+        options.seed = seed
+        options.simulatorSeed = simSeed
+        options.endurance.steps = steps
+        options.endurance.windows = windows
+        options.endurance.renderedFrames = windowFrames
+        options.endurance.rawEvery = rawEvery
+        options.classifier.steps = classifierSteps
+        options.classifier.chunk = chunk
+        options.classifier.gap = gap
+        options.windowClassifierSteps = windowClassifierSteps
+
+        let started = monotonicSeconds()
+        let card: ReportCard
+        do { card = try ReportCard.evaluate(options, progress: log) }
+        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
+        let files: [String]
+        do { files = try card.write(to: out) }
+        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
+        log("report card written in \(EvalFormat.duration(monotonicSeconds() - started)): " + files.joined(separator: ", "))
+
+        for t in card.targets {
+            print("\(t.passed ? "pass" : "FAIL")  \(t.name): \(t.measured) (limit \(t.limit))")
+        }
+        let passed = card.targets.filter(\.passed).count
+        print("\(passed)/\(card.targets.count) targets met; report: \(files.first { $0.hasSuffix("report.md") } ?? out)")
+        if strict && passed < card.targets.count { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import DuralavaData
+import DuralavaRuntime
+import DuralavaTrainer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava-train train`: learns a lamp (frames, then time) and exports a runtime model.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a lamp on the simulator or a directory of PNG frames; writes runs/NAME/model.safetensors.",
+        discussion: """
+            Phase 1 learns frames (encoder + generator + per-frame critic), phase 2 learns time \
+            (a stochastic latent RNN against a transition critic, on the encoded footage). \
+            Progress lines go to stderr; runs/NAME holds metrics.csv, sample sheets, \
+            checkpoint.safetensors and model.safetensors. Ctrl-C saves a checkpoint; --resume continues.
+            """)
+
+    @Option(name: .long, help: "Training data: sim (the built-in lava lamp simulator) or a directory of PNG frames.")
+    var data: String = "sim"
+
+    @Option(name: .long, help: "Run directory.")
+    var out: String
+
+    @Option(name: .long, help: "Preset: default (64x64 reference lamp) or tiny (16x16, seconds).")
+    var preset: String = "default"
+
+    @Option(name: .long, help: "Frame size WxH (square; a multiple of 16). Default: the preset's.")
+    var size: String?
+
+    @Flag(name: .long, help: "Continue from the run directory's checkpoint.")
+    var resume = false
+
+    @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Simulator palette (classic, ocean, violet, lime).")
+    var palette: String = "classic"
+
+    @Option(name: .long, help: "For a frame directory: use every k-th frame as one model step (6 at 30 fps = 0.2 s).")
+    var frameStep: Int = 6
+
+    @Option(name: .long, help: "For a frame directory: frames per second of the footage (lamp time per step = frame-step / source-fps).")
+    var sourceFps: Double = 30
+
+    @Option(name: .long, help: "Override the preset's phase 1 (frame) step count.")
+    var frameSteps: Int?
+
+    @Option(name: .long, help: "Override the preset's phase 2 (dynamics) step count.")
+    var dynamicsSteps: Int?
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Stop (with a checkpoint) after this many steps in this invocation.")
+    var maxSteps: Int?
+
+    func run() throws {
+        let log: (String) -> Void = { fputs($0 + "\n", stderr) }
+        var frameSize: Int? = nil
+        if let size {
+            let p = size.split(separator: "x").compactMap { Int($0) }
+            guard p.count == 2, p[0] == p[1], p[0] >= 16, p[0] % 16 == 0 else {
+                throw ValidationError("--size must be square WxW with W a multiple of 16 (e.g. 64x64); non-square training is not supported yet")
+            }
+            frameSize = p[0]
+        }
+        var preset: TrainingPreset
+        do { preset = try TrainingPreset.named(self.preset, frameSize: frameSize) } catch { throw ValidationError("\(error)") }
+        if let frameSteps { preset.frameSteps = max(0, frameSteps) }
+        if let dynamicsSteps { preset.dynamicsSteps = max(0, dynamicsSteps) }
+        if let threads { Compute.threads = max(1, threads) }
+        guard let pal = LampPalette.named(palette) else {
+            throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
+        }
+        let s = preset.arch.frameSize
+        let footage: LampSequences
+        if data == "sim" {
+            log("simulating \(preset.sequences) lamp runs of \(preset.sequenceLength) steps (\(s)x\(s), \(preset.stepSeconds) s per step)...")
+            footage = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: s, height: s,
+                                              stepSeconds: preset.stepSeconds, palette: pal, seed: 1000 + seed)
+        } else {
+            guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
+            footage = try LampSequences.frameDirectory(data, width: s, height: s, frameStep: frameStep,
+                                                       sequenceLength: preset.sequenceLength,
+                                                       stepSeconds: Double(frameStep) / sourceFps, log: log)
+        }
+        signal(SIGINT) { _ in trainingStopRequested = 1 }
+        signal(SIGTERM) { _ in trainingStopRequested = 1 }
+        let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        if resume {
+            guard fileExists(trainer.checkpointPath) else {
+                throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")
+            }
+            try trainer.resume()
+        } else if fileExists(trainer.checkpointPath) {
+            throw ValidationError("\(trainer.checkpointPath) exists: pass --resume to continue it, or choose another --out")
+        }
+        let done = try trainer.run(stopAfter: maxSteps ?? Int.max)
+        if done {
+            print("trained: \(trainer.modelPath)")
+        } else {
+            print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with --resume")
+        }
+    }
+}

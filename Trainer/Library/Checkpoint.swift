@@ -1,0 +1,136 @@
+// Training checkpoints: every parameter (BatchNorm running statistics included), every
+// optimizer's state, named random generators and the step counter, in one safetensors file
+// (the runtime's container: any safetensors reader can inspect it).
+//
+//   tensors   param.<parameter name>                      F32
+//             opt.<optimizer name>.<slot>.<parameter name>  F32   (Adam: m, v; SGD: velocity)
+//   metadata  format = duralava-checkpoint, checkpoint_version = 1, step,
+//             opt.<name>.kind, opt.<name>.steps, rng.<name> = four decimal UInt64 words,
+//             meta.<key> = caller's metadata
+//
+// Saving writes a temporary file, fsyncs it and renames it over the target, so a crash
+// mid-save leaves the previous checkpoint intact. Floats are stored bit for bit, so a
+// resumed run continues exactly as an uninterrupted one.
+
+import DuralavaRuntime
+
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(path: String, message: String) { self.path = path; self.message = message }
+    public var description: String { "checkpoint \(path): \(message)" }
+}
+
+/// What a checkpoint restores besides the tensors.
+public struct CheckpointContents {
+    public var step: Int
+    public var randomGenerators: [String: RandomGenerator]
+    public var metadata: [String: String]
+}
+
+public enum Checkpoint {
+    public static let formatName = "duralava-checkpoint"
+    public static let version = 1
+
+    public static func save(to path: String, parameters: [Parameter], optimizers: [String: Optimizer] = [:],
+                            randomGenerators: [String: RandomGenerator] = [:], step: Int,
+                            metadata: [String: String] = [:]) throws {
+        var writer = SafetensorsWriter()
+        var names = Set<String>()
+        for p in parameters {
+            guard names.insert(p.name).inserted else {
+                throw CheckpointError(path: path, message: "two parameters are named \"\(p.name)\"")
+            }
+            writer.add("param." + p.name, shape: p.value.shape, floats: p.value.array)
+        }
+        writer.metadata["format"] = formatName
+        writer.metadata["checkpoint_version"] = String(version)
+        writer.metadata["step"] = String(step)
+        for (name, opt) in optimizers {
+            writer.metadata["opt.\(name).kind"] = opt.kind
+            writer.metadata["opt.\(name).steps"] = String(opt.stepCount)
+            for (slot, t) in opt.stateTensors {
+                writer.add("opt.\(name).\(slot)", shape: t.shape, floats: t.array)
+            }
+        }
+        for (name, rng) in randomGenerators {
+            writer.metadata["rng.\(name)"] = rng.stateWords.map { String($0) }.joined(separator: ",")
+        }
+        for (k, v) in metadata { writer.metadata["meta." + k] = v }
+        do {
+            try writer.write(to: path)
+        } catch {
+            throw CheckpointError(path: path, message: "cannot write: \(error)")
+        }
+    }
+
+    /// Restores parameters and optimizer state in place and returns the rest. The file must
+    /// hold exactly these parameters and optimizers, with the same shapes; nothing is
+    /// modified unless the whole file checks out.
+    @discardableResult
+    public static func load(from path: String, parameters: [Parameter], optimizers: [String: Optimizer] = [:],
+                            requiredRandomGenerators: [String] = []) throws -> CheckpointContents {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(path: path) } catch {
+            throw CheckpointError(path: path, message: "unreadable: \(error)")
+        }
+        let meta = file.metadata
+        guard meta["format"] == formatName else {
+            throw CheckpointError(path: path, message: "not a duralava checkpoint (format = \(meta["format"] ?? "missing"))")
+        }
+        guard meta["checkpoint_version"] == String(version) else {
+            throw CheckpointError(path: path, message: "checkpoint version \(meta["checkpoint_version"] ?? "missing"), this trainer reads \(version)")
+        }
+        guard let stepText = meta["step"], let step = Int(stepText), step >= 0 else {
+            throw CheckpointError(path: path, message: "missing or invalid step counter")
+        }
+        var pending: [(Tensor, [Float])] = []
+        var expected = Set<String>()
+        func read(_ name: String, into t: Tensor) throws {
+            expected.insert(name)
+            guard let info = file.tensors[name] else {
+                throw CheckpointError(path: path, message: "tensor \"\(name)\" is missing")
+            }
+            guard info.shape == t.shape else {
+                throw CheckpointError(path: path, message: "tensor \"\(name)\" has shape \(info.shape), the model needs \(t.shape)")
+            }
+            do { pending.append((t, try file.floats(name, shape: t.shape))) } catch {
+                throw CheckpointError(path: path, message: "tensor \"\(name)\": \(error)")
+            }
+        }
+        for p in parameters { try read("param." + p.name, into: p.value) }
+        var optimizerSteps: [(Optimizer, Int)] = []
+        for (name, opt) in optimizers {
+            guard meta["opt.\(name).kind"] == opt.kind else {
+                throw CheckpointError(path: path, message: "optimizer \"\(name)\" is \(meta["opt.\(name).kind"] ?? "missing") in the file, \(opt.kind) here")
+            }
+            guard let s = meta["opt.\(name).steps"].flatMap({ Int($0) }), s >= 0 else {
+                throw CheckpointError(path: path, message: "optimizer \"\(name)\" has no valid step count")
+            }
+            optimizerSteps.append((opt, s))
+            for (slot, t) in opt.stateTensors { try read("opt.\(name).\(slot)", into: t) }
+        }
+        if let extra = file.tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw CheckpointError(path: path, message: "tensor \"\(extra)\" belongs to no parameter or optimizer of this model")
+        }
+        var rngs: [String: RandomGenerator] = [:]
+        for (k, v) in meta where k.hasPrefix("rng.") {
+            let words = v.split(separator: ",").compactMap { UInt64($0) }
+            guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+                throw CheckpointError(path: path, message: "random generator \"\(k.dropFirst(4))\" has an invalid state \"\(v)\"")
+            }
+            rngs[String(k.dropFirst(4))] = RandomGenerator(stateWords: words)
+        }
+        if let missing = requiredRandomGenerators.first(where: { rngs[$0] == nil }) {
+            throw CheckpointError(path: path, message: "random generator \"\(missing)\" is missing")
+        }
+        var user: [String: String] = [:]
+        for (k, v) in meta where k.hasPrefix("meta.") { user[String(k.dropFirst(5))] = v }
+        // Everything checked: apply.
+        for (t, values) in pending {
+            values.withUnsafeBufferPointer { t.pointer.update(from: $0.baseAddress!, count: t.count) }
+        }
+        for (opt, s) in optimizerSteps { opt.stepCount = s }
+        return CheckpointContents(step: step, randomGenerators: rngs, metadata: user)
+    }
+}

@@ -1,0 +1,232 @@
+import DuralavaRuntime
+
+/// Phase 2 of lamp training: learn time in latent space. The footage, encoded by phase 1's
+/// encoder, becomes latent trajectories; a stochastic residual RNN,
+///     z ← renormalize(z + f([z, noise])),
+/// is unrolled for `horizon` steps and a transition critic judges its (z_t, z_t+1) pairs
+/// against the data's. The critic's gradient flows back through the whole unroll; the
+/// normality penalty acts on every raw output; the latent at the end of a batch is carried
+/// into the next one (restarting with probability `resetProbability`) so the RNN learns to
+/// sustain itself far beyond the horizon. All of it is 64 numbers wide: thousands of
+/// unrolled steps per second on a CPU.
+public final class DynamicsPhase {
+    public struct Settings: Equatable {
+        public var batch = 64
+        public var horizon = 16
+        public var learningRate: Float = 1e-4
+        public var criticLearningRate: Float = 1e-4
+        public var momentWeight: Float = 0.1
+        /// Weight of the one-step teacher-forced prediction error (keeps rollouts on the data).
+        public var predictionWeight: Float = 1
+        public var resetProbability: Float = 0.5
+        public var realLabel: Float = 0.9
+        public init() {}
+    }
+
+    public struct Losses {
+        public var critic: Float = 0, adversarial: Float = 0, moment: Float = 0, prediction: Float = 0
+        /// RMS latent change per step of the rollouts and of the data.
+        public var rolloutChange: Float = 0, dataChange: Float = 0
+    }
+
+    public let arch: LampArchitecture
+    public var settings: Settings
+    public let rnn: Sequential
+    public let critic: Sequential
+    public let rnnOptimizer: Adam
+    public let criticOptimizer: Adam
+    /// Encoded footage: trajectories[s] holds length × latent values.
+    public private(set) var trajectories: [[Float]] = []
+    public private(set) var trajectoryLength = 0
+
+    private let renorm = Renormalize(name: "renormalize")
+    private let concat = Concat()
+    private var stepStates: [(concat: ConcatState, rnn: LayerState, renorm: LayerState)] = []
+    /// The latent carried from the end of one batch into the next, and whether it is set;
+    /// saved with the checkpoint so a resumed run continues exactly.
+    private let carriedParameter: Parameter
+    private let carriedValidParameter: Parameter
+    private var carried: Tensor { carriedParameter.value }
+    private var carriedValid: Bool {
+        get { carriedValidParameter.value.pointer[0] != 0 }
+        set { carriedValidParameter.value.pointer[0] = newValue ? 1 : 0 }
+    }
+
+    public init(arch: LampArchitecture, settings: Settings = Settings(), rng: inout RandomGenerator) {
+        self.arch = arch
+        self.settings = settings
+        rnn = ReferenceModels.rnn(latentDim: arch.latentDim, noiseDim: arch.rnnNoiseDim, hidden: arch.rnnHidden, rng: &rng)
+        // A small last layer: the residual RNN starts close to "stay where you are".
+        if let last = rnn.layers.last as? Dense {
+            let w = last.weight.value.pointer
+            for i in 0..<last.weight.value.count { w[i] *= 0.1 }
+        }
+        var layers: [Layer] = []
+        var width = 2 * arch.latentDim
+        for (j, h) in arch.transitionCriticHidden.enumerated() {
+            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
+            layers.append(LeakyReLU(name: "act\(j)", slope: 0.2))
+            width = h
+        }
+        layers.append(Dense(name: "dense\(arch.transitionCriticHidden.count)", inputSize: width, outputSize: 1, rng: &rng))
+        critic = Sequential(name: "transition_critic", layers)
+        rnnOptimizer = Adam(parameters: rnn.trainableParameters, beta1: 0.5)
+        criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
+        carriedParameter = Parameter(name: "dynamics.carried", shape: [settings.batch, arch.latentDim], isTrainable: false)
+        carriedValidParameter = Parameter(name: "dynamics.carried_valid", shape: [1], isTrainable: false)
+        for _ in 0..<settings.horizon {
+            stepStates.append((concat.makeState(), rnn.makeState(), renorm.makeState()))
+        }
+    }
+
+    public var parameters: [Parameter] { rnn.parameters + critic.parameters + [carriedParameter, carriedValidParameter] }
+    public var optimizers: [String: Optimizer] { ["dynamics.rnn": rnnOptimizer, "dynamics.critic": criticOptimizer] }
+
+    /// Encodes every frame of the footage (phase 1's encoder, inference mode).
+    public func encodeFootage(_ data: LampSequences, with frames: FramePhase, chunk: Int = 64) {
+        let n = data.frameValueCount, d = arch.latentDim, s = arch.frameSize
+        trajectories = []
+        trajectoryLength = data.length
+        for seq in 0..<data.sequences.count {
+            var out = [Float](repeating: 0, count: data.length * d)
+            var t0 = 0
+            while t0 < data.length {
+                let m = min(chunk, data.length - t0)
+                let batch = Tensor(shape: [m, s, s, 3])
+                for i in 0..<m { data.copyFrame(sequence: seq, step: t0 + i, into: batch.pointer + i * n) }
+                let z = frames.encode(batch)
+                for i in 0..<(m * d) { out[t0 * d + i] = z.pointer[i] }
+                t0 += m
+            }
+            trajectories.append(out)
+        }
+    }
+
+    private func copyData(sequence s: Int, step t: Int, into p: UnsafeMutablePointer<Float>) {
+        let d = arch.latentDim
+        trajectories[s].withUnsafeBufferPointer { (p).update(from: $0.baseAddress! + t * d, count: d) }
+    }
+
+    /// One unrolled training step.
+    public func step(rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
+        precondition(!trajectories.isEmpty, "encodeFootage first")
+        let b = settings.batch, d = arch.latentDim, h = settings.horizon, nd = arch.rnnNoiseDim
+        var losses = Losses()
+
+        // Starting latents: carried from the last batch, or restarted on a data latent.
+        let start = Tensor(shape: [b, d])
+        for i in 0..<b {
+            if carriedValid && rng.uniformFloat() >= settings.resetProbability {
+                (start.pointer + i * d).update(from: carried.pointer + i * d, count: d)
+            } else {
+                copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
+                         into: start.pointer + i * d)
+            }
+        }
+
+        // Unroll.
+        var zs: [Tensor] = [start]
+        var raws: [Tensor] = []
+        let noise = (0..<h).map { _ in Tensor(shape: [b, nd]) }
+        for t in 0..<h {
+            rng.fillGaussian(noise[t].buffer)
+            let st = stepStates[t]
+            let x = concat.forward([zs[t], noise[t]], state: st.concat)
+            let delta = rnn.forward(x, state: st.rnn, training: true)
+            let raw = Tensor(shape: [b, d])
+            for i in 0..<(b * d) { raw.pointer[i] = zs[t].pointer[i] + delta.pointer[i] }
+            raws.append(raw)
+            zs.append(renorm.forward(raw, state: st.renorm, training: true).clone())
+        }
+        carried.copy(from: zs[h])
+        carriedValid = true
+
+        // Pairs: generated (z_t, z_t+1) for every t; real pairs from the footage.
+        let fakePairs = Tensor(shape: [b * h, 2 * d])
+        let realPairs = Tensor(shape: [b * h, 2 * d])
+        var fakeChange = 0.0, realChange = 0.0
+        for t in 0..<h {
+            for i in 0..<b {
+                let row = fakePairs.pointer + (t * b + i) * 2 * d
+                row.update(from: zs[t].pointer + i * d, count: d)
+                (row + d).update(from: zs[t + 1].pointer + i * d, count: d)
+                let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
+                let real = realPairs.pointer + (t * b + i) * 2 * d
+                copyData(sequence: s, step: u, into: real)
+                copyData(sequence: s, step: u + 1, into: real + d)
+                for k in 0..<d {
+                    let f = Double(row[d + k] - row[k]), r = Double(real[d + k] - real[k])
+                    fakeChange += f * f; realChange += r * r
+                }
+            }
+        }
+        losses.rolloutChange = Float((fakeChange / Double(b * h * d)).squareRoot())
+        losses.dataChange = Float((realChange / Double(b * h * d)).squareRoot())
+
+        // Critic step.
+        zeroGradients(critic.trainableParameters)
+        let realState = critic.makeState(), fakeState = critic.makeState()
+        let gReal = Tensor(shape: [b * h, 1]), gFake = Tensor(shape: [b * h, 1])
+        let realLogits = critic.forward(realPairs, state: realState, training: true)
+        losses.critic = Loss.binaryCrossEntropyWithLogits(logits: realLogits, target: settings.realLabel, gradient: gReal)
+        critic.backward(gReal, state: realState, options: .parametersOnly)
+        let fakeLogits = critic.forward(fakePairs, state: fakeState, training: true)
+        losses.critic += Loss.binaryCrossEntropyWithLogits(logits: fakeLogits, target: 0, gradient: gFake)
+        critic.backward(gFake, state: fakeState, options: .parametersOnly)
+        criticOptimizer.step(learningRate: settings.criticLearningRate * learningRateScale)
+
+        // RNN step: fool the critic through the whole unroll.
+        zeroGradients(rnn.trainableParameters)
+        let genState = critic.makeState()
+        let logits = critic.forward(fakePairs, state: genState, training: true)
+        losses.adversarial = Loss.binaryCrossEntropyWithLogits(logits: logits, target: 1, gradient: gFake)
+        let gPairs = critic.backward(gFake, state: genState, options: .inputOnly)!
+        // dz[t]: gradient arriving at z_t from the critic (as first and second element of pairs).
+        let dz = (0...h).map { _ in Tensor(shape: [b, d]) }
+        for t in 0..<h {
+            for i in 0..<b {
+                let row = gPairs.pointer + (t * b + i) * 2 * d
+                let a = dz[t].pointer + i * d, c = dz[t + 1].pointer + i * d
+                for k in 0..<d { a[k] += row[k]; c[k] += row[d + k] }
+            }
+        }
+        // Backpropagation through time.
+        let momentGrad = Tensor(shape: [b, d])
+        for t in stride(from: h - 1, through: 0, by: -1) {
+            let st = stepStates[t]
+            let gRaw = renorm.backward(dz[t + 1], state: st.renorm, options: .all)!
+            losses.moment += MomentPenalty.evaluate(latents: raws[t], gradient: momentGrad,
+                                                    scale: settings.momentWeight / Float(h))
+            for i in 0..<(b * d) { gRaw.pointer[i] += momentGrad.pointer[i] }
+            let gx = rnn.backward(gRaw, state: st.rnn, options: .all)!
+            let parts = concat.backward(gx, state: st.concat)
+            // Residual: z_t feeds both the network and the sum.
+            for i in 0..<(b * d) { dz[t].pointer[i] += parts[0].pointer[i] + gRaw.pointer[i] }
+        }
+
+        // Teacher-forced one-step prediction on real pairs, with fresh noise.
+        if settings.predictionWeight > 0 {
+            let st = (concat.makeState(), rnn.makeState(), renorm.makeState())
+            let z0 = Tensor(shape: [b, d]), target = Tensor(shape: [b, d]), nz = Tensor(shape: [b, nd])
+            for i in 0..<b {
+                let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
+                copyData(sequence: s, step: u, into: z0.pointer + i * d)
+                copyData(sequence: s, step: u + 1, into: target.pointer + i * d)
+            }
+            rng.fillGaussian(nz.buffer)
+            let x = concat.forward([z0, nz], state: st.0)
+            let delta = rnn.forward(x, state: st.1, training: true)
+            let raw = Tensor(shape: [b, d])
+            for i in 0..<(b * d) { raw.pointer[i] = z0.pointer[i] + delta.pointer[i] }
+            let pred = renorm.forward(raw, state: st.2, training: true)
+            let g = Tensor(shape: [b, d])
+            losses.prediction = Loss.meanSquaredError(prediction: pred, target: target, gradient: g,
+                                                      scale: settings.predictionWeight)
+            let gRaw = renorm.backward(g, state: st.2, options: .all)!
+            rnn.backward(gRaw, state: st.1, options: .parametersOnly)
+        }
+        _ = clipGradientNorm(rnn.trainableParameters, maxNorm: 10)
+        rnnOptimizer.step(learningRate: settings.learningRate * learningRateScale)
+        return losses
+    }
+}

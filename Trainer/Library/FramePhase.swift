@@ -1,0 +1,176 @@
+import DuralavaRuntime
+
+/// Phase 1 of lamp training: learn frames. An encoder maps real frames to renormalized
+/// latents, the generator decodes them (reconstruction, L1) and also decodes fresh N(0,1)
+/// latents; a per-frame critic judges both against real frames (non-saturating GAN loss).
+/// The reconstruction path gives the generator a fast, stable start on 2 CPU cores, the
+/// critic makes frames sharp, and the encoder later turns footage into latent trajectories
+/// for phase 2. An exponential moving average of the generator is what gets exported.
+public final class FramePhase {
+    public struct Settings: Equatable {
+        public var batch = 16
+        public var learningRate: Float = 2e-4
+        public var criticLearningRate: Float = 2e-4
+        public var reconstructionWeight: Float = 10
+        public var adversarialWeight: Float = 1
+        public var momentWeight: Float = 0.1
+        public var priorWeight: Float = 0.1
+        public var emaDecay: Float = 0.999
+        public var realLabel: Float = 0.9
+        public init() {}
+    }
+
+    public struct Losses {
+        public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
+        public var moment: Float = 0, prior: Float = 0
+    }
+
+    public let arch: LampArchitecture
+    public var settings: Settings
+    public let encoder: Sequential
+    public let generator: Sequential
+    public let emaGenerator: Sequential
+    public let critic: Sequential
+    public let generatorOptimizer: Adam
+    public let criticOptimizer: Adam
+    private let renormalize = Renormalize(name: "renormalize")
+
+    private let encoderState: LayerState, renormState: LayerState, generatorState: LayerState
+    private let criticRealState: LayerState, criticFakeState: LayerState, criticGeneratorState: LayerState
+    private let real: Tensor, latents: Tensor, pixelGradient: Tensor, latentGradient: Tensor
+    private let realLogitGradient: Tensor, fakeLogitGradient: Tensor, momentGradient: Tensor, priorGradient: Tensor
+
+    public init(arch: LampArchitecture, settings: Settings = Settings(), rng: inout RandomGenerator) {
+        self.arch = arch
+        self.settings = settings
+        let s = arch.frameSize, b = settings.batch
+        // The encoder ends in BatchNorm over the latent dimensions: lamp frames share most of
+        // their pixels (the vessel), so raw codes are dominated by one common vector and the
+        // per-sample renormalization alone collapses every frame onto it. Standardizing each
+        // dimension over the batch keeps what differs between frames.
+        encoder = Sequential(name: "encoder", [
+            ReferenceModels.frameCritic(imageSize: s, channels: arch.encoderChannels, features: arch.latentDim, rng: &rng),
+            BatchNorm(name: "standardize", channels: arch.latentDim),
+        ])
+        generator = ReferenceModels.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+                                              channels: arch.generatorChannels, rng: &rng)
+        var emaRng = rng
+        emaGenerator = Sequential(name: "ema", [
+            ReferenceModels.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+                                      channels: arch.generatorChannels, rng: &emaRng),
+        ])
+        for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
+        critic = Sequential(name: "critic", [
+            ReferenceModels.frameCritic(imageSize: s, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
+            LeakyReLU(name: "act", slope: 0.2),
+            Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
+        ])
+        generatorOptimizer = Adam(parameters: encoder.trainableParameters + generator.trainableParameters, beta1: 0.5)
+        criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
+        encoderState = encoder.makeState(); renormState = renormalize.makeState()
+        generatorState = generator.makeState()
+        criticRealState = critic.makeState(); criticFakeState = critic.makeState()
+        criticGeneratorState = critic.makeState()
+        real = Tensor(shape: [b, s, s, 3])
+        latents = Tensor(shape: [2 * b, arch.latentDim])
+        pixelGradient = Tensor(shape: [2 * b, s, s, 3])
+        latentGradient = Tensor(shape: [2 * b, arch.latentDim])
+        realLogitGradient = Tensor(shape: [b, 1])
+        fakeLogitGradient = Tensor(shape: [2 * b, 1])
+        momentGradient = Tensor(shape: [b, arch.latentDim])
+        priorGradient = Tensor(shape: [b, arch.latentDim])
+    }
+
+    /// Every parameter, optimizer and their names, for checkpoints.
+    public var parameters: [Parameter] {
+        encoder.parameters + generator.parameters + emaGenerator.parameters + critic.parameters
+    }
+    public var optimizers: [String: Optimizer] { ["frame.generator": generatorOptimizer, "frame.critic": criticOptimizer] }
+
+    /// One training step on a batch of real frames drawn by `fillReal` (into [batch, s, s, 3]).
+    public func step(data: LampSequences, rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
+        let b = settings.batch, n = data.frameValueCount, d = arch.latentDim
+        for i in 0..<b {
+            data.copyFrame(sequence: rng.int(below: data.sequences.count), step: rng.int(below: data.length),
+                           into: real.pointer + i * n)
+        }
+        var losses = Losses()
+
+        // Encode real frames; the first half of the generator batch reconstructs them,
+        // the second half decodes fresh N(0,1) latents (renormalized, as the lamp's are).
+        let encoded = encoder.forward(real, state: encoderState, training: true)
+        let z = renormalize.forward(encoded, state: renormState, training: true)
+        latents.slice(batch: 0..<b).copy(from: z)
+        let prior = latents.slice(batch: b..<(2 * b))
+        rng.fillGaussian(prior.buffer)
+        for i in 0..<b { DuralavaRuntime.renormalize(prior.pointer + i * d, count: d) }
+        let fake = generator.forward(latents, state: generatorState, training: true)
+
+        // Critic step: real frames → realLabel, generated frames → 0.
+        zeroGradients(critic.trainableParameters)
+        let realLogits = critic.forward(real, state: criticRealState, training: true)
+        losses.critic = Loss.binaryCrossEntropyWithLogits(logits: realLogits, target: settings.realLabel, gradient: realLogitGradient)
+        critic.backward(realLogitGradient, state: criticRealState, options: .parametersOnly)
+        let fakeLogits = critic.forward(fake, state: criticFakeState, training: true)
+        losses.critic += Loss.binaryCrossEntropyWithLogits(logits: fakeLogits, target: 0, gradient: fakeLogitGradient)
+        critic.backward(fakeLogitGradient, state: criticFakeState, options: .parametersOnly)
+        criticOptimizer.step(learningRate: settings.criticLearningRate * learningRateScale)
+
+        // Generator and encoder step: fool the critic, reconstruct, keep latents N(0,1)-like.
+        zeroGradients(generatorOptimizer.parameters)
+        let logits = critic.forward(fake, state: criticGeneratorState, training: true)
+        losses.adversarial = Loss.binaryCrossEntropyWithLogits(logits: logits, target: 1, gradient: fakeLogitGradient,
+                                                               scale: settings.adversarialWeight)
+        let gradFromCritic = critic.backward(fakeLogitGradient, state: criticGeneratorState, options: .inputOnly)!
+        pixelGradient.copy(from: gradFromCritic)
+        let reconstructionGradient = Tensor(shape: [b, arch.frameSize, arch.frameSize, 3], storage: pixelGradient.storage)
+        let recon = fake.slice(batch: 0..<b)
+        let scratch = Tensor(shape: recon.shape)
+        losses.reconstruction = meanAbsoluteError(prediction: recon, target: real, gradient: scratch,
+                                                  scale: settings.reconstructionWeight)
+        add(scratch, into: reconstructionGradient)
+        let gz = generator.backward(pixelGradient, state: generatorState, options: .all)!
+        // Only the reconstructed half reaches the encoder.
+        let gzReal = gz.slice(batch: 0..<b)
+        losses.moment = MomentPenalty.evaluate(latents: z, gradient: momentGradient, scale: settings.momentWeight)
+        losses.prior = LatentPriorPenalty.evaluate(latents: z, gradient: priorGradient, scale: settings.priorWeight)
+        latentGradient.slice(batch: 0..<b).copy(from: gzReal)
+        let gzr = latentGradient.slice(batch: 0..<b)
+        add(momentGradient, into: gzr)
+        add(priorGradient, into: gzr)
+        let ge = renormalize.backward(gzr, state: renormState, options: .all)!
+        encoder.backward(ge, state: encoderState, options: .parametersOnly)
+        generatorOptimizer.step(learningRate: settings.learningRate * learningRateScale)
+        updateEMA()
+        return losses
+    }
+
+    private func add(_ source: Tensor, into target: Tensor) {
+        let s = source.pointer, t = target.pointer
+        for i in 0..<target.count { t[i] += s[i] }
+    }
+
+    /// Steps taken, for the moving average's warm-up.
+    public var stepsTaken = 0
+
+    private func updateEMA() {
+        stepsTaken += 1
+        // Warm-up: early on, follow the generator closely (the average of random weights is useless).
+        let a = min(settings.emaDecay, Float(1 + stepsTaken) / Float(10 + stepsTaken)), b = 1 - a
+        for (e, p) in zip(emaGenerator.parameters, generator.parameters) {
+            let ev = e.value.pointer, pv = p.value.pointer
+            for i in 0..<e.value.count { ev[i] = a * ev[i] + b * pv[i] }
+        }
+    }
+
+    /// The exported generator: the moving average, unwrapped.
+    public var exportedGenerator: Layer { emaGenerator.layers[0] }
+
+    /// Encodes frames with the encoder in inference mode: [N, s, s, 3] → renormalized [N, latent].
+    public func encode(_ frames: Tensor) -> Tensor {
+        let e = encoder.forward(frames, state: encoder.makeState(), training: false)
+        let z = e.clone()
+        for i in 0..<z.batch { DuralavaRuntime.renormalize(z.pointer + i * arch.latentDim, count: arch.latentDim) }
+        return z
+    }
+}

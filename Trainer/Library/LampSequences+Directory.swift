@@ -1,0 +1,33 @@
+import DuralavaData
+
+extension LampSequences {
+    /// Footage from a directory of PNG frames (sorted by name): every `frameStep`-th frame is one
+    /// model step; the steps are cut into sequences of `sequenceLength` (one shorter sequence
+    /// when there are fewer frames). Unreadable files are skipped and reported through `log`.
+    public static func frameDirectory(_ directory: String, width: Int, height: Int, frameStep: Int,
+                                      sequenceLength: Int, stepSeconds: Double,
+                                      log: (String) -> Void) throws -> LampSequences {
+        guard frameStep >= 1 else { throw TrainingError("--frame-step must be at least 1") }
+        let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height)
+        for w in dataset.warnings { log("warning: \(w)") }
+        let steps = stride(from: 0, to: dataset.count, by: frameStep).map { $0 }
+        guard steps.count >= 2 else {
+            throw TrainingError("\(directory): \(dataset.count) readable frames give \(steps.count) model steps at --frame-step \(frameStep); need at least 2")
+        }
+        let length = min(sequenceLength, steps.count)
+        var sequences: [[UInt8]] = []
+        var start = 0
+        while start + length <= steps.count {
+            var frames: [UInt8] = []
+            frames.reserveCapacity(length * width * height * 3)
+            for t in 0..<length { frames += dataset.frameBytes(at: steps[start + t]) }
+            sequences.append(frames)
+            start += length
+        }
+        log("\(directory): \(dataset.count) frames\(dataset.loadedFromCache ? " (from cache)" : ""), every \(frameStep)th → \(sequences.count) sequences of \(length) steps")
+        return LampSequences(width: width, height: height, stepSeconds: stepSeconds, sequences: sequences, length: length,
+                             provenance: ["provenance.data": directory,
+                                          "provenance.frame_step": String(frameStep),
+                                          "provenance.frames": String(dataset.count)])
+    }
+}

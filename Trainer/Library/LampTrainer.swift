@@ -1,0 +1,221 @@
+import DuralavaData
+import DuralavaRuntime
+import LampOutput
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set from a SIGINT handler; the training loop checks it between steps, saves and stops.
+nonisolated(unsafe) public var trainingStopRequested: Int32 = 0
+
+/// A whole training run in a folder: phase 1 (frames) then phase 2 (time), progress lines,
+/// metrics.csv, sample sheets, checkpoints (temporary file + rename), and the exported model.
+public final class LampTrainer {
+    public let preset: TrainingPreset
+    public let data: LampSequences
+    public let directory: String
+    public let frames: FramePhase
+    public let dynamics: DynamicsPhase
+    public private(set) var step = 0 // global: frame steps, then dynamics steps
+    private var rng: RandomGenerator
+    private let log: (String) -> Void
+    public var totalSteps: Int { preset.frameSteps + preset.dynamicsSteps }
+    public var checkpointPath: String { directory + "/checkpoint.safetensors" }
+    public var modelPath: String { directory + "/model.safetensors" }
+
+    public init(preset: TrainingPreset, data: LampSequences, directory: String, seed: UInt64,
+                log: @escaping (String) -> Void) throws {
+        guard data.width == preset.arch.frameSize, data.height == preset.arch.frameSize else {
+            throw TrainingError("footage is \(data.width)x\(data.height) but the preset trains \(preset.arch.frameSize)x\(preset.arch.frameSize)")
+        }
+        guard data.length >= 2 else { throw TrainingError("footage sequences need at least 2 frames") }
+        self.preset = preset; self.data = data; self.directory = directory; self.log = log
+        var init_ = RandomGenerator(seed: seed)
+        frames = FramePhase(arch: preset.arch, settings: preset.frame, rng: &init_)
+        dynamics = DynamicsPhase(arch: preset.arch, settings: preset.dynamics, rng: &init_)
+        rng = RandomGenerator(seed: seed &+ 0x5EED)
+        if !isDirectory(directory) && mkdir(directory, 0o755) != 0 {
+            throw TrainingError("\(directory): cannot create the run directory (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    private var allParameters: [Parameter] { frames.parameters + dynamics.parameters }
+    private var allOptimizers: [String: Optimizer] { frames.optimizers.merging(dynamics.optimizers) { a, _ in a } }
+
+    public func saveCheckpoint() throws {
+        try Checkpoint.save(to: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
+                            randomGenerators: ["train": rng], step: step,
+                            metadata: ["preset": preset.name, "frame_size": String(preset.arch.frameSize)])
+    }
+
+    public func resume() throws {
+        let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
+                                    requiredRandomGenerators: ["train"])
+        guard c.metadata["preset"] == preset.name else {
+            throw TrainingError("\(checkpointPath): trained with preset \(c.metadata["preset"] ?? "?"), not \(preset.name)")
+        }
+        step = c.step
+        frames.stepsTaken = min(step, preset.frameSteps)
+        rng = c.randomGenerators["train"]!
+        if step >= preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
+        log("resumed \(checkpointPath) at step \(step)/\(totalSteps)")
+    }
+
+    /// Trains until done or until Ctrl-C; returns true when all steps are done.
+    @discardableResult
+    public func run(stopAfter maxSteps: Int = Int.max) throws -> Bool {
+        let metrics = try MetricsFile(path: directory + "/metrics.csv",
+                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,steps_per_second")
+        let started = monotonicTime()
+        var lastLog = started - 10, stepsThisRun = 0
+        while step < totalSteps && stepsThisRun < maxSteps {
+            if trainingStopRequested != 0 {
+                try saveCheckpoint()
+                log("\nstopped at step \(step); checkpoint saved to \(checkpointPath) (resume with --resume)")
+                return false
+            }
+            let inFramePhase = step < preset.frameSteps
+            var row: [Float]
+            if inFramePhase {
+                let lr = cosineScale(step, preset.frameSteps)
+                let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
+                row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0]
+            } else {
+                let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
+                let l = dynamics.step(rng: &rng, learningRateScale: lr)
+                row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange]
+            }
+            step += 1; stepsThisRun += 1
+            let now = monotonicTime()
+            let rate = Double(stepsThisRun) / max(now - started, 1e-9)
+            metrics.append("\(step)," + row.map { "\($0)" }.joined(separator: ",") + ",\(rate)")
+            if now - lastLog >= 2 || step == totalSteps {
+                lastLog = now
+                let eta = Double(totalSteps - step) / max(rate, 1e-9)
+                let what = inFramePhase
+                    ? "critic \(fixed(row[1])) adv \(fixed(row[2])) rec \(fixed(row[3], 4)) moment \(fixed(row[4])) prior \(fixed(row[5]))"
+                    : "critic \(fixed(row[1])) adv \(fixed(row[2])) moment \(fixed(row[4])) pred \(fixed(row[5])) change \(fixed(row[6])) (data \(fixed(row[7])))"
+                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(fixed(Float(rate), 2)) steps/s  ETA \(formatDuration(eta))")
+            }
+            if step == preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
+            if step % preset.sampleEvery == 0 || step == totalSteps { try writeSamples() }
+            if step % preset.checkpointEvery == 0 || step == totalSteps { try saveCheckpoint() }
+        }
+        if step < totalSteps { try saveCheckpoint() }
+        try export()
+        return step >= totalSteps
+    }
+
+    private func cosineScale(_ s: Int, _ total: Int) -> Float {
+        CosineSchedule(initial: 1, final: 0.1, totalSteps: max(total, 1)).rate(at: s)
+    }
+
+    /// Writes the runtime model (EMA generator + RNN) with provenance metadata.
+    public func export(to path: String? = nil) throws {
+        var meta = data.provenance
+        meta["provenance.steps"] = "\(step) (frame phase \(min(step, preset.frameSteps)), dynamics phase \(max(0, step - preset.frameSteps)))"
+        meta["provenance.preset"] = preset.name
+        meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
+        let options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
+                                        stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
+        try LampModelExport.write(generator: frames.exportedGenerator, rnn: dynamics.rnn, to: path ?? modelPath, options: options)
+    }
+
+    /// Sample sheet: top row real frames, then their reconstructions, then frames from fresh
+    /// latents; in phase 2 also a short APNG of the lamp running through the runtime's loop.
+    public func writeSamples() throws {
+        let s = preset.arch.frameSize, n = data.frameValueCount, count = 8
+        let real = Tensor(shape: [count, s, s, 3])
+        var sampleRng = RandomGenerator(seed: 1234)
+        for i in 0..<count {
+            data.copyFrame(sequence: sampleRng.int(below: data.sequences.count), step: sampleRng.int(below: data.length),
+                           into: real.pointer + i * n)
+        }
+        let z = frames.encode(real)
+        let gen = frames.exportedGenerator
+        let recon = gen.forward(z, state: gen.makeState(), training: false).clone()
+        let prior = Tensor(shape: [count, preset.arch.latentDim])
+        sampleRng.fillGaussian(prior.buffer)
+        for i in 0..<count { DuralavaRuntime.renormalize(prior.pointer + i * preset.arch.latentDim, count: preset.arch.latentDim) }
+        let fresh = gen.forward(prior, state: gen.makeState(), training: false).clone()
+        var sheet = [UInt8](repeating: 0, count: count * s * 3 * s * 3)
+        for (row, t) in [real, recon, fresh].enumerated() {
+            for i in 0..<count {
+                for y in 0..<s {
+                    for x in 0..<s {
+                        for c in 0..<3 {
+                            let v = t.pointer[i * n + (y * s + x) * 3 + c]
+                            sheet[((row * s + y) * count * s + i * s + x) * 3 + c] = UInt8(max(0, min(255, v * 255 + 0.5)))
+                        }
+                    }
+                }
+            }
+        }
+        try writePNG(path: directory + "/samples-\(zeroPad(step, 6)).png", width: count * s, height: 3 * s, rgb: sheet)
+        if step > preset.frameSteps {
+            try export(to: modelPath)
+            let lamp = try LampModel(path: modelPath)
+            let animator = LampAnimator(model: lamp, seed: 1)
+            let steps = 40
+            let apng = try APNGWriter(path: directory + "/samples-\(zeroPad(step, 6)).apng.png", width: s, height: s,
+                                      frameCount: steps, delayNumerator: 1, delayDenominator: UInt16(max(1, (1 / data.stepSeconds).rounded())))
+            for _ in 0..<steps {
+                animator.render(phase: 0)
+                try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
+                animator.advance()
+            }
+            try apng.finish()
+        }
+    }
+}
+
+/// Appends lines to a CSV file, writing the header when the file is new.
+final class MetricsFile {
+    private let handle: UnsafeMutablePointer<FILE>
+
+    init(path: String, header: String) throws {
+        let exists = fileExists(path)
+        guard let h = fopen(path, "a") else {
+            throw TrainingError("\(path): cannot open for appending (\(String(cString: strerror(errno))))")
+        }
+        handle = h
+        if !exists { append(header) }
+    }
+
+    func append(_ line: String) {
+        fputs(line + "\n", handle)
+        fflush(handle)
+    }
+
+    deinit { fclose(handle) }
+}
+
+func monotonicTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func zeroPad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+}
+
+/// A number with a fixed count of decimals (no Foundation).
+public func fixed(_ v: Float, _ digits: Int = 3) -> String {
+    guard v.isFinite else { return "\(v)" }
+    var scale: Float = 1
+    for _ in 0..<digits { scale *= 10 }
+    let r = (abs(v) * scale).rounded()
+    let whole = Int(r / scale), frac = Int(r) - whole * Int(scale)
+    let fracText = digits > 0 ? "." + zeroPad(frac, digits) : ""
+    return (v < 0 && r > 0 ? "-" : "") + "\(whole)" + fracText
+}
+
+public func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    if s >= 3600 { return "\(s / 3600)h\(zeroPad((s % 3600) / 60, 2))m" }
+    if s >= 60 { return "\(s / 60)m\(zeroPad(s % 60, 2))s" }
+    return "\(s)s"
+}

@@ -1,0 +1,86 @@
+// The reference architecture of DESIGN §3 built from the trainer's layers, with layer names
+// that map one to one onto the runtime's tensor names (generator.tconv{i}, rnn.dense{j}).
+
+public enum ReferenceModels {
+    /// z [N, latent] → reshape 1×1 → tconv0 (kernel = stride = base) → BN → LeakyReLU →
+    /// [tconv k s2 → BN → LeakyReLU]… → tconv k s2 to 3 channels (+bias) → sigmoid.
+    public static func generator(latentDim: Int = 64, base: Int = 4, channels: [Int] = [256, 128, 64, 32],
+                                 kernel: Int = 4, leakySlope: Float = 0.2, batchNorm: Bool = true,
+                                 initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) -> Sequential {
+        var layers: [Layer] = [Reshape(name: "reshape", [1, 1, latentDim])]
+        var cin = latentDim
+        for (i, c) in channels.enumerated() {
+            let k = i == 0 ? base : kernel, s = i == 0 ? base : 2
+            layers.append(TransposedConv2D(name: "tconv\(i)", inputChannels: cin, outputChannels: c, kernelSize: k,
+                                           stride: s, useBias: !batchNorm, initializer: initializer, rng: &rng))
+            if batchNorm { layers.append(BatchNorm(name: "bn\(i)", channels: c)) }
+            layers.append(LeakyReLU(name: "act\(i)", slope: leakySlope))
+            cin = c
+        }
+        layers.append(TransposedConv2D(name: "tconv\(channels.count)", inputChannels: cin, outputChannels: 3,
+                                       kernelSize: kernel, stride: 2, useBias: true, initializer: initializer, rng: &rng))
+        layers.append(Sigmoid(name: "sigmoid"))
+        return Sequential(name: "generator", layers)
+    }
+
+    /// x [N, latent + noise] → dense → LeakyReLU → … → dense to latent (the caller
+    /// renormalises, see `Renormalize`).
+    public static func rnn(latentDim: Int = 64, noiseDim: Int = 0, hidden: [Int] = [512, 512],
+                           leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+        var layers: [Layer] = []
+        var width = latentDim + noiseDim
+        for (j, h) in hidden.enumerated() {
+            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
+            layers.append(LeakyReLU(name: "act\(j)", slope: leakySlope))
+            width = h
+        }
+        layers.append(Dense(name: "dense\(hidden.count)", inputSize: width, outputSize: latentDim, rng: &rng))
+        return Sequential(name: "rnn", layers)
+    }
+
+    /// Per-frame encoder: [4×4 stride-2 conv → BN → LeakyReLU] for each of `channels`, then a
+    /// 4×4 stride-4 conv to `features` and flatten: frames [N, H, W, 3] → [N, features].
+    public static func frameCritic(imageSize: Int = 64, channels: [Int] = [32, 64, 128, 256], features: Int = 128,
+                                   leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+        var layers: [Layer] = []
+        var cin = 3, size = imageSize
+        for (i, c) in channels.enumerated() {
+            layers.append(Conv2D(name: "conv\(i)", inputChannels: cin, outputChannels: c, kernelSize: 4, stride: 2,
+                                 padding: .same, useBias: false, rng: &rng))
+            layers.append(BatchNorm(name: "bn\(i)", channels: c))
+            layers.append(LeakyReLU(name: "act\(i)", slope: leakySlope))
+            cin = c
+            size /= 2
+        }
+        layers.append(Conv2D(name: "conv\(channels.count)", inputChannels: cin, outputChannels: features,
+                             kernelSize: size, stride: size, padding: .valid, useBias: true, rng: &rng))
+        layers.append(Flatten(name: "flatten"))
+        return Sequential(name: "frame_critic", layers)
+    }
+
+    /// One step of the recurrent critic: [features, previous state] → 512 → 512 → state (tanh
+    /// keeps the carried state bounded).
+    public static func recurrentCritic(features: Int = 128, stateSize: Int = 128, hidden: [Int] = [512, 512],
+                                       leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+        var layers: [Layer] = []
+        var width = features + stateSize
+        for (j, h) in hidden.enumerated() {
+            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
+            layers.append(LeakyReLU(name: "act\(j)", slope: leakySlope))
+            width = h
+        }
+        layers.append(Dense(name: "dense\(hidden.count)", inputSize: width, outputSize: stateSize, rng: &rng))
+        layers.append(Tanh(name: "tanh"))
+        return Sequential(name: "recurrent_critic", layers)
+    }
+
+    /// State → 512 → one logit per sequence step.
+    public static func criticHead(stateSize: Int = 128, hidden: Int = 512, leakySlope: Float = 0.2,
+                                  rng: inout RandomGenerator) -> Sequential {
+        Sequential(name: "critic_head", [
+            Dense(name: "dense0", inputSize: stateSize, outputSize: hidden, rng: &rng),
+            LeakyReLU(name: "act0", slope: leakySlope),
+            Dense(name: "dense1", inputSize: hidden, outputSize: 1, rng: &rng),
+        ])
+    }
+}

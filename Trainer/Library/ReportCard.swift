@@ -1,0 +1,147 @@
+// The report card of a lamp model (DESIGN §8): realism, motion and endurance of frames
+// generated through the runtime's own loop, against held-out real frames. `evaluate` measures,
+// `write` (ReportCardFiles.swift) puts report.json, report.md and the plots in a directory.
+
+import DuralavaRuntime
+
+public struct ReportCardOptions {
+    public var modelPath: String
+    public var data: EvalDataSource = .simulator
+    /// Generated frames for the realism and motion figures (consecutive steps); each of the
+    /// real sets A and B gets as many.
+    public var frames = 2000
+    /// Seeds the lamp's latent loop; the classifiers' seeds derive from it.
+    public var seed: UInt64 = 1
+    /// Simulator seed for the reference frames (nil: a held-out seed).
+    public var simulatorSeed: UInt64? = nil
+    /// Latent-loop steps run before the first generated frame is kept.
+    public var burnInSteps = 100
+    public var endurance = EvalEnduranceSettings()
+    public var classifier = EvalClassifierSettings()
+    /// Classifier updates for each endurance window's (smaller) test.
+    public var windowClassifierSteps = 200
+    public var histogramBins = 8
+    /// Frames this far apart (lamp seconds) are block-matched for the blob speed.
+    public var blobLagSeconds = 1.0
+    /// Frames per row of the strip plot.
+    public var stripFrames = 8
+
+    public init(modelPath: String) { self.modelPath = modelPath }
+}
+
+public struct ReportCard {
+    public var options: ReportCardOptions
+    public var modelMetadata: [String: String]
+    public var config: ModelConfig
+    public var trained: Bool
+    public var reference: EvalReferenceFrames
+    public var referenceFigures: EvalReferenceFigures
+    /// Real set B against real set A: the floor a perfect model would reach.
+    public var realFloor: EvalTwoSampleResult
+    public var realColourFloor: Double
+    public var realFloorMotion: EvalMotionFigures
+    /// The first `frames` steps after the burn-in.
+    public var generated: EvalComparison
+    public var generatedGuards: EvalGuardCounts
+    public var endurance: EvalEnduranceResult
+    /// Figures of each endurance window's rendered frames (nil where none were rendered).
+    public var windows: [EvalComparison?]
+    public var classifierArchitecture: String
+    /// Per-step frame changes, for the histogram plot.
+    public var generatedChanges: [Double]
+    public var realChanges: [Double]
+    /// Frames for the strip plot: label and 8-bit RGB frames.
+    public var strip: [(label: String, frames: [[UInt8]])]
+    public var timings: [(String, Double)]
+    public var targets: [ReportCardTarget] = []
+
+    public static func evaluate(_ options: ReportCardOptions, progress: (String) -> Void = { _ in }) throws -> ReportCard {
+        let o = options
+        guard o.frames >= 20 else { throw EvalError(path: o.modelPath, message: "--frames must be at least 20 (got \(o.frames))") }
+        guard o.endurance.steps >= o.endurance.windows, o.endurance.windows >= 1 else {
+            throw EvalError(path: o.modelPath, message: "--steps (\(o.endurance.steps)) must be at least the number of windows (\(o.endurance.windows))")
+        }
+        var timings: [(String, Double)] = []
+        var t0 = monotonicSeconds()
+        func lap(_ name: String) { let t = monotonicSeconds(); timings.append((name, t - t0)); t0 = t }
+
+        let model: LampModel
+        do { model = try LampModel(path: o.modelPath) }
+        catch let e as ModelError { throw EvalError(path: o.modelPath, message: e.message) }
+        catch let e as FileError { throw EvalError(path: e.path, message: e.message) }
+        let c = model.config
+        progress("model \(o.modelPath): \(c.frameWidth)x\(c.frameHeight), latent \(c.latentDim), step \(c.stepSeconds) s\(model.isTrained ? "" : " (untrained)")")
+
+        // Real frames.
+        progress("reference frames: \(2 * o.frames) from \(o.data)")
+        let reference = try EvalReferenceFrames.load(o.data, model: model, perSet: o.frames, chunk: o.classifier.chunk,
+                                                     testEvery: o.classifier.testEvery, gap: o.classifier.gap,
+                                                     simulatorSeed: o.simulatorSeed, progress: progress)
+        for note in reference.notes { progress("note: \(note)") }
+        guard reference.a.count >= 20, reference.b.count >= 20 else {
+            throw EvalError(path: o.data.description, message: "only \(reference.a.count + reference.b.count) reference frames; at least 40 are needed")
+        }
+        let figures = EvalReferenceFigures(real: reference.a, split: reference.splitA, stepSeconds: reference.stepSeconds,
+                                           histogramBins: o.histogramBins, blobLagSeconds: o.blobLagSeconds)
+        lap("reference frames")
+
+        // Generated frames through the runtime's loop.
+        progress("generating \(o.frames) frames (after \(o.burnInSteps) burn-in steps)")
+        let lamp = EvalLampRun(model: model, seed: o.seed)
+        for _ in 0..<o.burnInSteps { lamp.step() }
+        let generatedSet = lamp.renderSequence(count: o.frames)
+        let generatedGuards = EvalGuardCounts(lamp.loop.counters)
+        lap("generated frames")
+
+        progress("realism: classifier generated vs real (\(o.classifier.steps) steps)")
+        let generated = EvalComparison(generated: generatedSet, reference: figures, classifier: o.classifier, seed: o.seed &+ 11)
+        progress("realism: accuracy \(EvalFormat.fixed(generated.classifier.accuracy, 3)); classifier real vs real")
+        let floor = EvalTwoSampleTest.run(reference.b, reference.a, settings: o.classifier, seed: o.seed &+ 13,
+                                          splitA: reference.splitB, splitB: reference.splitA)
+        progress("realism: real-vs-real accuracy \(EvalFormat.fixed(floor.accuracy, 3))")
+        let colourFloor = EvalColourHistogram(reference.b, bins: o.histogramBins).totalVariation(to: figures.histogram)
+        let floorMotion = EvalMotionFigures(reference.b, stepSeconds: reference.stepSeconds, frozenFloor: figures.frozenFloor,
+                                            blobLagSeconds: o.blobLagSeconds)
+        lap("realism and motion")
+
+        // Endurance: a fresh lamp with the same seed, every step of it.
+        progress("endurance: \(EvalFormat.count(o.endurance.steps)) steps in \(o.endurance.windows) windows, \(o.endurance.renderedFrames) frames rendered at the end of each")
+        var windowSettings = o.classifier
+        windowSettings.steps = o.windowClassifierSteps
+        var windowFigures = [EvalComparison?](repeating: nil, count: o.endurance.windows)
+        let enduranceLamp = EvalLampRun(model: model, seed: o.seed)
+        let endurance = EvalEndurance.run(enduranceLamp, settings: o.endurance, analyse: { w, frames in
+            guard frames.count >= 20 else { return }
+            let f = EvalComparison(generated: frames, reference: figures, classifier: windowSettings, seed: o.seed &+ 100 &+ UInt64(w))
+            windowFigures[w] = f
+            progress("endurance: window \(w + 1)/\(o.endurance.windows): accuracy \(EvalFormat.fixed(f.classifier.accuracy, 3)), "
+                     + "frame change ×\(EvalFormat.fixed(f.medianChangeRatio, 2)) of real")
+        }, progress: progress)
+        lap("endurance")
+
+        // The strip: evenly spaced frames of the first generated steps, the last window, the data.
+        let k = max(1, o.stripFrames)
+        func pick(_ set: EvalFrameSet) -> [[UInt8]] {
+            guard set.count > 0 else { return [] }
+            let span = min(set.count, max(k, Int((Double(k) * 2.0 / reference.stepSeconds).rounded())))
+            return (0..<min(k, set.count)).map { set.rgb($0 * (span - 1) / max(k - 1, 1)) }
+        }
+        var strip: [(String, [[UInt8]])] = [("generated, steps \(o.burnInSteps + 1)+", pick(generatedSet))]
+        if let last = endurance.lastWindowFrames {
+            strip.append(("generated, after \(EvalFormat.count(endurance.windows.last!.lastStep - last.count + 1)) steps", pick(last)))
+        }
+        strip.append(("real (\(o.data == .simulator ? "simulator" : "frames"))", pick(reference.a)))
+
+        var card = ReportCard(options: o, modelMetadata: model.metadata, config: c, trained: model.isTrained,
+                              reference: reference, referenceFigures: figures, realFloor: floor,
+                              realColourFloor: colourFloor, realFloorMotion: floorMotion,
+                              generated: generated, generatedGuards: generatedGuards, endurance: endurance,
+                              windows: windowFigures,
+                              classifierArchitecture: o.classifier.architecture(width: c.frameWidth, height: c.frameHeight),
+                              generatedChanges: EvalFrameChange(generatedSet).changes,
+                              realChanges: EvalFrameChange(reference.a).changes,
+                              strip: strip, timings: timings)
+        card.targets = ReportCardTarget.evaluate(card)
+        return card
+    }
+}

@@ -1,0 +1,52 @@
+// Writing the report card: report.json, report.md and the PNG plots in one directory
+// (created if missing). Every error names the file it concerns.
+
+import DuralavaRuntime
+import LampOutput
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension ReportCard {
+    /// Writes every file into `directory`; returns their paths.
+    @discardableResult
+    public func write(to directory: String) throws -> [String] {
+        try makeReportDirectories(directory)
+        func path(_ name: String) -> String { directory.hasSuffix("/") ? directory + name : directory + "/" + name }
+        var written: [String] = []
+        do {
+            try writeFileAtomically(path("report.json"), [Array((json.serialized() + "\n").utf8)])
+            written.append(path("report.json"))
+            try writeFileAtomically(path("report.md"), [Array(markdown.utf8)])
+            written.append(path("report.md"))
+        } catch let e as FileError {
+            throw EvalError(path: e.path, message: e.message)
+        }
+        let plots: [(String, EvalPlotCanvas)] = [
+            ("frame-change.png", frameChangePlot()), ("latent-moments.png", latentMomentsPlot()),
+            ("windows.png", windowsPlot()), ("frames-strip.png", framesStrip()),
+        ]
+        for (name, canvas) in plots {
+            do { try writePNG(path: path(name), width: canvas.width, height: canvas.height, rgb: canvas.pixels) }
+            catch let e as OutputError { throw EvalError(path: e.path, message: e.message) }
+            written.append(path(name))
+        }
+        return written
+    }
+}
+
+/// `mkdir -p`: creates `path` and any missing parents.
+func makeReportDirectories(_ path: String) throws {
+    guard !path.isEmpty else { return }
+    var current = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
+        if isDirectory(current) { continue }
+        if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            throw EvalError(path: current, message: "cannot create directory (\(String(cString: strerror(errno))))")
+        }
+        guard isDirectory(current) else { throw EvalError(path: current, message: "exists and is not a directory") }
+    }
+}

@@ -1,0 +1,192 @@
+// The report card as JSON: a small value type that keeps the order of object keys (so the
+// file reads top-down like the Markdown) and serialises with two-space indentation.
+
+public indirect enum ReportCardJSON: Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case integer(Int)
+    case string(String)
+    case array([ReportCardJSON])
+    case object([(String, ReportCardJSON)])
+
+    public static func == (a: ReportCardJSON, b: ReportCardJSON) -> Bool { a.serialized() == b.serialized() }
+
+    /// Non-finite numbers become null (JSON has no infinity).
+    public static func num(_ x: Double) -> ReportCardJSON { x.isFinite ? .number(x) : .null }
+
+    public func serialized(indent: Int = 0) -> String {
+        let pad = String(repeating: " ", count: indent + 2), end = String(repeating: " ", count: indent)
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let x):
+            guard x.isFinite else { return "null" }
+            if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+            return x.description
+        case .integer(let n): return String(n)
+        case .string(let s): return ReportCardJSON.quote(s)
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            // Arrays of plain numbers stay on one line.
+            if items.allSatisfy({ if case .number = $0 { return true }; if case .integer = $0 { return true }; return false }) {
+                return "[" + items.map { $0.serialized() }.joined(separator: ", ") + "]"
+            }
+            return "[\n" + items.map { pad + $0.serialized(indent: indent + 2) }.joined(separator: ",\n") + "\n" + end + "]"
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            return "{\n" + members.map { pad + ReportCardJSON.quote($0.0) + ": " + $0.1.serialized(indent: indent + 2) }
+                .joined(separator: ",\n") + "\n" + end + "}"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension EvalDistribution {
+    var json: ReportCardJSON {
+        .object([("count", .integer(count)), ("mean", .num(mean)), ("min", .num(minimum)), ("p5", .num(p5)),
+                 ("q1", .num(q1)), ("median", .num(median)), ("q3", .num(q3)), ("p95", .num(p95)), ("max", .num(maximum))])
+    }
+}
+
+extension EvalTwoSampleResult {
+    var json: ReportCardJSON {
+        .object([("accuracy", .num(accuracy)), ("accuracy_first_set", .num(accuracyA)), ("accuracy_second_set", .num(accuracyB)),
+                 ("train_accuracy", .num(trainAccuracy)),
+                 ("train_frames", .array([.integer(trainFrames.a), .integer(trainFrames.b)])),
+                 ("test_frames", .array([.integer(testFrames.a), .integer(testFrames.b)])),
+                 ("seconds", .num(seconds))])
+    }
+}
+
+extension EvalMotionFigures {
+    var json: ReportCardJSON {
+        .object([("frame_change", frameChange.json), ("near_frozen_fraction", .num(nearFrozenFraction)),
+                 ("longest_frozen_run", .integer(longestFrozenRun)),
+                 ("blob_speed_px_per_second", blobSpeed.json), ("moving_block_fraction", .num(movingFraction)),
+                 ("blob_lag_steps", .integer(blobLagSteps))])
+    }
+}
+
+extension EvalComparison {
+    var json: ReportCardJSON {
+        .object([("frames", .integer(frames)), ("classifier", classifier.json), ("colour_distance", .num(colourDistance)),
+                 ("motion", motion.json), ("median_change_ratio", .num(medianChangeRatio)), ("frozen", .bool(frozen))])
+    }
+}
+
+extension EvalGuardCounts {
+    var json: ReportCardJSON {
+        .object([("steps", .integer(steps)), ("renormalizations", .integer(renormalizations)),
+                 ("clamped_steps", .integer(clampedSteps)), ("clamped_values", .integer(clampedValues)),
+                 ("non_finite_reseeds", .integer(nonFiniteReseeds)), ("saturated_reseeds", .integer(saturatedReseeds)),
+                 ("stall_injections", .integer(stallInjections)), ("cycle_injections", .integer(cycleInjections)),
+                 ("interventions", .integer(interventions))])
+    }
+}
+
+extension ReportCard {
+    public var json: ReportCardJSON {
+        let o = options
+        let modelKeys = modelMetadata.keys.sorted().filter { $0.hasPrefix("provenance.") || $0 == "description" || $0 == "trained" }
+        let e = endurance
+        let windowItems: [ReportCardJSON] = e.windows.map { w in
+            var m: [(String, ReportCardJSON)] = [
+                ("index", .integer(w.index)), ("first_step", .integer(w.firstStep)), ("last_step", .integer(w.lastStep)),
+                ("raw_output", .object([("probed_steps", .integer(w.raw.probedSteps)), ("mean", .num(w.raw.mean)),
+                                        ("std", .num(w.raw.std)), ("skewness", .num(w.raw.skewness)),
+                                        ("kurtosis", .num(w.raw.kurtosis)),
+                                        ("step_mean_range", .array([.num(w.raw.stepMeanMinimum), .num(w.raw.stepMeanMaximum)])),
+                                        ("step_std_range", .array([.num(w.raw.stepStdMinimum), .num(w.raw.stepStdMaximum)])),
+                                        ("max_abs", .num(w.raw.maximumAbsolute)), ("non_finite_steps", .integer(w.raw.nonFiniteSteps))])),
+                ("latent_components", .object([("max_abs_time_mean", .num(w.componentMeanMaximumAbsolute)),
+                                               ("time_std_range", .array([.num(w.componentStdMinimum), .num(w.componentStdMaximum)]))])),
+                ("latent_change", .object([("mean", .num(w.latentChangeMean)), ("min", .num(w.latentChangeMinimum))])),
+                ("guards", w.guards.json),
+                ("stalls", .integer(w.stalls)), ("stalled_steps", .integer(w.stalledSteps)),
+                ("cycles", .integer(w.cycles)), ("cycling_steps", .integer(w.cyclingSteps)),
+                ("cycle_periods", .object(w.cyclePeriods.keys.sorted().map { (String($0), .integer(w.cyclePeriods[$0]!)) })),
+                ("rendered_frames", .integer(w.renderedFrames)),
+            ]
+            if w.index < windows.count, let f = windows[w.index] { m.append(("rendered", f.json)) }
+            return .object(m)
+        }
+        let modelSection: [(String, ReportCardJSON)] = [
+            ("path", .string(o.modelPath)), ("trained", .bool(trained)),
+            ("frame", .string("\(config.frameWidth)x\(config.frameHeight)")),
+            ("latent_dim", .integer(config.latentDim)), ("step_seconds", .num(Double(config.stepSeconds))),
+            ("rnn_noise_dim", .integer(config.rnnNoiseDim)), ("rnn_residual", .bool(config.rnnResidual)),
+            ("metadata", .object(modelKeys.map { ($0, ReportCardJSON.string(modelMetadata[$0]!)) })),
+        ]
+        var dataSection: [(String, ReportCardJSON)] = reference.details.map { ($0.0, ReportCardJSON.string($0.1)) }
+        dataSection.append(("notes", .array(reference.notes.map { ReportCardJSON.string($0) })))
+        let settingsSection: [(String, ReportCardJSON)] = [
+            ("frames", .integer(o.frames)), ("seed", .string(String(o.seed))),
+            ("burn_in_steps", .integer(o.burnInSteps)), ("steps", .integer(o.endurance.steps)),
+            ("windows", .integer(o.endurance.windows)),
+            ("window_rendered_frames", .integer(o.endurance.renderedFrames)),
+            ("raw_probe_every", .integer(o.endurance.rawEvery)),
+            ("window_classifier_steps", .integer(o.windowClassifierSteps)),
+        ]
+        let targetItems: [ReportCardJSON] = targets.map { t in
+            .object([("name", .string(t.name)), ("measured", .string(t.measured)), ("limit", .string(t.limit)), ("pass", .bool(t.passed))])
+        }
+        let split = splitDescription
+        let realismSection: [(String, ReportCardJSON)] = [
+            ("classifier", .string(classifierArchitecture)),
+            ("split", .string(split)),
+            ("generated_vs_real", generated.classifier.json),
+            ("real_vs_real", realFloor.json),
+            ("colour_histogram", .string("total variation between \(o.histogramBins)x\(o.histogramBins)x\(o.histogramBins) RGB histograms")),
+            ("colour_distance_generated_vs_real", .num(generated.colourDistance)),
+            ("colour_distance_real_vs_real", .num(realColourFloor)),
+        ]
+        let motionSection: [(String, ReportCardJSON)] = [
+            ("generated", generated.motion.json), ("real", referenceFigures.motion.json),
+            ("real_second_set", realFloorMotion.json),
+            ("median_change_ratio", .num(generated.medianChangeRatio)),
+            ("near_frozen_floor", .num(referenceFigures.frozenFloor)),
+            ("frozen_run_limit", .integer(referenceFigures.frozenRunLimit)),
+        ]
+        let enduranceSection: [(String, ReportCardJSON)] = [
+            ("steps", .integer(e.guards.steps)), ("seconds", .num(e.seconds)),
+            ("analysis_seconds", .num(e.analysisSeconds)), ("steps_per_second", .num(e.stepsPerSecond)),
+            ("guards", e.guards.json), ("windows", .array(windowItems)),
+        ]
+        let definitionItems: [(String, ReportCardJSON)] = definitions.map { ($0.0, ReportCardJSON.string($0.1)) }
+        let timingItems: [(String, ReportCardJSON)] = timings.map { ($0.0, ReportCardJSON.num($0.1)) }
+        var top: [(String, ReportCardJSON)] = [("format", .string("duralava-report-card")), ("version", .integer(1))]
+        top.append(("model", .object(modelSection)))
+        top.append(("data", .object(dataSection)))
+        top.append(("settings", .object(settingsSection)))
+        top.append(("passed", .bool(targets.allSatisfy(\.passed))))
+        top.append(("targets", .array(targetItems)))
+        top.append(("definitions", .object(definitionItems)))
+        top.append(("realism", .object(realismSection)))
+        top.append(("motion", .object(motionSection)))
+        top.append(("generated_guards", generatedGuards.json))
+        top.append(("endurance", .object(enduranceSection)))
+        top.append(("timings_seconds", .object(timingItems)))
+        return .object(top)
+    }
+}

@@ -1,0 +1,93 @@
+// The targets of a lamp's report card (issue 5), each with the measured value, the limit and
+// pass/fail.
+
+public struct ReportCardTarget: Equatable {
+    public var name: String
+    public var measured: String
+    public var limit: String
+    public var passed: Bool
+
+    public static let maximumAccuracy = 0.70
+    public static let maximumChangeRatio = 1.5
+    public static let latentMeanLimit = 0.05
+    public static let latentStdLimit = 0.05
+
+    public static func evaluate(_ card: ReportCard) -> [ReportCardTarget] {
+        var t: [ReportCardTarget] = []
+        let g = card.generated
+        let windows = card.windows.compactMap { $0 }
+        let e = card.endurance
+
+        t.append(ReportCardTarget(name: "realism: classifier accuracy, first \(g.frames) steps",
+                                  measured: EvalFormat.fixed(g.classifier.accuracy, 3),
+                                  limit: "<= \(EvalFormat.fixed(maximumAccuracy, 2))",
+                                  passed: g.classifier.accuracy <= maximumAccuracy))
+        if let worst = windows.max(by: { $0.classifier.accuracy < $1.classifier.accuracy }) {
+            t.append(ReportCardTarget(name: "realism: classifier accuracy, every endurance window (worst)",
+                                      measured: EvalFormat.fixed(worst.classifier.accuracy, 3),
+                                      limit: "<= \(EvalFormat.fixed(maximumAccuracy, 2))",
+                                      passed: worst.classifier.accuracy <= maximumAccuracy))
+        }
+        func ratioOK(_ r: Double) -> Bool { r.isFinite && r <= maximumChangeRatio && r >= 1 / maximumChangeRatio }
+        func ratioText(_ r: Double) -> String { r.isFinite ? "x" + EvalFormat.fixed(r, 2) : "inf" }
+        t.append(ReportCardTarget(name: "motion: median frame change vs the data's, first \(g.frames) steps",
+                                  measured: ratioText(g.medianChangeRatio),
+                                  limit: "x\(EvalFormat.fixed(1 / maximumChangeRatio, 2))...x\(EvalFormat.fixed(maximumChangeRatio, 2))",
+                                  passed: ratioOK(g.medianChangeRatio)))
+        if !windows.isEmpty {
+            // The window furthest from 1 on a log scale.
+            let worst = windows.max { a, b in
+                abs(log(max(a.medianChangeRatio, 1e-12))) < abs(log(max(b.medianChangeRatio, 1e-12)))
+            }!
+            t.append(ReportCardTarget(name: "motion: median frame change vs the data's, every endurance window (worst)",
+                                      measured: ratioText(worst.medianChangeRatio),
+                                      limit: "x\(EvalFormat.fixed(1 / maximumChangeRatio, 2))...x\(EvalFormat.fixed(maximumChangeRatio, 2))",
+                                      passed: windows.allSatisfy { ratioOK($0.medianChangeRatio) }))
+        }
+        let runs = [g.motion.longestFrozenRun] + windows.map(\.motion.longestFrozenRun)
+        let f = card.referenceFigures
+        t.append(ReportCardTarget(name: "never frozen: longest run of steps changing < \(EvalFormat.significant(f.frozenFloor)) (10% of the data's median)",
+                                  measured: "\(runs.max() ?? 0) steps",
+                                  limit: "< \(f.frozenRunLimit) steps (10 lamp-s)",
+                                  passed: (runs.max() ?? 0) < f.frozenRunLimit))
+        let guards = e.guards, main = card.generatedGuards
+        let stalls = e.windows.reduce(0) { $0 + $1.stalls }
+        let cycles = e.windows.reduce(0) { $0 + $1.cycles }
+        t.append(ReportCardTarget(name: "endurance: no stall (detected, and stall-guard injections)",
+                                  measured: "\(stalls) detected, \(guards.stallInjections + main.stallInjections) injections",
+                                  limit: "0", passed: stalls == 0 && guards.stallInjections + main.stallInjections == 0))
+        t.append(ReportCardTarget(name: "endurance: no short cycle (detected, and cycle-guard injections)",
+                                  measured: "\(cycles) detected, \(guards.cycleInjections + main.cycleInjections) injections",
+                                  limit: "0", passed: cycles == 0 && guards.cycleInjections + main.cycleInjections == 0))
+        let reseeds = guards.nonFiniteReseeds + guards.saturatedReseeds + main.nonFiniteReseeds + main.saturatedReseeds
+        let nonFinite = e.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }
+        let largest = e.windows.map(\.raw.maximumAbsolute).max() ?? 0
+        t.append(ReportCardTarget(name: "endurance: no divergence (non-finite or saturated RNN output)",
+                                  measured: "\(reseeds) reseeds, \(nonFinite) non-finite probes, max |raw| \(EvalFormat.significant(largest))",
+                                  limit: "0 reseeds, 0 non-finite",
+                                  passed: reseeds == 0 && nonFinite == 0))
+        if let worstMean = e.windows.max(by: { abs($0.raw.mean) < abs($1.raw.mean) }) {
+            t.append(ReportCardTarget(name: "endurance: raw latent mean in every window (worst)",
+                                      measured: EvalFormat.fixed(worstMean.raw.mean, 4),
+                                      limit: "within +-\(EvalFormat.fixed(latentMeanLimit, 2))",
+                                      passed: e.windows.allSatisfy { abs($0.raw.mean) <= latentMeanLimit }))
+        }
+        if let worstStd = e.windows.max(by: { abs($0.raw.std - 1) < abs($1.raw.std - 1) }) {
+            t.append(ReportCardTarget(name: "endurance: raw latent std in every window (worst)",
+                                      measured: EvalFormat.fixed(worstStd.raw.std, 4),
+                                      limit: "1 +- \(EvalFormat.fixed(latentStdLimit, 2))",
+                                      passed: e.windows.allSatisfy { abs($0.raw.std - 1) <= latentStdLimit }))
+        }
+        let interventions = guards.interventions + main.interventions
+        t.append(ReportCardTarget(name: "guards: none beyond plain renormalization intervened",
+                                  measured: "\(interventions) interventions",
+                                  limit: "0", passed: interventions == 0))
+        return t
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,0 +1,46 @@
+/// Named sizes of a training run: the architecture, the footage, and how long each phase runs.
+public struct TrainingPreset: Equatable {
+    public var name: String
+    public var arch: LampArchitecture
+    public var frame: FramePhase.Settings
+    public var dynamics: DynamicsPhase.Settings
+    public var frameSteps: Int
+    public var dynamicsSteps: Int
+    /// Footage: simulator runs × steps per run.
+    public var sequences: Int
+    public var sequenceLength: Int
+    public var stepSeconds: Double = 0.2
+    public var sampleEvery: Int
+    public var checkpointEvery: Int
+
+    public static func named(_ name: String, frameSize: Int? = nil) throws -> TrainingPreset {
+        var p: TrainingPreset
+        switch name {
+        case "default": p = .standard
+        case "tiny": p = .tiny
+        default: throw TrainingError("unknown preset \"\(name)\" (expected default or tiny)")
+        }
+        if let frameSize { p.arch.frameSize = frameSize }
+        try p.arch.validate()
+        return p
+    }
+
+    /// The shipped lamp: the reference generator of DESIGN §3 at 64×64, a stochastic RNN.
+    public static var standard: TrainingPreset {
+        TrainingPreset(name: "default", arch: LampArchitecture(), frame: FramePhase.Settings(),
+                       dynamics: DynamicsPhase.Settings(), frameSteps: 8000, dynamicsSteps: 6000,
+                       sequences: 48, sequenceLength: 250, sampleEvery: 250, checkpointEvery: 250)
+    }
+
+    /// For tests: 16×16 frames and narrow networks; trains end to end in seconds.
+    public static var tiny: TrainingPreset {
+        var a = LampArchitecture()
+        a.frameSize = 16; a.latentDim = 8
+        a.generatorChannels = [16, 8]; a.encoderChannels = [8, 16]; a.criticChannels = [8, 16]
+        a.criticFeatures = 16; a.rnnHidden = [32]; a.rnnNoiseDim = 4; a.transitionCriticHidden = [32]
+        var f = FramePhase.Settings(); f.batch = 8; f.emaDecay = 0.9
+        var d = DynamicsPhase.Settings(); d.batch = 16; d.horizon = 6
+        return TrainingPreset(name: "tiny", arch: a, frame: f, dynamics: d, frameSteps: 60, dynamicsSteps: 60,
+                              sequences: 4, sequenceLength: 40, sampleEvery: 30, checkpointEvery: 40)
+    }
+}
