@@ -30,7 +30,7 @@ public final class LampAnimator {
                 guards: GuardSettings = GuardSettings()) {
         self.model = model
         self.between = between
-        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards)
+        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards, startLatents: model.startLatents)
         dim = model.config.latentDim
         frameValueCount = model.generator.frameValueCount
         from = .allocate(capacity: dim); to = .allocate(capacity: dim); mixed = .allocate(capacity: dim)

@@ -5,6 +5,8 @@ public final class LampModel {
     public let metadata: [String: String]
     public let generator: Generator
     public let rnn: LatentRNN
+    /// Optional `rnn.start_latents` [K, latent_dim]: states the lamp (re)starts from.
+    public let startLatents: [Float]
 
     /// True unless the file says it was never trained (`trained` = `false`).
     public var isTrained: Bool { metadata["trained"] != "false" }
@@ -20,5 +22,13 @@ public final class LampModel {
         config = try ModelConfig(metadata: file.metadata, path: file.path)
         generator = try Generator(file: file, config: config)
         rnn = try LatentRNN(file: file, config: config)
+        if let info = file.tensors["rnn.start_latents"] {
+            guard info.shape.count == 2, info.shape[0] >= 1, info.shape[1] == config.latentDim else {
+                throw ModelError(file.path, .shape, "tensor \"rnn.start_latents\" has shape \(info.shape), expected [K, \(config.latentDim)]")
+            }
+            startLatents = try file.floats("rnn.start_latents")
+        } else {
+            startLatents = []
+        }
     }
 }

@@ -70,8 +70,13 @@ public final class LatentLoop {
     private var frameStalledRun = 0
     private var cycleRun = 0
 
-    public init(rnn: LatentRNN, seed: UInt64, settings: GuardSettings = GuardSettings()) {
+    /// Latents a reseed starts from (encoded real frames, from the model file); empty: fresh N(0,1).
+    public let startLatents: [Float]
+
+    public init(rnn: LatentRNN, seed: UInt64, settings: GuardSettings = GuardSettings(), startLatents: [Float] = []) {
+        precondition(startLatents.count % rnn.latentDim == 0, "startLatents must hold whole latents")
         self.rnn = rnn
+        self.startLatents = startLatents
         self.settings = settings
         dim = rnn.latentDim
         random = RandomSource(seed: seed)
@@ -93,9 +98,15 @@ public final class LatentLoop {
     /// what the report card's endurance moments measure).
     public var rawOutput: UnsafeBufferPointer<Float> { UnsafeBufferPointer(raw) }
 
-    /// A fresh N(0,1) latent (the 'r' key).
+    /// A fresh start (the 'r' key): one of the model's start latents chosen at random, or a
+    /// fresh N(0,1) latent when the model has none.
     public func reseed() {
-        random.fillGaussian(z)
+        if startLatents.isEmpty {
+            random.fillGaussian(z)
+        } else {
+            let k = random.below(startLatents.count / dim)
+            for i in 0..<dim { z[i] = startLatents[k * dim + i] }
+        }
         renormalize(z.baseAddress!, count: dim)
         historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
     }

@@ -111,6 +111,25 @@ final class LatentLoopTests: XCTestCase {
         XCTAssertEqual(loop.counters.interventions, 0, "\(loop.counters)")
     }
 
+    func testReseedStartsFromTheModelsStartLatents() {
+        let starts: [Float] = (0..<(3 * dim)).map { Float(($0 * 7919) % 23) - 11 }
+        let loop = LatentLoop(rnn: rnn(weight: { o, i in o == i ? 1 : 0 }), seed: 4, startLatents: starts)
+        var expected: [[Float]] = (0..<3).map { k in
+            var z = Array(starts[(k * dim)..<((k + 1) * dim)])
+            renormalize(&z, count: dim)
+            return z
+        }
+        var seen = Set<Int>()
+        for _ in 0..<40 {
+            loop.reseed()
+            let k = expected.firstIndex(of: loop.latentArray)
+            XCTAssertNotNil(k, "a reseed lands on a start latent")
+            if let k { seen.insert(k) }
+        }
+        XCTAssertEqual(seen, [0, 1, 2])
+        expected.removeAll()
+    }
+
     func testSameSeedSameTrajectory() {
         let make = { LatentLoop(rnn: self.rnn(weight: { o, i in Float((o * 5 + i) % 7) - 3 }), seed: 99) }
         let a = make(), b = make()

@@ -135,6 +135,15 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(loadError(try tinyModel(replacing: "rnn.dense0.bias", with: ([16], bias)))?.kind, .nonFinite)
     }
 
+    func testStartLatentsLoadAndBadShapeIsAnError() throws {
+        var w = RandomModel.writer(config: tinyConfig(), seed: 3)
+        w.add("rnn.start_latents", shape: [2, 8], floats: (0..<16).map(Float.init))
+        XCTAssertEqual(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "s")).startLatents, (0..<16).map(Float.init))
+        var bad = RandomModel.writer(config: tinyConfig(), seed: 3)
+        bad.add("rnn.start_latents", shape: [2, 7], floats: (0..<14).map(Float.init))
+        XCTAssertEqual(loadError(bad.serialized())?.kind, .shape)
+    }
+
     func testVersionAndMetadata() throws {
         let keep = ("rnn.dense0.bias", ([16], [Float](repeating: 0, count: 16)))
         XCTAssertEqual(loadError(try tinyModel(replacing: keep.0, with: keep.1, metadata: ["format_version": "2"]))?.kind, .version)

@@ -37,6 +37,7 @@ final class LampTrainingTests: XCTestCase {
         XCTAssertTrue(model.config.rnnResidual)
         XCTAssertEqual(model.metadata["provenance.data"], "simulator")
         XCTAssertEqual(model.metadata["step_seconds"].flatMap(Float.init), 0.2)
+        XCTAssertEqual(model.startLatents.count, trainer.startLatentCount * 8, "encoded real frames to start from")
         let animator = LampAnimator(model: model, seed: 1)
         var frames: [[Float]] = []
         for _ in 0..<20 { animator.render(phase: 0); frames.append(Array(animator.frame)); animator.advance() }

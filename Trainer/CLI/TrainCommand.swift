@@ -32,6 +32,9 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "Continue from the run directory's checkpoint.")
     var resume = false
 
+    @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
+    var exportOnly = false
+
     @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs.")
     var seed: UInt64 = 1
 
@@ -49,6 +52,12 @@ struct Train: ParsableCommand {
 
     @Option(name: .long, help: "Override the preset's phase 2 (dynamics) step count.")
     var dynamicsSteps: Int?
+
+    @Option(name: .long, help: "Override the frame phase's reconstruction (L1) weight.")
+    var reconstructionWeight: Float?
+
+    @Option(name: .long, help: "Override the frame phase's adversarial weight.")
+    var adversarialWeight: Float?
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -71,6 +80,8 @@ struct Train: ParsableCommand {
         if let frameSteps { preset.frameSteps = max(0, frameSteps) }
         if let dynamicsSteps { preset.dynamicsSteps = max(0, dynamicsSteps) }
         if let threads { Compute.threads = max(1, threads) }
+        if let reconstructionWeight { preset.frame.reconstructionWeight = reconstructionWeight }
+        if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }
@@ -89,6 +100,15 @@ struct Train: ParsableCommand {
         signal(SIGINT) { _ in trainingStopRequested = 1 }
         signal(SIGTERM) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        if exportOnly {
+            guard fileExists(trainer.checkpointPath) else {
+                throw ValidationError("--export-only: \(trainer.checkpointPath) does not exist")
+            }
+            try trainer.resume()
+            try trainer.export()
+            print("exported step \(trainer.step): \(trainer.modelPath)")
+            return
+        }
         if resume {
             guard fileExists(trainer.checkpointPath) else {
                 throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")

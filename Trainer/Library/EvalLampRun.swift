@@ -18,7 +18,7 @@ public final class EvalLampRun {
 
     public init(model: LampModel, seed: UInt64, guards: GuardSettings = GuardSettings()) {
         self.model = model
-        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards)
+        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards, startLatents: model.startLatents)
         let n = model.generator.frameValueCount
         previous = .allocate(capacity: n); previous.initialize(repeating: 0)
         current = .allocate(capacity: n); current.initialize(repeating: 0)

@@ -118,7 +118,24 @@ public final class LampTrainer {
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
         let options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
                                         stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
-        try LampModelExport.write(generator: frames.exportedGenerator, rnn: dynamics.rnn, to: path ?? modelPath, options: options)
+        var writer = try LampModelExport.makeWriter(generator: frames.exportedGenerator, rnn: dynamics.rnn, options: options,
+                                                    path: path ?? modelPath)
+        writer.add("rnn.start_latents", shape: [startLatentCount, preset.arch.latentDim], floats: startLatents())
+        try writer.write(to: path ?? modelPath)
+    }
+
+    /// How many encoded real frames the model file carries as starting states.
+    public var startLatentCount: Int { min(64, data.frameCount) }
+
+    /// Encoded frames spread evenly over the footage: where a (re)seeded lamp starts.
+    func startLatents() -> [Float] {
+        let s = preset.arch.frameSize, n = data.frameValueCount, k = startLatentCount
+        let batch = Tensor(shape: [k, s, s, 3])
+        for i in 0..<k {
+            let index = i * data.frameCount / k
+            data.copyFrame(sequence: index / data.length, step: index % data.length, into: batch.pointer + i * n)
+        }
+        return frames.encode(batch).array
     }
 
     /// Sample sheet: top row real frames, then their reconstructions, then frames from fresh

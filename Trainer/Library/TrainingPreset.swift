@@ -28,7 +28,7 @@ public struct TrainingPreset: Equatable {
     /// The shipped lamp: the reference generator of DESIGN §3 at 64×64, a stochastic RNN.
     public static var standard: TrainingPreset {
         TrainingPreset(name: "default", arch: LampArchitecture(), frame: FramePhase.Settings(),
-                       dynamics: DynamicsPhase.Settings(), frameSteps: 8000, dynamicsSteps: 6000,
+                       dynamics: DynamicsPhase.Settings(), frameSteps: 6000, dynamicsSteps: 4000,
                        sequences: 48, sequenceLength: 250, sampleEvery: 250, checkpointEvery: 250)
     }
 
