@@ -224,7 +224,7 @@ public struct JSONParser {
 }
 
 /// Writes a JSON string literal with the escapes JSON requires.
-func jsonQuoted(_ s: String) -> String {
+public func jsonQuoted(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

@@ -1,3 +1,4 @@
+import DuralavaRuntime
 // The report card as JSON: a small value type that keeps the order of object keys (so the
 // file reads top-down like the Markdown) and serialises with two-space indentation.
 
@@ -40,26 +41,8 @@ public indirect enum ReportCardJSON: Equatable {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// JSON string literal (the runtime's safetensors writer uses the same escaping).
+    static func quote(_ s: String) -> String { jsonQuoted(s) }
 }
 
 extension EvalDistribution {
