@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Benchmarks of the trainer, kept out of the main package so `make test` never builds
+// Benchmarks of the trainer and the runtime, kept out of the main package so `make test` never builds
 // package-benchmark. Run from this directory:
 //   swift package --allow-writing-to-package-directory benchmark
 // and, for a per-layer time breakdown without the harness:
@@ -12,6 +12,8 @@ import Foundation
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let rootIdentity = root.lastPathComponent.lowercased()
 let trainer: Target.Dependency = .product(name: "DuralavaTrainer", package: rootIdentity)
+let runtime: Target.Dependency = .product(name: "DuralavaRuntime", package: rootIdentity)
+let output: Target.Dependency = .product(name: "LampOutput", package: rootIdentity)
 
 let package = Package(
     name: "duralava-benchmarks",
@@ -30,6 +32,12 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/TrainStep",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "LampRuntime",
+            dependencies: [runtime, output, .product(name: "Benchmark", package: "package-benchmark")],
+            path: "Benchmarks/LampRuntime",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer],
