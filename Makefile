@@ -40,6 +40,7 @@ build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 models/untrained.safetensors: | build
+	mkdir -p models
 	$(BIN)/duralava init-random --out $@ --seed 1
 
 # Shows the lamp: a window where there is a display, otherwise an animated PNG.
