@@ -32,6 +32,12 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "Continue from the run directory's checkpoint.")
     var resume = false
 
+    @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
+    var restartDynamics = false
+
+    @Option(name: .long, help: "Override the dynamics phase's one-step prediction weight.")
+    var predictionWeight: Float?
+
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
 
@@ -82,6 +88,7 @@ struct Train: ParsableCommand {
         if let threads { Compute.threads = max(1, threads) }
         if let reconstructionWeight { preset.frame.reconstructionWeight = reconstructionWeight }
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
+        if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }
@@ -114,6 +121,7 @@ struct Train: ParsableCommand {
                 throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")
             }
             try trainer.resume()
+            if restartDynamics { trainer.restartDynamics(settings: preset.dynamics) }
         } else if fileExists(trainer.checkpointPath) {
             throw ValidationError("\(trainer.checkpointPath) exists: pass --resume to continue it, or choose another --out")
         }

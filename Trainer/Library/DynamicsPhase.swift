@@ -17,7 +17,11 @@ public final class DynamicsPhase {
         public var criticLearningRate: Float = 1e-4
         public var momentWeight: Float = 0.1
         /// Weight of the one-step teacher-forced prediction error (keeps rollouts on the data).
-        public var predictionWeight: Float = 1
+        /// Kept small: its optimum is the conditional mean, which shrinks the motion.
+        public var predictionWeight: Float = 0.1
+        /// The critic sees [z_t, motionScale·(z_t+1 − z_t)]: per-step changes are small next to
+        /// the unit-std latent, and scaled up they are what the critic judges first.
+        public var motionScale: Float = 10
         public var resetProbability: Float = 0.5
         public var realLabel: Float = 0.9
         public init() {}
@@ -141,7 +145,8 @@ public final class DynamicsPhase {
         carried.copy(from: zs[h])
         carriedValid = true
 
-        // Pairs: generated (z_t, z_t+1) for every t; real pairs from the footage.
+        // Pairs: generated (z_t, motionScale·(z_t+1 − z_t)) for every t; real ones from the footage.
+        let ms = settings.motionScale
         let fakePairs = Tensor(shape: [b * h, 2 * d])
         let realPairs = Tensor(shape: [b * h, 2 * d])
         var fakeChange = 0.0, realChange = 0.0
@@ -149,13 +154,15 @@ public final class DynamicsPhase {
             for i in 0..<b {
                 let row = fakePairs.pointer + (t * b + i) * 2 * d
                 row.update(from: zs[t].pointer + i * d, count: d)
-                (row + d).update(from: zs[t + 1].pointer + i * d, count: d)
+                let next = zs[t + 1].pointer + i * d
+                for k in 0..<d { row[d + k] = ms * (next[k] - row[k]) }
                 let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
                 let real = realPairs.pointer + (t * b + i) * 2 * d
                 copyData(sequence: s, step: u, into: real)
                 copyData(sequence: s, step: u + 1, into: real + d)
+                for k in 0..<d { real[d + k] = ms * (real[d + k] - real[k]) }
                 for k in 0..<d {
-                    let f = Double(row[d + k] - row[k]), r = Double(real[d + k] - real[k])
+                    let f = Double(row[d + k] / ms), r = Double(real[d + k] / ms)
                     fakeChange += f * f; realChange += r * r
                 }
             }
@@ -187,7 +194,7 @@ public final class DynamicsPhase {
             for i in 0..<b {
                 let row = gPairs.pointer + (t * b + i) * 2 * d
                 let a = dz[t].pointer + i * d, c = dz[t + 1].pointer + i * d
-                for k in 0..<d { a[k] += row[k]; c[k] += row[d + k] }
+                for k in 0..<d { a[k] += row[k] - ms * row[d + k]; c[k] += ms * row[d + k] }
             }
         }
         // Backpropagation through time.

@@ -15,10 +15,11 @@ public final class LampTrainer {
     public let data: LampSequences
     public let directory: String
     public let frames: FramePhase
-    public let dynamics: DynamicsPhase
+    public private(set) var dynamics: DynamicsPhase
     public private(set) var step = 0 // global: frame steps, then dynamics steps
     private var rng: RandomGenerator
     private let log: (String) -> Void
+    private let seed: UInt64
     public var totalSteps: Int { preset.frameSteps + preset.dynamicsSteps }
     public var checkpointPath: String { directory + "/checkpoint.safetensors" }
     public var modelPath: String { directory + "/model.safetensors" }
@@ -29,7 +30,7 @@ public final class LampTrainer {
             throw TrainingError("footage is \(data.width)x\(data.height) but the preset trains \(preset.arch.frameSize)x\(preset.arch.frameSize)")
         }
         guard data.length >= 2 else { throw TrainingError("footage sequences need at least 2 frames") }
-        self.preset = preset; self.data = data; self.directory = directory; self.log = log
+        self.preset = preset; self.data = data; self.directory = directory; self.log = log; self.seed = seed
         var init_ = RandomGenerator(seed: seed)
         frames = FramePhase(arch: preset.arch, settings: preset.frame, rng: &init_)
         dynamics = DynamicsPhase(arch: preset.arch, settings: preset.dynamics, rng: &init_)
@@ -59,6 +60,16 @@ public final class LampTrainer {
         rng = c.randomGenerators["train"]!
         if step >= preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
         log("resumed \(checkpointPath) at step \(step)/\(totalSteps)")
+    }
+
+    /// Starts phase 2 again from fresh networks on the trained frame model (to try other
+    /// dynamics settings without repeating phase 1).
+    public func restartDynamics(settings: DynamicsPhase.Settings) {
+        var r = RandomGenerator(seed: seed &+ 0xD1A)
+        dynamics = DynamicsPhase(arch: preset.arch, settings: settings, rng: &r)
+        step = preset.frameSteps
+        dynamics.encodeFootage(data, with: frames)
+        log("phase 2 restarted from step \(step) with fresh dynamics networks")
     }
 
     /// Trains until done or until Ctrl-C; returns true when all steps are done.
