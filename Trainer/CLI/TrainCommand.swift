@@ -35,6 +35,15 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
     var restartDynamics = false
 
+    @Option(name: .long, help: "With --resume: go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
+    var extendFrames: Int?
+
+    @Flag(name: .long, help: "Reconstruct with mean squared error instead of L1 (use a larger --reconstruction-weight, e.g. 500).")
+    var squaredReconstruction = false
+
+    @Option(name: .long, help: "Override the number of fresh N(0,1) latents decoded per frame batch.")
+    var priorSamples: Int?
+
     @Option(name: .long, help: "Override the dynamics phase's one-step prediction weight.")
     var predictionWeight: Float?
 
@@ -89,6 +98,8 @@ struct Train: ParsableCommand {
         if let reconstructionWeight { preset.frame.reconstructionWeight = reconstructionWeight }
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
+        if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
+        if squaredReconstruction { preset.frame.squaredReconstruction = true }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }
@@ -121,7 +132,11 @@ struct Train: ParsableCommand {
                 throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")
             }
             try trainer.resume()
-            if restartDynamics { trainer.restartDynamics(settings: preset.dynamics) }
+            if let extendFrames {
+                trainer.extendFramePhase(by: max(1, extendFrames), dynamics: preset.dynamics)
+            } else if restartDynamics {
+                trainer.restartDynamics(settings: preset.dynamics)
+            }
         } else if fileExists(trainer.checkpointPath) {
             throw ValidationError("\(trainer.checkpointPath) exists: pass --resume to continue it, or choose another --out")
         }

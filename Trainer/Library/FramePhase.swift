@@ -20,6 +20,12 @@ public final class FramePhase {
         public var priorWeight: Float = 0.1
         public var emaDecay: Float = 0.999
         public var realLabel: Float = 0.9
+        /// Fresh N(0,1) latents decoded beside the reconstructions in every batch (the lamp
+        /// starts from encoded frames, so these only matter for `--blend` and reseeds).
+        public var priorSamples = 16
+        /// Mean squared error instead of L1 for the reconstruction: L1's constant-size
+        /// gradients keep dithering smooth regions; squared error settles them.
+        public var squaredReconstruction = false
         public init() {}
     }
 
@@ -75,11 +81,12 @@ public final class FramePhase {
         criticRealState = critic.makeState(); criticFakeState = critic.makeState()
         criticGeneratorState = critic.makeState()
         real = Tensor(shape: [b, s, s, 3])
-        latents = Tensor(shape: [2 * b, arch.latentDim])
-        pixelGradient = Tensor(shape: [2 * b, s, s, 3])
-        latentGradient = Tensor(shape: [2 * b, arch.latentDim])
+        let g = b + settings.priorSamples
+        latents = Tensor(shape: [g, arch.latentDim])
+        pixelGradient = Tensor(shape: [g, s, s, 3])
+        latentGradient = Tensor(shape: [g, arch.latentDim])
         realLogitGradient = Tensor(shape: [b, 1])
-        fakeLogitGradient = Tensor(shape: [2 * b, 1])
+        fakeLogitGradient = Tensor(shape: [g, 1])
         momentGradient = Tensor(shape: [b, arch.latentDim])
         priorGradient = Tensor(shape: [b, arch.latentDim])
     }
@@ -104,9 +111,12 @@ public final class FramePhase {
         let encoded = encoder.forward(real, state: encoderState, training: true)
         let z = renormalize.forward(encoded, state: renormState, training: true)
         latents.slice(batch: 0..<b).copy(from: z)
-        let prior = latents.slice(batch: b..<(2 * b))
-        rng.fillGaussian(prior.buffer)
-        for i in 0..<b { DuralavaRuntime.renormalize(prior.pointer + i * d, count: d) }
+        let p = settings.priorSamples
+        if p > 0 {
+            let prior = latents.slice(batch: b..<(b + p))
+            rng.fillGaussian(prior.buffer)
+            for i in 0..<p { DuralavaRuntime.renormalize(prior.pointer + i * d, count: d) }
+        }
         let fake = generator.forward(latents, state: generatorState, training: true)
 
         // Critic step: real frames → realLabel, generated frames → 0.
@@ -129,8 +139,9 @@ public final class FramePhase {
         let reconstructionGradient = Tensor(shape: [b, arch.frameSize, arch.frameSize, 3], storage: pixelGradient.storage)
         let recon = fake.slice(batch: 0..<b)
         let scratch = Tensor(shape: recon.shape)
-        losses.reconstruction = meanAbsoluteError(prediction: recon, target: real, gradient: scratch,
-                                                  scale: settings.reconstructionWeight)
+        losses.reconstruction = settings.squaredReconstruction
+            ? Loss.meanSquaredError(prediction: recon, target: real, gradient: scratch, scale: settings.reconstructionWeight)
+            : meanAbsoluteError(prediction: recon, target: real, gradient: scratch, scale: settings.reconstructionWeight)
         add(scratch, into: reconstructionGradient)
         let gz = generator.backward(pixelGradient, state: generatorState, options: .all)!
         // Only the reconstructed half reaches the encoder.

@@ -11,7 +11,7 @@ nonisolated(unsafe) public var trainingStopRequested: Int32 = 0
 /// A whole training run in a folder: phase 1 (frames) then phase 2 (time), progress lines,
 /// metrics.csv, sample sheets, checkpoints (temporary file + rename), and the exported model.
 public final class LampTrainer {
-    public let preset: TrainingPreset
+    public private(set) var preset: TrainingPreset
     public let data: LampSequences
     public let directory: String
     public let frames: FramePhase
@@ -60,6 +60,17 @@ public final class LampTrainer {
         rng = c.randomGenerators["train"]!
         if step >= preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
         log("resumed \(checkpointPath) at step \(step)/\(totalSteps)")
+    }
+
+    /// Goes back to the end of phase 1 and trains the frame model `steps` more (then phase 2
+    /// again from fresh networks): for refining a trained run with other frame settings.
+    public func extendFramePhase(by steps: Int, dynamics settings: DynamicsPhase.Settings) {
+        let end = preset.frameSteps
+        preset.frameSteps += steps
+        step = end
+        var r = RandomGenerator(seed: seed &+ 0xD1A)
+        dynamics = DynamicsPhase(arch: preset.arch, settings: settings, rng: &r)
+        log("phase 1 extended from step \(end) to \(preset.frameSteps); phase 2 will start from fresh networks")
     }
 
     /// Starts phase 2 again from fresh networks on the trained frame model (to try other
