@@ -86,10 +86,6 @@ func frameDelay(framesPerSecond fps: Double) -> (UInt16, UInt16) {
     return (UInt16(Swift.max(1, Swift.min(ms, 65535))), 1000)
 }
 
-func zeroPadded(_ n: Int, _ width: Int) -> String {
-    let s = String(n)
-    return String(repeating: "0", count: Swift.max(0, width - s.count)) + s
-}
 
 func upscale(_ src: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, scale: Int, into dst: inout [UInt8]) {
     if scale == 1 { for i in 0..<src.count { dst[i] = src[i] }; return }
@@ -102,11 +98,6 @@ func upscale(_ src: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, 
     }
 }
 
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// A progress line on stderr, at most twice a second, for long renders.
 struct Progress {

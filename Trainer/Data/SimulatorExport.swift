@@ -1,6 +1,7 @@
 // Writing simulated frames to disk (numbered PNG frames or one animated PNG preview)
 // and measuring the simulator's speed: the work behind `duralava-train simulate`.
 
+import DuralavaRuntime
 import LampOutput
 #if canImport(Glibc)
 import Glibc
@@ -87,11 +88,6 @@ public enum SimulatorExport {
         return (seconds, Double(frames) / seconds)
     }
 
-    static func monotonicSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
 
     /// mkdir -p.
     static func makeDirectories(_ path: String) throws {

@@ -1,3 +1,5 @@
+import DuralavaRuntime
+
 // Classifier two-sample test (C2ST): a small CNN is trained fresh to tell frames of set A
 // (label 1) from frames of set B (label 0) and scored on held-out frames of both. Balanced
 // accuracy 0.5 means the sets cannot be told apart; 1.0 means every test frame was

@@ -8,6 +8,7 @@
 // keep one partial per task and add them in task order, so every result is bit-identical
 // between runs and for any thread count.
 
+import DuralavaRuntime
 import COpenBLAS
 import Dispatch
 import Synchronization
@@ -171,10 +172,3 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-
-/// Seconds from a monotonic clock.
-public func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}

@@ -88,7 +88,7 @@ public final class LampTrainer {
     public func run(stopAfter maxSteps: Int = Int.max) throws -> Bool {
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
                                       header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,steps_per_second")
-        let started = monotonicTime()
+        let started = monotonicSeconds()
         var lastLog = started - 10, stepsThisRun = 0
         while step < totalSteps && stepsThisRun < maxSteps {
             if trainingStopRequested != 0 {
@@ -108,16 +108,17 @@ public final class LampTrainer {
                 row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange]
             }
             step += 1; stepsThisRun += 1
-            let now = monotonicTime()
+            let now = monotonicSeconds()
             let rate = Double(stepsThisRun) / max(now - started, 1e-9)
             metrics.append("\(step)," + row.map { "\($0)" }.joined(separator: ",") + ",\(rate)")
             if now - lastLog >= 2 || step == totalSteps {
                 lastLog = now
                 let eta = Double(totalSteps - step) / max(rate, 1e-9)
+                let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
                 let what = inFramePhase
-                    ? "critic \(fixed(row[1])) adv \(fixed(row[2])) rec \(fixed(row[3], 4)) moment \(fixed(row[4])) prior \(fixed(row[5]))"
-                    : "critic \(fixed(row[1])) adv \(fixed(row[2])) moment \(fixed(row[4])) pred \(fixed(row[5])) change \(fixed(row[6])) (data \(fixed(row[7])))"
-                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(fixed(Float(rate), 2)) steps/s  ETA \(formatDuration(eta))")
+                    ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))"
+                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3)))"
+                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
             }
             if step == preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
             if step % preset.sampleEvery == 0 || step == totalSteps { try writeSamples() }
@@ -190,13 +191,13 @@ public final class LampTrainer {
                 }
             }
         }
-        try writePNG(path: directory + "/samples-\(zeroPad(step, 6)).png", width: count * s, height: 3 * s, rgb: sheet)
+        try writePNG(path: directory + "/samples-\(zeroPadded(step, 6)).png", width: count * s, height: 3 * s, rgb: sheet)
         if step > preset.frameSteps {
             try export(to: modelPath)
             let lamp = try LampModel(path: modelPath)
             let animator = LampAnimator(model: lamp, seed: 1)
             let steps = 40
-            let apng = try APNGWriter(path: directory + "/samples-\(zeroPad(step, 6)).apng.png", width: s, height: s,
+            let apng = try APNGWriter(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", width: s, height: s,
                                       frameCount: steps, delayNumerator: 1, delayDenominator: UInt16(max(1, (1 / data.stepSeconds).rounded())))
             for _ in 0..<steps {
                 animator.render(phase: 0)
@@ -229,32 +230,13 @@ final class MetricsFile {
     deinit { fclose(handle) }
 }
 
-func monotonicTime() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
-func zeroPad(_ n: Int, _ width: Int) -> String {
-    let s = String(n)
-    return String(repeating: "0", count: max(0, width - s.count)) + s
-}
 
-/// A number with a fixed count of decimals (no Foundation).
-public func fixed(_ v: Float, _ digits: Int = 3) -> String {
-    guard v.isFinite else { return "\(v)" }
-    var scale: Float = 1
-    for _ in 0..<digits { scale *= 10 }
-    let r = (abs(v) * scale).rounded()
-    let whole = Int(r / scale), frac = Int(r) - whole * Int(scale)
-    let fracText = digits > 0 ? "." + zeroPad(frac, digits) : ""
-    return (v < 0 && r > 0 ? "-" : "") + "\(whole)" + fracText
-}
 
 public func formatDuration(_ seconds: Double) -> String {
     guard seconds.isFinite else { return "?" }
     let s = Int(seconds.rounded())
-    if s >= 3600 { return "\(s / 3600)h\(zeroPad((s % 3600) / 60, 2))m" }
-    if s >= 60 { return "\(s / 60)m\(zeroPad(s % 60, 2))s" }
+    if s >= 3600 { return "\(s / 3600)h\(zeroPadded((s % 3600) / 60, 2))m" }
+    if s >= 60 { return "\(s / 60)m\(zeroPadded(s % 60, 2))s" }
     return "\(s)s"
 }

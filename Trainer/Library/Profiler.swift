@@ -1,3 +1,5 @@
+import DuralavaRuntime
+
 // Optional timing of layer calls (for benchmarks and tuning). Disabled by default; when
 // enabled, `Sequential` accumulates wall time per layer and direction.
 
