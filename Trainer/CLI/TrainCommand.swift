@@ -38,14 +38,23 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "With --resume: go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
     var extendFrames: Int?
 
-    @Flag(name: .long, help: "Reconstruct with mean squared error instead of L1 (use a larger --reconstruction-weight, e.g. 500).")
-    var squaredReconstruction = false
+    @Flag(name: .long, help: "Reconstruct with L1 instead of mean squared error (use a smaller --reconstruction-weight, e.g. 50).")
+    var l1Reconstruction = false
+
+    @Option(name: .long, help: "Override the frame phase's reconstruction-only steps at the start (critic off).")
+    var reconstructionOnlySteps: Int?
+
+    @Option(name: .long, help: "Override the frame phase's learning rate (encoder and generator).")
+    var learningRate: Float?
 
     @Option(name: .long, help: "Override the number of fresh N(0,1) latents decoded per frame batch.")
     var priorSamples: Int?
 
     @Option(name: .long, help: "Override the dynamics phase's one-step prediction weight.")
     var predictionWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's normality (moment) penalty weight on the raw RNN output.")
+    var normalityWeight: Float?
 
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
@@ -68,7 +77,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Override the preset's phase 2 (dynamics) step count.")
     var dynamicsSteps: Int?
 
-    @Option(name: .long, help: "Override the frame phase's reconstruction (L1) weight.")
+    @Option(name: .long, help: "Override the frame phase's reconstruction weight.")
     var reconstructionWeight: Float?
 
     @Option(name: .long, help: "Override the frame phase's adversarial weight.")
@@ -98,8 +107,11 @@ struct Train: ParsableCommand {
         if let reconstructionWeight { preset.frame.reconstructionWeight = reconstructionWeight }
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
+        if let normalityWeight { preset.dynamics.momentWeight = normalityWeight }
         if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
-        if squaredReconstruction { preset.frame.squaredReconstruction = true }
+        if l1Reconstruction { preset.frame.squaredReconstruction = false }
+        if let reconstructionOnlySteps { preset.frame.reconstructionOnlySteps = max(0, reconstructionOnlySteps) }
+        if let learningRate { preset.frame.learningRate = learningRate }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }

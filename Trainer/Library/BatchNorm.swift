@@ -15,7 +15,8 @@ public final class BatchNorm: Layer {
     public let name: String
     public let channels: Int
     public let epsilon: Float
-    public let momentum: Float
+    /// Weight of the old running statistics per training step (0: replace them; see `recalibrateBatchNorm`).
+    public var momentum: Float
     public let gamma: Parameter
     public let beta: Parameter
     public let runningMean: Parameter

@@ -58,7 +58,7 @@ public final class LampTrainer {
         step = c.step
         frames.stepsTaken = min(step, preset.frameSteps)
         rng = c.randomGenerators["train"]!
-        if step >= preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
+        if step >= preset.frameSteps { encodeFootage() }
         log("resumed \(checkpointPath) at step \(step)/\(totalSteps)")
     }
 
@@ -79,7 +79,7 @@ public final class LampTrainer {
         var r = RandomGenerator(seed: seed &+ 0xD1A)
         dynamics = DynamicsPhase(arch: preset.arch, settings: settings, rng: &r)
         step = preset.frameSteps
-        dynamics.encodeFootage(data, with: frames)
+        encodeFootage()
         log("phase 2 restarted from step \(step) with fresh dynamics networks")
     }
 
@@ -120,7 +120,7 @@ public final class LampTrainer {
                     : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3)))"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
             }
-            if step == preset.frameSteps { dynamics.encodeFootage(data, with: frames) }
+            if step == preset.frameSteps { encodeFootage() }
             if step % preset.sampleEvery == 0 || step == totalSteps { try writeSamples() }
             if step % preset.checkpointEvery == 0 || step == totalSteps { try saveCheckpoint() }
         }
@@ -139,6 +139,7 @@ public final class LampTrainer {
         meta["provenance.steps"] = "\(step) (frame phase \(min(step, preset.frameSteps)), dynamics phase \(max(0, step - preset.frameSteps)))"
         meta["provenance.preset"] = preset.name
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
+        recalibrate()
         let options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
                                         stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
         var writer = try LampModelExport.makeWriter(generator: frames.exportedGenerator, rnn: dynamics.rnn, options: options,
@@ -151,20 +152,63 @@ public final class LampTrainer {
     public var startLatentCount: Int { min(64, data.frameCount) }
 
     /// Encoded frames spread evenly over the footage: where a (re)seeded lamp starts.
-    func startLatents() -> [Float] {
-        let s = preset.arch.frameSize, n = data.frameValueCount, k = startLatentCount
+    func startLatents() -> [Float] { frames.encode(evenlySpacedFrames(count: startLatentCount)).array }
+
+    /// `count` frames spread evenly over the footage (no random draws, so using them does not
+    /// change the training run).
+    func evenlySpacedFrames(count k: Int) -> Tensor {
+        let s = preset.arch.frameSize, n = data.frameValueCount
         let batch = Tensor(shape: [k, s, s, 3])
         for i in 0..<k {
             let index = i * data.frameCount / k
             data.copyFrame(sequence: index / data.length, step: index % data.length, into: batch.pointer + i * n)
         }
-        return frames.encode(batch).array
+        return batch
+    }
+
+    /// The frames that set the encoder's and exported generator's inference statistics.
+    private lazy var calibrationFrames = evenlySpacedFrames(count: min(128, data.frameCount))
+
+    /// Recomputes inference statistics for the current weights (see `FramePhase.recalibrate`).
+    func recalibrate() { frames.recalibrate(frames: calibrationFrames) }
+
+    /// Encodes the footage into latent trajectories for phase 2, with fresh statistics.
+    private func encodeFootage() {
+        recalibrate()
+        dynamics.encodeFootage(data, with: frames)
+    }
+
+    /// Mean squared error of inference-mode reconstructions of the calibration frames, and of
+    /// the average calibration frame (what a model that ignores its latent would reach).
+    public func reconstructionError() -> (model: Double, averageFrame: Double) {
+        recalibrate()
+        let real = calibrationFrames, gen = frames.exportedGenerator
+        let recon = gen.forward(frames.encode(real), state: gen.makeState(), training: false)
+        let k = real.batch, n = data.frameValueCount
+        var mean = [Double](repeating: 0, count: n)
+        for i in 0..<k { for j in 0..<n { mean[j] += Double(real.pointer[i * n + j]) / Double(k) } }
+        var model = 0.0, average = 0.0
+        for i in 0..<k {
+            for j in 0..<n {
+                let r = Double(real.pointer[i * n + j])
+                model += (Double(recon.pointer[i * n + j]) - r) * (Double(recon.pointer[i * n + j]) - r)
+                average += (mean[j] - r) * (mean[j] - r)
+            }
+        }
+        return (model / Double(k * n), average / Double(k * n))
     }
 
     /// Sample sheet: top row real frames, then their reconstructions, then frames from fresh
     /// latents; in phase 2 also a short APNG of the lamp running through the runtime's loop.
     public func writeSamples() throws {
         let s = preset.arch.frameSize, n = data.frameValueCount, count = 8
+        if step <= preset.frameSteps {
+            let e = reconstructionError()
+            log("step \(step): inference reconstruction error (MSE over \(calibrationFrames.batch) frames) "
+                + "\(EvalFormat.compact(e.model, 3)); the average frame's: \(EvalFormat.compact(e.averageFrame, 3))")
+        } else {
+            recalibrate()
+        }
         let real = Tensor(shape: [count, s, s, 3])
         var sampleRng = RandomGenerator(seed: 1234)
         for i in 0..<count {

@@ -27,8 +27,9 @@ public struct TrainingPreset: Equatable {
 
     /// The shipped lamp: the reference generator of DESIGN §3 at 64×64, a stochastic RNN.
     public static var standard: TrainingPreset {
-        TrainingPreset(name: "default", arch: LampArchitecture(), frame: FramePhase.Settings(),
-                       dynamics: DynamicsPhase.Settings(), frameSteps: 6000, dynamicsSteps: 4000,
+        var f = FramePhase.Settings(); f.reconstructionOnlySteps = 6000
+        return TrainingPreset(name: "default", arch: LampArchitecture(), frame: f,
+                       dynamics: DynamicsPhase.Settings(), frameSteps: 12000, dynamicsSteps: 4000,
                        sequences: 48, sequenceLength: 250, sampleEvery: 250, checkpointEvery: 250)
     }
 
@@ -39,6 +40,7 @@ public struct TrainingPreset: Equatable {
         a.generatorChannels = [16, 8]; a.encoderChannels = [8, 16]; a.criticChannels = [8, 16]
         a.criticFeatures = 16; a.rnnHidden = [32]; a.rnnNoiseDim = 4; a.transitionCriticHidden = [32]
         var f = FramePhase.Settings(); f.batch = 8; f.emaDecay = 0.9
+        f.reconstructionOnlySteps = 20; f.adversarialRampSteps = 10
         var d = DynamicsPhase.Settings(); d.batch = 16; d.horizon = 6
         return TrainingPreset(name: "tiny", arch: a, frame: f, dynamics: d, frameSteps: 60, dynamicsSteps: 60,
                               sequences: 4, sequenceLength: 40, sampleEvery: 30, checkpointEvery: 40)

@@ -1,0 +1,67 @@
+import DuralavaTrainer
+import XCTest
+
+/// The frame phase's schedule (reconstruction only, then the critic ramps in) and the
+/// BatchNorm recalibration that makes inference match training.
+final class FramePhaseTests: XCTestCase {
+    func testRecalibratedInferenceMatchesTrainingForward() {
+        var rng = RandomGenerator(seed: 11)
+        let net = Sequential(name: "net", [
+            Conv2D(name: "conv", inputChannels: 3, outputChannels: 8, kernelSize: 3, stride: 1, padding: .same,
+                   useBias: true, rng: &rng),
+            BatchNorm(name: "bn0", channels: 8),
+            LeakyReLU(name: "act", slope: 0.2),
+            Flatten(name: "flatten"),
+            Dense(name: "dense", inputSize: 8 * 8 * 8, outputSize: 16, rng: &rng),
+            BatchNorm(name: "bn1", channels: 16),
+        ])
+        let x = Tensor(shape: [256, 8, 8, 3])
+        rng.fillGaussian(x.buffer)
+        for i in 0..<x.count { x.pointer[i] = 3 * x.pointer[i] + 2 }  // far from the initial 0/1 statistics
+        let trainingOutput = net.forward(x, state: net.makeState(), training: true).clone()
+        let weightsBefore = net.parameters.filter(\.isTrainable).map { $0.value.array }
+        let stale = net.forward(x, state: net.makeState(), training: false).clone()
+        XCTAssertGreaterThan(maxDifference(stale, trainingOutput), 0.5, "initial running statistics do not fit this input")
+
+        recalibrateBatchNorm(net, input: x)
+        let inference = net.forward(x, state: net.makeState(), training: false)
+        // Running variance is unbiased (n/(n−1)), training uses the biased one: ≈ 0.2 % for n = 256.
+        XCTAssertLessThan(maxDifference(inference, trainingOutput), 0.02)
+        XCTAssertEqual(net.parameters.filter(\.isTrainable).map { $0.value.array }, weightsBefore, "weights untouched")
+        for case let bn as BatchNorm in net.layers { XCTAssertEqual(bn.momentum, 0.99, "momentum restored") }
+    }
+
+    func testCriticStaysOffDuringReconstructionOnlyStepsThenRampsIn() {
+        let preset = TrainingPreset.tiny
+        var settings = preset.frame
+        settings.reconstructionOnlySteps = 3
+        settings.adversarialRampSteps = 4
+        settings.adversarialWeight = 0.2
+        var rng = RandomGenerator(seed: 2)
+        let phase = FramePhase(arch: preset.arch, settings: settings, rng: &rng)
+        let data = LampSequences.simulated(count: 2, length: 10, width: 16, height: 16, stepSeconds: 0.2, seed: 3)
+        let criticBefore = phase.critic.parameters.map { $0.value.array }
+        var weights: [Float] = []
+        for _ in 0..<3 {
+            weights.append(phase.currentAdversarialWeight)
+            let l = phase.step(data: data, rng: &rng)
+            XCTAssertEqual(l.critic, 0); XCTAssertEqual(l.adversarial, 0)
+            XCTAssertGreaterThan(l.reconstruction, 0)
+        }
+        XCTAssertEqual(phase.critic.parameters.map { $0.value.array }, criticBefore, "critic untouched")
+        for _ in 0..<6 {
+            weights.append(phase.currentAdversarialWeight)
+            let l = phase.step(data: data, rng: &rng)
+            XCTAssertGreaterThan(l.critic, 0); XCTAssertGreaterThan(l.adversarial, 0)
+        }
+        XCTAssertNotEqual(phase.critic.parameters.map { $0.value.array }, criticBefore, "critic trained")
+        let expected: [Float] = [0, 0, 0, 0.05, 0.1, 0.15, 0.2, 0.2, 0.2]
+        for (w, e) in zip(weights, expected) { XCTAssertEqual(w, e, accuracy: 1e-6) }
+    }
+
+    private func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
+        var m: Float = 0
+        for i in 0..<a.count { m = max(m, abs(a.pointer[i] - b.pointer[i])) }
+        return m
+    }
+}
