@@ -44,6 +44,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Override the frame phase's reconstruction-only steps at the start (critic off).")
     var reconstructionOnlySteps: Int?
 
+    @Option(name: .long, help: "Override the frame phase's blur radius in front of the critic (0: none).")
+    var criticBlur: Int?
+
     @Option(name: .long, help: "Override the frame phase's learning rate (encoder and generator).")
     var learningRate: Float?
 
@@ -55,6 +58,9 @@ struct Train: ParsableCommand {
 
     @Option(name: .long, help: "Override the dynamics phase's normality (moment) penalty weight on the raw RNN output.")
     var normalityWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's probability of restarting a carried latent from the data at each batch.")
+    var resetProbability: Float?
 
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
@@ -108,10 +114,15 @@ struct Train: ParsableCommand {
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
         if let normalityWeight { preset.dynamics.momentWeight = normalityWeight }
+        if let resetProbability {
+            guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
+            preset.dynamics.resetProbability = resetProbability
+        }
         if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
         if l1Reconstruction { preset.frame.squaredReconstruction = false }
         if let reconstructionOnlySteps { preset.frame.reconstructionOnlySteps = max(0, reconstructionOnlySteps) }
         if let learningRate { preset.frame.learningRate = learningRate }
+        if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }

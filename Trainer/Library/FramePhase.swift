@@ -25,6 +25,9 @@ public final class FramePhase {
         public var reconstructionOnlySteps = 0
         /// Steps over which the adversarial weight then ramps up from 0.
         public var adversarialRampSteps = 500
+        /// Binomial blur radius in front of the critic (0: none). Unfiltered, the critic
+        /// taught the generator pixel speckle within 2,000 steps; see `Blur`.
+        public var criticBlurRadius = 0
         public var momentWeight: Float = 0.1
         public var priorWeight: Float = 0.1
         public var emaDecay: Float = 0.999
@@ -79,7 +82,7 @@ public final class FramePhase {
                                       channels: arch.generatorChannels, rng: &emaRng),
         ])
         for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
-        critic = Sequential(name: "critic", [
+        critic = Sequential(name: "critic", (settings.criticBlurRadius > 0 ? [Blur(name: "blur", radius: settings.criticBlurRadius)] : []) + [
             ReferenceModels.frameCritic(imageSize: s, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
             LeakyReLU(name: "act", slope: 0.2),
             Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
