@@ -62,6 +62,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Override the dynamics phase's probability of restarting a carried latent from the data at each batch.")
     var resetProbability: Float?
 
+    @Option(name: .long, help: "Override the dynamics phase's manifold pull weight (rollout latents towards encode(generate(z))).")
+    var manifoldWeight: Float?
+
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
 
@@ -114,6 +117,7 @@ struct Train: ParsableCommand {
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
         if let normalityWeight { preset.dynamics.momentWeight = normalityWeight }
+        if let manifoldWeight { preset.dynamics.manifoldWeight = max(0, manifoldWeight) }
         if let resetProbability {
             guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
             preset.dynamics.resetProbability = resetProbability

@@ -215,6 +215,13 @@ public final class FramePhase {
     /// The exported generator: the moving average, unwrapped.
     public var exportedGenerator: Layer { emaGenerator.layers[0] }
 
+    /// Latents → frames (exported generator, inference mode) → latents again: where the frame
+    /// model puts a latent on the manifold of encoded frames.
+    public func project(_ latents: Tensor) -> Tensor {
+        let g = exportedGenerator
+        return encode(g.forward(latents, state: g.makeState(), training: false))
+    }
+
     /// Encodes frames with the encoder in inference mode: [N, s, s, 3] → renormalized [N, latent].
     public func encode(_ frames: Tensor) -> Tensor {
         let e = encoder.forward(frames, state: encoder.makeState(), training: false)

@@ -87,7 +87,7 @@ public final class LampTrainer {
     @discardableResult
     public func run(stopAfter maxSteps: Int = Int.max) throws -> Bool {
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
-                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,steps_per_second")
+                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second")
         let started = monotonicSeconds()
         var lastLog = started - 10, stepsThisRun = 0
         while step < totalSteps && stepsThisRun < maxSteps {
@@ -101,11 +101,11 @@ public final class LampTrainer {
             if inFramePhase {
                 let lr = cosineScale(step, preset.frameSteps)
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
-                row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0]
+                row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
-                row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange]
+                row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
             }
             step += 1; stepsThisRun += 1
             let now = monotonicSeconds()
@@ -117,7 +117,7 @@ public final class LampTrainer {
                 let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
                 let what = inFramePhase
                     ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))"
-                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3)))"
+                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
             }
             if step == preset.frameSteps { encodeFootage() }
@@ -176,6 +176,14 @@ public final class LampTrainer {
     private func encodeFootage() {
         recalibrate()
         dynamics.encodeFootage(data, with: frames)
+        dynamics.projection = { [frames] in frames.project($0) }
+        if dynamics.settings.manifoldWeight > 0 {
+            let z = frames.encode(calibrationFrames), p = frames.project(z)
+            var sum = 0.0
+            for i in 0..<z.count { let e = Double(z.pointer[i] - p.pointer[i]); sum += e * e }
+            log("encoded footage: RMS distance of real frames' latents from their projection "
+                + EvalFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + " (the off-manifold figure to compare rollouts with)")
+        }
     }
 
     /// Mean squared error of inference-mode reconstructions of the calibration frames, and of
