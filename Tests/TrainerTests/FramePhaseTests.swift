@@ -59,6 +59,20 @@ final class FramePhaseTests: XCTestCase {
         for (w, e) in zip(weights, expected) { XCTAssertEqual(w, e, accuracy: 1e-6) }
     }
 
+    func testFrameModelCheckTellsAnUntrainedFrameModelFromRealFrames() throws {
+        let preset = TrainingPreset.tiny
+        var rng = RandomGenerator(seed: 8)
+        let phase = FramePhase(arch: preset.arch, settings: preset.frame, rng: &rng)
+        let data = LampSequences.simulated(count: 4, length: 300, width: 16, height: 16, stepSeconds: 0.2, seed: 9)
+        var settings = EvalClassifierSettings(); settings.steps = 200
+        let c = try XCTUnwrap(FrameModelCheck.run(frames: phase, data: data, seed: 1, settings: settings, minimumFrames: 500))
+        XCTAssertEqual(c.framesPerSet, 600)
+        XCTAssertGreaterThan(c.reconstructionAccuracy, 0.9, "untrained reconstructions are told apart")
+        XCTAssertLessThan(c.realAccuracy, 0.8, "real halves are not")
+        XCTAssertNil(FrameModelCheck.run(frames: phase, data: data, seed: 1, settings: settings, minimumFrames: 601),
+                     "too little footage")
+    }
+
     private func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
         var m: Float = 0
         for i in 0..<a.count { m = max(m, abs(a.pointer[i] - b.pointer[i])) }

@@ -56,4 +56,12 @@ final class LossTests: XCTestCase {
         for i in 0..<8 { x[16 + i] = exp(x[16 + i] * 0.7) }
         checkLossGradient(x, h: 1e-3) { MomentPenalty.evaluate(latents: $0, gradient: $1, scale: 0.5) }
     }
+
+    func testScalePenaltyValueAndGradient() {
+        // Two-point sample: std 3 → (3 − 1)² = 4; a second with std 1 adds 0; mean over samples 2.
+        let x = Tensor(shape: [2, 4], values: [5, -1, 5, -1, 1, -1, 1, -1])
+        XCTAssertEqual(ScalePenalty.evaluate(latents: x, epsilon: 0), 2, accuracy: 1e-6)
+        let y = randomTensor([3, 8], seed: 44, std: 1.7)
+        checkLossGradient(y, h: 1e-3) { ScalePenalty.evaluate(latents: $0, gradient: $1, scale: 0.5) }
+    }
 }

@@ -47,6 +47,12 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Override the frame phase's blur radius in front of the critic (0: none).")
     var criticBlur: Int?
 
+    @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end.")
+    var checkFrames = false
+
+    @Option(name: .long, help: "Override the frame phase's latent noise (std added to the codes before renormalization).")
+    var latentNoise: Float?
+
     @Option(name: .long, help: "Override the frame phase's learning rate (encoder and generator).")
     var learningRate: Float?
 
@@ -64,6 +70,12 @@ struct Train: ParsableCommand {
 
     @Option(name: .long, help: "Override the dynamics phase's manifold pull weight (rollout latents towards encode(generate(z))).")
     var manifoldWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's weight of (std - 1)^2 of the raw RNN output.")
+    var rawStdWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
+    var dynamicsLearningRate: Float?
 
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
@@ -117,6 +129,11 @@ struct Train: ParsableCommand {
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
         if let normalityWeight { preset.dynamics.momentWeight = normalityWeight }
+        if let dynamicsLearningRate {
+            preset.dynamics.learningRate = dynamicsLearningRate
+            preset.dynamics.criticLearningRate = dynamicsLearningRate
+        }
+        if let rawStdWeight { preset.dynamics.rawStdWeight = max(0, rawStdWeight) }
         if let manifoldWeight { preset.dynamics.manifoldWeight = max(0, manifoldWeight) }
         if let resetProbability {
             guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
@@ -126,6 +143,7 @@ struct Train: ParsableCommand {
         if l1Reconstruction { preset.frame.squaredReconstruction = false }
         if let reconstructionOnlySteps { preset.frame.reconstructionOnlySteps = max(0, reconstructionOnlySteps) }
         if let learningRate { preset.frame.learningRate = learningRate }
+        if let latentNoise { preset.frame.latentNoise = max(0, latentNoise) }
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
@@ -145,13 +163,17 @@ struct Train: ParsableCommand {
         signal(SIGINT) { _ in trainingStopRequested = 1 }
         signal(SIGTERM) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
-        if exportOnly {
+        if exportOnly || checkFrames {
             guard fileExists(trainer.checkpointPath) else {
-                throw ValidationError("--export-only: \(trainer.checkpointPath) does not exist")
+                throw ValidationError("\(exportOnly ? "--export-only" : "--check-frames"): \(trainer.checkpointPath) does not exist")
             }
             try trainer.resume()
-            try trainer.export()
-            print("exported step \(trainer.step): \(trainer.modelPath)")
+            if checkFrames {
+                try trainer.checkFrameModel()
+            } else {
+                try trainer.export()
+                print("exported step \(trainer.step): \(trainer.modelPath)")
+            }
             return
         }
         if resume {

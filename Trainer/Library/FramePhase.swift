@@ -25,6 +25,10 @@ public final class FramePhase {
         public var reconstructionOnlySteps = 0
         /// Steps over which the adversarial weight then ramps up from 0.
         public var adversarialRampSteps = 500
+        /// Gaussian noise (std, in units of the standardized code) added to the codes before
+        /// renormalization: the generator learns to decode a neighbourhood of every frame's
+        /// latent to that frame, so small errors of the latent loop do not smudge the frame.
+        public var latentNoise: Float = 0
         /// Binomial blur radius in front of the critic (0: none). Unfiltered, the critic
         /// taught the generator pixel speckle within 2,000 steps; see `Blur`.
         public var criticBlurRadius = 0
@@ -123,6 +127,12 @@ public final class FramePhase {
         // Encode real frames; the first half of the generator batch reconstructs them,
         // the second half decodes fresh N(0,1) latents (renormalized, as the lamp's are).
         let encoded = encoder.forward(real, state: encoderState, training: true)
+        if settings.latentNoise > 0 {
+            // In place on the encoder's output (its last layer's backward reads only its input).
+            let noise = Tensor(shape: encoded.shape)
+            rng.fillGaussian(noise.buffer)
+            for i in 0..<encoded.count { encoded.pointer[i] += settings.latentNoise * noise.pointer[i] }
+        }
         let z = renormalize.forward(encoded, state: renormState, training: true)
         latents.slice(batch: 0..<b).copy(from: z)
         let p = settings.priorSamples

@@ -120,7 +120,10 @@ public final class LampTrainer {
                     : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
             }
-            if step == preset.frameSteps { encodeFootage() }
+            if step == preset.frameSteps {
+                try checkFrameModel()
+                encodeFootage()
+            }
             if step % preset.sampleEvery == 0 || step == totalSteps { try writeSamples() }
             if step % preset.checkpointEvery == 0 || step == totalSteps { try saveCheckpoint() }
         }
@@ -172,17 +175,43 @@ public final class LampTrainer {
     /// Recomputes inference statistics for the current weights (see `FramePhase.recalibrate`).
     func recalibrate() { frames.recalibrate(frames: calibrationFrames) }
 
+    /// The frame model's realism on its own (see `FrameModelCheck`), logged and written to
+    /// frame-check.md in the run directory; skipped for short footage.
+    public func checkFrameModel() throws {
+        recalibrate()
+        log("frame model check: classifier test of reconstructions against real frames...")
+        guard let c = FrameModelCheck.run(frames: frames, data: data, seed: seed) else {
+            log("frame model check skipped: too little footage for a chunked classifier test")
+            return
+        }
+        let line = "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
+            + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step))"
+        log("frame model check: " + line)
+        let text = "# Frame model check\n\nThe classifier two-sample test of the report card (docs/report-card.md) between "
+            + "reconstructions (encoder, then the exported generator) of half the footage's sequences and the real frames "
+            + "of the other half, and between the real frames of both halves (the floor).\n\n" + line + "\n"
+        try writeFileAtomically(directory + "/frame-check.md", [Array(text.utf8)])
+    }
+
     /// Encodes the footage into latent trajectories for phase 2, with fresh statistics.
     private func encodeFootage() {
         recalibrate()
         dynamics.encodeFootage(data, with: frames)
         dynamics.projection = { [frames] in frames.project($0) }
         if dynamics.settings.manifoldWeight > 0 {
-            let z = frames.encode(calibrationFrames), p = frames.project(z)
-            var sum = 0.0
-            for i in 0..<z.count { let e = Double(z.pointer[i] - p.pointer[i]); sum += e * e }
+            // How far real frames' latents are from their own projection: the pull's tolerance.
+            let z = frames.encode(calibrationFrames), p = frames.project(z), d = preset.arch.latentDim
+            var sum = 0.0, perLatent: [Float] = []
+            for i in 0..<z.batch {
+                var s: Float = 0
+                for k in 0..<d { let e = z.pointer[i * d + k] - p.pointer[i * d + k]; s += e * e }
+                sum += Double(s); perLatent.append((s / Float(d)).squareRoot())
+            }
+            perLatent.sort()
+            dynamics.manifoldTolerance = perLatent[min(perLatent.count - 1, perLatent.count * 9 / 10)]
             log("encoded footage: RMS distance of real frames' latents from their projection "
-                + EvalFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + " (the off-manifold figure to compare rollouts with)")
+                + EvalFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + ", 90th percentile "
+                + EvalFormat.fixed(Double(dynamics.manifoldTolerance), 3) + " (the manifold pull's tolerance)")
         }
     }
 
