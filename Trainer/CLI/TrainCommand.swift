@@ -163,6 +163,11 @@ struct Train: ParsableCommand {
         signal(SIGINT) { _ in trainingStopRequested = 1 }
         signal(SIGTERM) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        if data == "sim" {
+            // Unseen simulator runs for the frame model check (seeds far from the training ones).
+            trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: s, height: s,
+                                                             stepSeconds: preset.stepSeconds, palette: pal, seed: 900_000 + seed)
+        }
         if exportOnly || checkFrames {
             guard fileExists(trainer.checkpointPath) else {
                 throw ValidationError("\(exportOnly ? "--export-only" : "--check-frames"): \(trainer.checkpointPath) does not exist")

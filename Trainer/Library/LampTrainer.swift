@@ -20,6 +20,9 @@ public final class LampTrainer {
     private var rng: RandomGenerator
     private let log: (String) -> Void
     private let seed: UInt64
+    /// Footage the frame model check uses instead of the training footage (the CLI
+    /// simulates unseen lamp runs when training on the simulator).
+    public var heldOutFootage: LampSequences?
     public var totalSteps: Int { preset.frameSteps + preset.dynamicsSteps }
     public var checkpointPath: String { directory + "/checkpoint.safetensors" }
     public var modelPath: String { directory + "/model.safetensors" }
@@ -179,12 +182,15 @@ public final class LampTrainer {
     /// frame-check.md in the run directory; skipped for short footage.
     public func checkFrameModel() throws {
         recalibrate()
-        log("frame model check: classifier test of reconstructions against real frames...")
-        guard let c = FrameModelCheck.run(frames: frames, data: data, seed: seed) else {
+        let footage = heldOutFootage ?? data
+        log("frame model check: classifier test of reconstructions against real frames ("
+            + (heldOutFootage == nil ? "training footage" : "held-out footage") + ")...")
+        guard let c = FrameModelCheck.run(frames: frames, data: footage, seed: seed) else {
             log("frame model check skipped: too little footage for a chunked classifier test")
             return
         }
-        let line = "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
+        let line = (heldOutFootage == nil ? "training footage: " : "held-out footage: ")
+            + "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
             + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step))"
         log("frame model check: " + line)
         let text = "# Frame model check\n\nThe classifier two-sample test of the report card (docs/report-card.md) between "
