@@ -32,8 +32,12 @@ public struct TrainingPreset: Equatable {
         // 6,000 steps they scored 0.76 (blurred critic) or grew speckle (unblurred). The critic
         // stays available: --adversarial-weight 0.1 turns it on from step 6,000.
         var f = FramePhase.Settings(); f.reconstructionOnlySteps = 6000; f.adversarialWeight = 0
+        // Dynamics: 12,000 steps at 2e-4 moved at ×0.86 / ×0.80 (first 2,000 steps / worst
+        // window) where 4,000 at 1e-4 moved at ×0.71 / ×0.61 (docs/training.md).
+        var d = DynamicsPhase.Settings()
+        d.learningRate = 2e-4; d.criticLearningRate = 2e-4; d.momentWeight = 1
         return TrainingPreset(name: "default", arch: LampArchitecture(), frame: f,
-                       dynamics: DynamicsPhase.Settings(), frameSteps: 12000, dynamicsSteps: 4000,
+                       dynamics: d, frameSteps: 12000, dynamicsSteps: 12000,
                        sequences: 48, sequenceLength: 250, sampleEvery: 250, checkpointEvery: 250)
     }
 
