@@ -35,7 +35,7 @@ public struct TrainingPreset: Equatable {
         // Dynamics: 12,000 steps at 2e-4 moved at ×0.86 / ×0.80 (first 2,000 steps / worst
         // window) where 4,000 at 1e-4 moved at ×0.71 / ×0.61 (docs/training.md).
         var d = DynamicsPhase.Settings()
-        d.learningRate = 2e-4; d.criticLearningRate = 2e-4; d.momentWeight = 1
+        d.learningRate = 2e-4; d.criticLearningRate = 2e-4; d.momentWeight = 1; d.rawStdWeight = 10
         return TrainingPreset(name: "default", arch: LampArchitecture(), frame: f,
                        dynamics: d, frameSteps: 12000, dynamicsSteps: 12000,
                        sequences: 48, sequenceLength: 250, sampleEvery: 250, checkpointEvery: 250)
