@@ -25,8 +25,8 @@ public final class DynamicsPhase {
         public var resetProbability: Float = 0.5
         /// Weight of the pull of rollout latents towards their projection onto the frame
         /// model's manifold, encode(generate(z)) (held fixed: no gradient through the frame
-        /// model), beyond `manifoldTolerance`. Without it rollouts drifted within ~10 steps to latents that decode as a
-        /// scatter of small blobs, which the transition critic did not notice (loss ≈ log 4);
+        /// model), beyond `manifoldTolerance`. Without it rollouts drifted within ~10 steps to
+        /// latents that decode as a scatter of small blobs, which the transition critic did not notice (loss ≈ log 4);
         /// at 100 they stay lamp-like (distance 0.26 against 0.5 unpulled, 0.09 for data).
         public var manifoldWeight: Float = 100
         /// Weight of (std − 1)² of each raw output (before renormalization), beside the full
@@ -193,16 +193,12 @@ public final class DynamicsPhase {
         losses.dataChange = Float((realChange / Double(b * h * d)).squareRoot())
 
         // Critic step.
-        zeroGradients(critic.trainableParameters)
-        let realState = critic.makeState(), fakeState = critic.makeState()
         let gReal = Tensor(shape: [b * h, 1]), gFake = Tensor(shape: [b * h, 1])
-        let realLogits = critic.forward(realPairs, state: realState, training: true)
-        losses.critic = Loss.binaryCrossEntropyWithLogits(logits: realLogits, target: settings.realLabel, gradient: gReal)
-        critic.backward(gReal, state: realState, options: .parametersOnly)
-        let fakeLogits = critic.forward(fakePairs, state: fakeState, training: true)
-        losses.critic += Loss.binaryCrossEntropyWithLogits(logits: fakeLogits, target: 0, gradient: gFake)
-        critic.backward(gFake, state: fakeState, options: .parametersOnly)
-        criticOptimizer.step(learningRate: settings.criticLearningRate * learningRateScale)
+        losses.critic = updateCritic(critic, optimizer: criticOptimizer,
+                                     learningRate: settings.criticLearningRate * learningRateScale,
+                                     real: realPairs, fake: fakePairs, realLabel: settings.realLabel,
+                                     realState: critic.makeState(), fakeState: critic.makeState(),
+                                     realGradient: gReal, fakeGradient: gFake)
 
         // RNN step: fool the critic through the whole unroll.
         zeroGradients(rnn.trainableParameters)
@@ -287,5 +283,4 @@ public final class DynamicsPhase {
         rnnOptimizer.step(learningRate: settings.learningRate * learningRateScale)
         return losses
     }
-
 }

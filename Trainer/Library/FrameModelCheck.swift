@@ -22,20 +22,17 @@ public struct FrameModelCheck: Equatable {
         var recon = EvalFrameSet(width: w, height: s), realA = EvalFrameSet(width: w, height: s)
         var realB = EvalFrameSet(width: w, height: s)
         let gen = frames.exportedGenerator
-        for q in even {
+        func sequence(_ q: Int) -> Tensor {
             let x = Tensor(shape: [data.length, s, w, 3])
             for t in 0..<data.length { data.copyFrame(sequence: q, step: t, into: x.pointer + t * n) }
-            let y = gen.forward(frames.encode(x), state: gen.makeState(), training: false)
-            recon.appendSegment(y.array)
+            return x
+        }
+        for q in even {
+            let x = sequence(q)
+            recon.appendSegment(gen.forward(frames.encode(x), state: gen.makeState(), training: false).array)
             realA.appendSegment(x.array)
         }
-        for q in odd {
-            var values = [Float](repeating: 0, count: data.length * n)
-            values.withUnsafeMutableBufferPointer { b in
-                for t in 0..<data.length { data.copyFrame(sequence: q, step: t, into: b.baseAddress! + t * n) }
-            }
-            realB.appendSegment(values)
-        }
+        for q in odd { realB.appendSegment(sequence(q).array) }
         let r = EvalTwoSampleTest.run(recon, realB, settings: settings, seed: seed)
         let floor = EvalTwoSampleTest.run(realA, realB, settings: settings, seed: seed)
         return FrameModelCheck(reconstructionAccuracy: r.accuracy, realAccuracy: floor.accuracy, framesPerSet: recon.count)

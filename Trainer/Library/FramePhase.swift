@@ -13,15 +13,16 @@ public final class FramePhase {
         /// MSE of 0.0106 at 2e-4, 0.0026 at 5e-4, 0.0015 at 1e-3, 0.0014 at 2e-3.
         public var learningRate: Float = 1e-3
         public var criticLearningRate: Float = 2e-4
-        // Reconstruction leads: with the critic in charge (weight 1 against 10) the encoder
-        // ignored the blobs for thousands of steps and the frames grew a critic-pleasing
-        // texture; at 50 / 0.1 blob positions are reconstructed within 500 steps.
+        // Reconstruction leads (squared error, weight 500): with the critic in charge (weight 1
+        // against L1 10) the encoder ignored the blobs for thousands of steps and the frames
+        // grew a critic-pleasing texture.
         public var reconstructionWeight: Float = 500
         public var adversarialWeight: Float = 0.1
         /// Steps at the start with the critic off (reconstruction only, and twice as fast):
         /// with L1 and the critic from step 1 the reconstructions stayed at the average lamp
         /// for 6,000 steps (inference error equal to the average frame's); squared error
-        /// alone places the blobs within 1,000 steps. The critic then sharpens them.
+        /// alone places the blobs within 1,000 steps. The critic (if its weight is not 0) then
+        /// ramps in.
         public var reconstructionOnlySteps = 0
         /// Steps over which the adversarial weight then ramps up from 0.
         public var adversarialRampSteps = 500
@@ -124,8 +125,8 @@ public final class FramePhase {
         var losses = Losses()
         let adversarialWeight = currentAdversarialWeight
 
-        // Encode real frames; the first half of the generator batch reconstructs them,
-        // the second half decodes fresh N(0,1) latents (renormalized, as the lamp's are).
+        // Encode real frames; the first `batch` of the generator batch reconstructs them, the
+        // `priorSamples` after them decode fresh N(0,1) latents (renormalized, as the lamp's are).
         let encoded = encoder.forward(real, state: encoderState, training: true)
         if settings.latentNoise > 0 {
             // In place on the encoder's output (its last layer's backward reads only its input).
@@ -145,14 +146,11 @@ public final class FramePhase {
 
         if adversarialWeight > 0 {
             // Critic step: real frames → realLabel, generated frames → 0.
-            zeroGradients(critic.trainableParameters)
-            let realLogits = critic.forward(real, state: criticRealState, training: true)
-            losses.critic = Loss.binaryCrossEntropyWithLogits(logits: realLogits, target: settings.realLabel, gradient: realLogitGradient)
-            critic.backward(realLogitGradient, state: criticRealState, options: .parametersOnly)
-            let fakeLogits = critic.forward(fake, state: criticFakeState, training: true)
-            losses.critic += Loss.binaryCrossEntropyWithLogits(logits: fakeLogits, target: 0, gradient: fakeLogitGradient)
-            critic.backward(fakeLogitGradient, state: criticFakeState, options: .parametersOnly)
-            criticOptimizer.step(learningRate: settings.criticLearningRate * learningRateScale)
+            losses.critic = updateCritic(critic, optimizer: criticOptimizer,
+                                         learningRate: settings.criticLearningRate * learningRateScale,
+                                         real: real, fake: fake, realLabel: settings.realLabel,
+                                         realState: criticRealState, fakeState: criticFakeState,
+                                         realGradient: realLogitGradient, fakeGradient: fakeLogitGradient)
         }
 
         // Generator and encoder step: fool the critic, reconstruct, keep latents N(0,1)-like.

@@ -60,6 +60,7 @@ public final class LampTrainer {
         }
         step = c.step
         frames.stepsTaken = min(step, preset.frameSteps)
+        recalibratedAtFrameStep = nil  // the checkpoint brought its own statistics
         rng = c.randomGenerators["train"]!
         if step >= preset.frameSteps { encodeFootage() }
         log("resumed \(checkpointPath) at step \(step)/\(totalSteps)")
@@ -175,8 +176,14 @@ public final class LampTrainer {
     /// The frames that set the encoder's and exported generator's inference statistics.
     private lazy var calibrationFrames = evenlySpacedFrames(count: min(128, data.frameCount))
 
-    /// Recomputes inference statistics for the current weights (see `FramePhase.recalibrate`).
-    func recalibrate() { frames.recalibrate(frames: calibrationFrames) }
+    /// Recomputes inference statistics for the current weights (see `FramePhase.recalibrate`);
+    /// a no-op while the frame model has not changed since the last time (all of phase 2).
+    func recalibrate() {
+        guard recalibratedAtFrameStep != frames.stepsTaken else { return }
+        frames.recalibrate(frames: calibrationFrames)
+        recalibratedAtFrameStep = frames.stepsTaken
+    }
+    private var recalibratedAtFrameStep: Int?
 
     /// The frame model's realism on its own (see `FrameModelCheck`), logged and written to
     /// frame-check.md in the run directory; skipped for short footage.
@@ -227,30 +234,29 @@ public final class LampTrainer {
         recalibrate()
         let real = calibrationFrames, gen = frames.exportedGenerator
         let recon = gen.forward(frames.encode(real), state: gen.makeState(), training: false)
-        let k = real.batch, n = data.frameValueCount
-        var mean = [Double](repeating: 0, count: n)
-        for i in 0..<k { for j in 0..<n { mean[j] += Double(real.pointer[i * n + j]) / Double(k) } }
-        var model = 0.0, average = 0.0
-        for i in 0..<k {
-            for j in 0..<n {
-                let r = Double(real.pointer[i * n + j])
-                model += (Double(recon.pointer[i * n + j]) - r) * (Double(recon.pointer[i * n + j]) - r)
-                average += (mean[j] - r) * (mean[j] - r)
-            }
-        }
-        return (model / Double(k * n), average / Double(k * n))
+        var model = 0.0
+        for i in 0..<real.count { let e = Double(recon.pointer[i]) - Double(real.pointer[i]); model += e * e }
+        return (model / Double(real.count), averageFrameError)
     }
+
+    /// Mean squared error of the calibration frames' average frame (fixed for a run).
+    private lazy var averageFrameError: Double = {
+        let real = calibrationFrames, k = real.batch, n = data.frameValueCount
+        var mean = [Double](repeating: 0, count: n), sum = 0.0
+        for i in 0..<k { for j in 0..<n { mean[j] += Double(real.pointer[i * n + j]) / Double(k) } }
+        for i in 0..<k { for j in 0..<n { let e = mean[j] - Double(real.pointer[i * n + j]); sum += e * e } }
+        return sum / Double(k * n)
+    }()
 
     /// Sample sheet: top row real frames, then their reconstructions, then frames from fresh
     /// latents; in phase 2 also a short APNG of the lamp running through the runtime's loop.
     public func writeSamples() throws {
         let s = preset.arch.frameSize, n = data.frameValueCount, count = 8
+        recalibrate()
         if step <= preset.frameSteps {
             let e = reconstructionError()
             log("step \(step): inference reconstruction error (MSE over \(calibrationFrames.batch) frames) "
                 + "\(EvalFormat.compact(e.model, 3)); the average frame's: \(EvalFormat.compact(e.averageFrame, 3))")
-        } else {
-            recalibrate()
         }
         let real = Tensor(shape: [count, s, s, 3])
         var sampleRng = RandomGenerator(seed: 1234)
@@ -316,9 +322,6 @@ final class MetricsFile {
 
     deinit { fclose(handle) }
 }
-
-
-
 
 public func formatDuration(_ seconds: Double) -> String {
     guard seconds.isFinite else { return "?" }
