@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "duralava", targets: ["duralava"]),
         .executable(name: "duralava-train", targets: ["duralava-train"]),
         .executable(name: "duralava-convert", targets: ["duralava-convert"]),
+        .library(name: "DuralavaKernels", targets: ["DuralavaKernels"]),
         .library(name: "DuralavaRuntime", targets: ["DuralavaRuntime"]),
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
@@ -30,8 +31,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Trainer/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
+        // Kernels: one reference kernel per op, float and int8 (optimized ones beside them). libc only.
+        .target(name: "DuralavaKernels", path: "Runtime/Kernels", swiftSettings: release),
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
-        .target(name: "DuralavaRuntime", path: "Runtime/Library", swiftSettings: release),
+        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels"], path: "Runtime/Library", swiftSettings: release),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
         .target(name: "LampOutput", dependencies: ["CZlib"], path: "Runtime/Output",
                 swiftSettings: release),
@@ -51,18 +54,19 @@ let package = Package(
                           path: "Trainer/CLI", swiftSettings: release),
 
         // Converter: int8 quantization.
-        .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime"],
+        .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels"],
                 path: "Converter/Library", swiftSettings: release),
         .executableTarget(name: "duralava-convert",
                           dependencies: ["DuralavaConverter", "DuralavaRuntime",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI", swiftSettings: release),
 
-        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "LampOutput"],
+        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels"], path: "Tests/KernelTests"),
+        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
         .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer"], path: "Tests/TrainerTests"),
-        .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime"], path: "Tests/ConverterTests"),
+        .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels"], path: "Tests/ConverterTests"),
     ],
     swiftLanguageModes: [.v5]
 )

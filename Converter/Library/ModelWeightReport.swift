@@ -1,3 +1,4 @@
+import DuralavaKernels
 import DuralavaRuntime
 
 /// How well each weight tensor of a float model survives int8 quantization, per-layer and
@@ -34,11 +35,11 @@ public struct WeightQuantizationReport {
             } else {
                 continue
             }
-            let layer = QuantizedWeights(w, channels: channels, perChannel: false, channelOf: channelOf)
-            let channel = QuantizedWeights(w, channels: channels, perChannel: true, channelOf: channelOf)
+            let layer = WeightQuantization(w, channels: channels, perChannel: false, channelOf: channelOf)
+            let channel = WeightQuantization(w, channels: channels, perChannel: true, channelOf: channelOf)
             rows.append(Row(name: name, shape: shape, maxAbs: w.map(abs).max() ?? 0,
-                            perLayerSQNR: signalToQuantizationNoise(w, layer.dequantized()),
-                            perChannelSQNR: signalToQuantizationNoise(w, channel.dequantized())))
+                            perLayerSQNR: signalToQuantizationNoise(w, layer.dequantized(channelOf: channelOf)),
+                            perChannelSQNR: signalToQuantizationNoise(w, channel.dequantized(channelOf: channelOf))))
         }
         self.rows = rows
     }

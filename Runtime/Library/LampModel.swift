@@ -9,7 +9,9 @@ public final class LampModel {
     public let startLatents: [Float]
 
     /// True unless the file says it was never trained (`trained` = `false`).
-    public var isTrained: Bool { metadata["trained"] != "false" }
+    public var isTrained: Bool { metadata[ModelSchema.Key.trained] != "false" }
+    /// Float or int8 weights.
+    public var kind: ModelKind { config.kind }
 
     public convenience init(path: String) throws {
         let file = try SafetensorsFile(path: path)
@@ -22,11 +24,11 @@ public final class LampModel {
         config = try ModelConfig(metadata: file.metadata, path: file.path)
         generator = try Generator(file: file, config: config)
         rnn = try LatentRNN(file: file, config: config)
-        if let info = file.tensors["rnn.start_latents"] {
+        if let info = file.tensors[ModelSchema.RNN.startLatents] {
             guard info.shape.count == 2, info.shape[0] >= 1, info.shape[1] == config.latentDim else {
                 throw ModelError(file.path, .shape, "tensor \"rnn.start_latents\" has shape \(info.shape), expected [K, \(config.latentDim)]")
             }
-            startLatents = try file.floats("rnn.start_latents")
+            startLatents = try file.floats(ModelSchema.RNN.startLatents)
         } else {
             startLatents = []
         }

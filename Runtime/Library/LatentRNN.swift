@@ -1,56 +1,42 @@
-/// The latent recurrent network: x = [z, noise] → dense → LeakyReLU → … → dense → y.
-/// The caller (LatentLoop) renormalizes; `residual` models add z before that.
-public final class LatentRNN {
-    public let latentDim: Int
-    public let noiseDim: Int
-    public let residual: Bool
-    public let layers: [Dense]
-    public let leakySlope: Float
-    private let input: UnsafeMutableBufferPointer<Float>
-    private let bufferA: UnsafeMutableBufferPointer<Float>
-    private let bufferB: UnsafeMutableBufferPointer<Float>
+import DuralavaKernels
 
+/// The latent RNN of a lamp, on float or on int8 weights (the file's `kind`), behind one
+/// interface for the loop.
+public enum LatentRNN {
+    case float(FloatLatentRNN)
+    case int8(Int8LatentRNN)
+
+    /// A float RNN from its layers (tests and tools build small ones by hand).
     public init(latentDim: Int, noiseDim: Int, residual: Bool, layers: [Dense], leakySlope: Float) {
-        precondition(layers.first?.inputCount == latentDim + noiseDim && layers.last?.outputCount == latentDim)
-        self.latentDim = latentDim; self.noiseDim = noiseDim; self.residual = residual
-        self.layers = layers; self.leakySlope = leakySlope
-        input = .allocate(capacity: latentDim + noiseDim)
-        let widest = layers.map(\.outputCount).max()!
-        bufferA = .allocate(capacity: widest)
-        bufferB = .allocate(capacity: widest)
+        self = .float(FloatLatentRNN(latentDim: latentDim, noiseDim: noiseDim, residual: residual,
+                                     layers: layers, leakySlope: leakySlope))
     }
 
-    deinit { input.deallocate(); bufferA.deallocate(); bufferB.deallocate() }
+    public init(file: SafetensorsFile, config: ModelConfig) throws(ModelError) {
+        switch config.kind {
+        case .float: self = .float(try FloatLatentRNN(file: file, config: config))
+        case .int8: self = .int8(try Int8LatentRNN(file: file, config: config))
+        }
+    }
 
-    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.inputCount * $1.outputCount } }
+    public var latentDim: Int {
+        switch self { case .float(let r): return r.latentDim; case .int8(let r): return r.latentDim }
+    }
+    public var noiseDim: Int {
+        switch self { case .float(let r): return r.noiseDim; case .int8(let r): return r.noiseDim }
+    }
+    public var residual: Bool {
+        switch self { case .float(let r): return r.residual; case .int8(let r): return r.residual }
+    }
+    public var multiplyAdds: Int {
+        switch self { case .float(let r): return r.multiplyAdds; case .int8(let r): return r.multiplyAdds }
+    }
 
     /// One step before renormalization. `noise` must hold `noiseDim` values (may be nil if 0).
     public func step(_ z: UnsafePointer<Float>, noise: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>) {
-        let x = input.baseAddress!
-        x.update(from: z, count: latentDim)
-        if noiseDim > 0 { (x + latentDim).update(from: noise!, count: noiseDim) }
-        var src = UnsafePointer(x)
-        for (i, layer) in layers.enumerated() {
-            let last = i == layers.count - 1
-            let dst = last ? y : (i % 2 == 0 ? bufferA.baseAddress! : bufferB.baseAddress!)
-            layer.forward(src, dst)
-            if !last { Activation.leakyReLU(slope: leakySlope).apply(dst, count: layer.outputCount) }
-            src = UnsafePointer(dst)
+        switch self {
+        case .float(let r): r.step(z, noise: noise, into: y)
+        case .int8(let r): r.step(z, noise: noise, into: y)
         }
-        if residual { for i in 0..<latentDim { y[i] += z[i] } }
-    }
-
-    public convenience init(file: SafetensorsFile, config c: ModelConfig) throws {
-        var layers: [Dense] = []
-        var inCount = c.latentDim + c.rnnNoiseDim
-        let widths = c.rnnHidden + [c.latentDim]
-        for (j, out) in widths.enumerated() {
-            let w = try file.floats("rnn.dense\(j).weight", shape: [out, inCount])
-            let b = try file.floats("rnn.dense\(j).bias", shape: [out])
-            layers.append(Dense(inputCount: inCount, outputCount: out, weight: w, bias: b))
-            inCount = out
-        }
-        self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual,
-                  layers: layers, leakySlope: c.rnnLeakySlope)
     }
 }

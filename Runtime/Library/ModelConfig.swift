@@ -14,9 +14,11 @@ public struct ModelConfig: Equatable {
     public var rnnNoiseDim: Int = 0
     public var rnnResidual: Bool = false
     public var stepSeconds: Float = 0.2
+    /// Float weights, or int8 weights with their quantization tensors.
+    public var kind: ModelKind = .float
 
-    public static let formatName = "duralava-model"
-    public static let formatVersion = 1
+    public static let formatName = ModelSchema.formatName
+    public static let formatVersion = ModelSchema.formatVersion
 
     public init() {}
 
@@ -29,28 +31,30 @@ public struct ModelConfig: Equatable {
     }
 
     public var metadata: [String: String] {
-        [
-            "format": Self.formatName,
-            "format_version": String(Self.formatVersion),
-            "kind": "float",
-            "latent_dim": String(latentDim),
-            "frame_height": String(frameHeight),
-            "frame_width": String(frameWidth),
-            "generator.base": "\(baseHeight)x\(baseWidth)",
-            "generator.channels": channels.map(String.init).joined(separator: ","),
-            "generator.kernel": String(kernel),
-            "generator.leaky_slope": "\(generatorLeakySlope)",
-            "generator.bn_epsilon": "\(batchNormEpsilon)",
-            "rnn.hidden": rnnHidden.map(String.init).joined(separator: ","),
-            "rnn.leaky_slope": "\(rnnLeakySlope)",
-            "rnn.noise_dim": String(rnnNoiseDim),
-            "rnn.residual": rnnResidual ? "true" : "false",
-            "step_seconds": "\(stepSeconds)",
+        typealias K = ModelSchema.Key
+        return [
+            K.format: Self.formatName,
+            K.formatVersion: String(Self.formatVersion),
+            K.kind: kind.rawValue,
+            K.latentDim: String(latentDim),
+            K.frameHeight: String(frameHeight),
+            K.frameWidth: String(frameWidth),
+            K.generatorBase: "\(baseHeight)x\(baseWidth)",
+            K.generatorChannels: channels.map(String.init).joined(separator: ","),
+            K.generatorKernel: String(kernel),
+            K.generatorLeakySlope: "\(generatorLeakySlope)",
+            K.generatorBatchNormEpsilon: "\(batchNormEpsilon)",
+            K.rnnHidden: rnnHidden.map(String.init).joined(separator: ","),
+            K.rnnLeakySlope: "\(rnnLeakySlope)",
+            K.rnnNoiseDim: String(rnnNoiseDim),
+            K.rnnResidual: rnnResidual ? "true" : "false",
+            K.stepSeconds: "\(stepSeconds)",
         ]
     }
 
     /// Parses and checks the metadata of `path`; every problem names the key.
     public init(metadata m: [String: String], path: String) throws {
+        typealias K = ModelSchema.Key
         func value(_ key: String) throws -> String {
             guard let v = m[key] else { throw ModelError(path, .metadata, "metadata key \"\(key)\" is missing") }
             return v
@@ -77,42 +81,43 @@ public struct ModelConfig: Equatable {
             }
             return parts.map { $0! }
         }
-        let format = try value("format")
+        let format = try value(K.format)
         guard format == Self.formatName else {
             throw ModelError(path, .version, "metadata \"format\" is \"\(format)\", expected \"\(Self.formatName)\"")
         }
-        let version = try value("format_version")
+        let version = try value(K.formatVersion)
         guard version == String(Self.formatVersion) else {
             throw ModelError(path, .version, "format_version \"\(version)\" is not supported (this runtime reads version \(Self.formatVersion))")
         }
-        let kind = try value("kind")
-        guard kind == "float" else {
-            throw ModelError(path, .metadata, "metadata \"kind\" is \"\(kind)\"; this runtime runs \"float\" models")
+        let kindName = try value(K.kind)
+        guard let kind = ModelKind(rawValue: kindName) else {
+            throw ModelError(path, .metadata, "metadata \"kind\" is \"\(kindName)\", expected \"float\" or \"int8\"")
         }
-        latentDim = try int("latent_dim", min: 2, max: 4096)
-        frameHeight = try int("frame_height", min: 1, max: 4096)
-        frameWidth = try int("frame_width", min: 1, max: 4096)
-        let base = try value("generator.base").split(separator: "x").map { Int($0) }
+        self.kind = kind
+        latentDim = try int(K.latentDim, min: 2, max: 4096)
+        frameHeight = try int(K.frameHeight, min: 1, max: 4096)
+        frameWidth = try int(K.frameWidth, min: 1, max: 4096)
+        let base = try value(K.generatorBase).split(separator: "x").map { Int($0) }
         guard base.count == 2, let bh = base[0], let bw = base[1], bh >= 1, bw >= 1, bh <= 256, bw <= 256 else {
             throw ModelError(path, .metadata, "metadata \"generator.base\" must be HxW, e.g. 4x4")
         }
         baseHeight = bh; baseWidth = bw
-        channels = try list("generator.channels")
+        channels = try list(K.generatorChannels)
         guard channels.count <= 10 else {
             throw ModelError(path, .metadata, "metadata \"generator.channels\" lists \(channels.count) layers (at most 10)")
         }
-        kernel = try int("generator.kernel", min: 2, max: 9)
-        generatorLeakySlope = try float("generator.leaky_slope", min: 0, max: 1)
-        batchNormEpsilon = try float("generator.bn_epsilon", min: 0, max: 1)
-        rnnHidden = try list("rnn.hidden")
-        rnnLeakySlope = try float("rnn.leaky_slope", min: 0, max: 1)
-        rnnNoiseDim = try int("rnn.noise_dim", min: 0, max: 4096)
-        let residual = try value("rnn.residual")
+        kernel = try int(K.generatorKernel, min: 2, max: 9)
+        generatorLeakySlope = try float(K.generatorLeakySlope, min: 0, max: 1)
+        batchNormEpsilon = try float(K.generatorBatchNormEpsilon, min: 0, max: 1)
+        rnnHidden = try list(K.rnnHidden)
+        rnnLeakySlope = try float(K.rnnLeakySlope, min: 0, max: 1)
+        rnnNoiseDim = try int(K.rnnNoiseDim, min: 0, max: 4096)
+        let residual = try value(K.rnnResidual)
         guard residual == "true" || residual == "false" else {
             throw ModelError(path, .metadata, "metadata \"rnn.residual\" is \"\(residual)\", expected true or false")
         }
         rnnResidual = residual == "true"
-        stepSeconds = try float("step_seconds", min: 0.001, max: 3600)
+        stepSeconds = try float(K.stepSeconds, min: 0.001, max: 3600)
         let scale = 1 << channels.count
         guard baseHeight * scale == frameHeight, baseWidth * scale == frameWidth else {
             throw ModelError(path, .metadata, "frame \(frameHeight)x\(frameWidth) does not equal base \(baseHeight)x\(baseWidth) × 2^\(channels.count)")

@@ -16,14 +16,14 @@ public enum RandomModel {
             // He initialisation over the taps that actually reach an output pixel.
             let taps = i == 0 ? 1 : (kh / 2) * (kw / 2)
             let std = (2 / Float(taps * cin)).squareRoot()
-            w.add("generator.tconv\(i).weight", shape: [kh, kw, cout, cin], floats: gaussian(kh * kw * cout * cin, std: std))
+            w.add(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin], floats: gaussian(kh * kw * cout * cin, std: std))
             if last {
-                w.add("generator.tconv\(i).bias", shape: [cout], floats: [Float](repeating: 0, count: cout))
+                w.add(ModelSchema.Generator.bias(i), shape: [cout], floats: [Float](repeating: 0, count: cout))
             } else {
-                w.add("generator.bn\(i).gamma", shape: [cout], floats: [Float](repeating: 1, count: cout))
-                w.add("generator.bn\(i).beta", shape: [cout], floats: [Float](repeating: 0, count: cout))
-                w.add("generator.bn\(i).mean", shape: [cout], floats: [Float](repeating: 0, count: cout))
-                w.add("generator.bn\(i).var", shape: [cout], floats: [Float](repeating: 1, count: cout))
+                w.add(ModelSchema.Generator.batchNormGamma(i), shape: [cout], floats: [Float](repeating: 1, count: cout))
+                w.add(ModelSchema.Generator.batchNormBeta(i), shape: [cout], floats: [Float](repeating: 0, count: cout))
+                w.add(ModelSchema.Generator.batchNormMean(i), shape: [cout], floats: [Float](repeating: 0, count: cout))
+                w.add(ModelSchema.Generator.batchNormVariance(i), shape: [cout], floats: [Float](repeating: 1, count: cout))
             }
             cin = cout
         }
@@ -33,13 +33,13 @@ public enum RandomModel {
             let last = j == widths.count - 1
             // The last layer is small so that a residual RNN drifts slowly, like a lamp.
             let std = last ? 0.25 / Float(inCount).squareRoot() : (2 / Float(inCount)).squareRoot()
-            w.add("rnn.dense\(j).weight", shape: [out, inCount], floats: gaussian(out * inCount, std: std))
-            w.add("rnn.dense\(j).bias", shape: [out], floats: [Float](repeating: 0, count: out))
+            w.add(ModelSchema.RNN.weight(j), shape: [out, inCount], floats: gaussian(out * inCount, std: std))
+            w.add(ModelSchema.RNN.bias(j), shape: [out], floats: [Float](repeating: 0, count: out))
             inCount = out
         }
         w.metadata = config.metadata
-        w.metadata["trained"] = "false"
-        w.metadata["description"] = "randomly initialised (seed \(seed)); not trained"
+        w.metadata[ModelSchema.Key.trained] = "false"
+        w.metadata[ModelSchema.Key.description] = "randomly initialised (seed \(seed)); not trained"
         return w
     }
 

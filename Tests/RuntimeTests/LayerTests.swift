@@ -1,3 +1,4 @@
+import DuralavaKernels
 import DuralavaRuntime
 import Foundation
 import XCTest

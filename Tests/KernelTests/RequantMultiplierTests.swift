@@ -1,5 +1,5 @@
 import XCTest
-import DuralavaConverter
+import DuralavaKernels
 
 final class RequantMultiplierTests: XCTestCase {
     func testRepresentsScaleClosely() {

@@ -1,0 +1,87 @@
+import DuralavaKernels
+
+/// The generator on float weights: latent z → transposed convolutions → RGB frame in [0,1]
+/// (FORMAT.md). BatchNorm is folded into the preceding convolution at load time. All
+/// intermediate buffers are allocated once, so generating a frame allocates nothing.
+public final class FloatGenerator {
+    public let config: ModelConfig
+    public let layers: [TransposedConv2D]
+    public let activations: [Activation]
+    private let bufferA: UnsafeMutableBufferPointer<Float>
+    private let bufferB: UnsafeMutableBufferPointer<Float>
+
+    public var frameValueCount: Int { config.frameHeight * config.frameWidth * 3 }
+    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.geometry.multiplyAdds } }
+
+    public init(config: ModelConfig, layers: [TransposedConv2D], activations: [Activation]) {
+        self.config = config; self.layers = layers; self.activations = activations
+        let largest = layers.map { $0.geometry.outputCount }.max() ?? 0
+        bufferA = .allocate(capacity: Swift.max(largest, config.latentDim))
+        bufferB = .allocate(capacity: Swift.max(largest, config.latentDim))
+    }
+
+    deinit { bufferA.deallocate(); bufferB.deallocate() }
+
+    /// Writes H×W×3 floats (channels-last, top row first) for `latent` into `frame`; calls
+    /// `visit(i, output)` with each layer's output after its activation (the converter's
+    /// calibration and the drift report look at them; the last layer's are pre-sigmoid logits).
+    @inline(__always)
+    public func forward(latent: UnsafePointer<Float>, frame: UnsafeMutablePointer<Float>,
+                        visit: (Int, UnsafeBufferPointer<Float>) -> Void = { _, _ in }) {
+        var src = UnsafePointer(bufferA.baseAddress!)
+        _ = bufferA.baseAddress!.update(from: latent, count: config.latentDim)
+        for (i, layer) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let dst = last ? frame : (src == UnsafePointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!)
+            let n = layer.geometry.outputCount
+            layer.forward(src, dst)
+            if last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+            activations[i].apply(dst, count: n)
+            if !last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+            src = UnsafePointer(dst)
+        }
+    }
+
+    /// Loads and folds the generator tensors of a validated file.
+    public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
+        var layers: [TransposedConv2D] = []
+        var acts: [Activation] = []
+        var h = 1, w = 1, cin = c.latentDim
+        let count = c.channels.count + 1
+        for i in 0..<count {
+            let last = i == count - 1
+            let cout = last ? 3 : c.channels[i]
+            let kh = i == 0 ? c.baseHeight : c.kernel
+            let kw = i == 0 ? c.baseWidth : c.kernel
+            var weight = try file.floatsTyped(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
+            var bias: [Float] = file.tensors[ModelSchema.Generator.bias(i)] != nil || last
+                ? try file.floatsTyped(ModelSchema.Generator.bias(i), shape: [cout])
+                : [Float](repeating: 0, count: cout)
+            if !last, file.tensors[ModelSchema.Generator.batchNormGamma(i)] != nil {
+                let bn = BatchNormFolding(
+                    gamma: try file.floatsTyped(ModelSchema.Generator.batchNormGamma(i), shape: [cout]),
+                    beta: try file.floatsTyped(ModelSchema.Generator.batchNormBeta(i), shape: [cout]),
+                    mean: try file.floatsTyped(ModelSchema.Generator.batchNormMean(i), shape: [cout]),
+                    variance: try file.floatsTyped(ModelSchema.Generator.batchNormVariance(i), shape: [cout]),
+                    epsilon: c.batchNormEpsilon)
+                switch bn.fold(weight: &weight, bias: &bias, kernelTaps: kh * kw, inputChannels: cin) {
+                case nil: break
+                case .negativeVariance(let ch)?:
+                    throw ModelError(file.path, .metadata, "tensor \"\(ModelSchema.Generator.batchNormVariance(i))\" is negative at element \(ch)")
+                case .nonFinite(let ch)?:
+                    throw ModelError(file.path, .nonFinite, "folding \"generator.bn\(i)\" into \"\(ModelSchema.Generator.weight(i))\" gives non-finite weights in channel \(ch) (gamma / sqrt(var + bn_epsilon) overflows; check \(ModelSchema.Key.generatorBatchNormEpsilon) and the BatchNorm tensors)")
+                }
+            }
+            // The first layer maps the 1×1 latent with kernel = stride = base; the rest stride 2.
+            let sh = i == 0 ? kh : 2, sw = i == 0 ? kw : 2
+            let layer = TransposedConv2D(inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
+                                         kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw,
+                                         weight: weight, bias: bias)
+            layers.append(layer)
+            h = layer.outputHeight; w = layer.outputWidth
+            acts.append(last ? .sigmoid : .leakyReLU(slope: c.generatorLeakySlope))
+            cin = cout
+        }
+        self.init(config: c, layers: layers, activations: acts)
+    }
+}

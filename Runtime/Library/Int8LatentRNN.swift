@@ -1,0 +1,71 @@
+import DuralavaKernels
+
+/// The latent recurrent network on int8 weights. The dense layers run in integers only
+/// (int8 × int8 → int32, fixed-point requantization, LeakyReLU fused); the documented float
+/// steps are at its two ends, O(latent) per step: [z, noise] is quantized on the way in
+/// (80 values for the shipped model) and the 64 outputs are dequantized on the way out, where
+/// the residual add and the loop's renormalization and guards work on the float latent
+/// exactly as for a float model (FORMAT.md, "int8 models").
+public final class Int8LatentRNN {
+    public let latentDim: Int
+    public let noiseDim: Int
+    public let residual: Bool
+    public let input: ActivationQuantization
+    public let layers: [Int8Dense]
+    private let codes: UnsafeMutableBufferPointer<Int8>
+    private let bufferA: UnsafeMutableBufferPointer<Int8>
+    private let bufferB: UnsafeMutableBufferPointer<Int8>
+
+    public init(latentDim: Int, noiseDim: Int, residual: Bool, input: ActivationQuantization, layers: [Int8Dense]) {
+        precondition(layers.first?.inputCount == latentDim + noiseDim && layers.last?.outputCount == latentDim)
+        self.latentDim = latentDim; self.noiseDim = noiseDim; self.residual = residual
+        self.input = input; self.layers = layers
+        codes = .allocate(capacity: latentDim + noiseDim)
+        let widest = layers.map { $0.outputCount }.max()!
+        bufferA = .allocate(capacity: widest); bufferB = .allocate(capacity: widest)
+    }
+
+    deinit { codes.deallocate(); bufferA.deallocate(); bufferB.deallocate() }
+
+    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.inputCount * $1.outputCount } }
+
+    /// One step before renormalization; `visit(j, output)` sees each layer's int8 output.
+    @inline(__always)
+    public func step(_ z: UnsafePointer<Float>, noise: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                     visit: (Int, UnsafeBufferPointer<Int8>) -> Void = { _, _ in }) {
+        for i in 0..<latentDim { codes[i] = input.quantize(z[i]) }
+        for i in 0..<noiseDim { codes[latentDim + i] = input.quantize(noise![i]) }
+        var src = UnsafePointer(codes.baseAddress!)
+        for (j, layer) in layers.enumerated() {
+            let dst = j % 2 == 0 ? bufferA.baseAddress! : bufferB.baseAddress!
+            layer.forward(src, dst)
+            visit(j, UnsafeBufferPointer(start: dst, count: layer.outputCount))
+            src = UnsafePointer(dst)
+        }
+        let out = layers.last!.stage.output
+        for i in 0..<latentDim { y[i] = out.dequantize(src[i]) + (residual ? z[i] : 0) }
+    }
+
+    public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
+        let t = Int8Tensors(file: file)
+        let input = try t.activation(ModelSchema.RNN.input)
+        var layers: [Int8Dense] = []
+        var inCount = c.latentDim + c.rnnNoiseDim
+        var layerInput = input
+        let widths = c.rnnHidden + [c.latentDim]
+        for (j, out) in widths.enumerated() {
+            let last = j == widths.count - 1
+            let w = try file.int8s(ModelSchema.RNN.weight(j), shape: [out, inCount])
+            let b = try t.bias(ModelSchema.RNN.bias(j), channels: out)
+            let scales = try t.weightScales(ModelSchema.RNN.weightScale(j), channels: out)
+            let output = try t.activation(ModelSchema.RNN.output(j))
+            let stage = try t.stage(layer: "rnn.dense\(j)", input: layerInput, weightScales: scales,
+                                    slope: last ? 1 : c.rnnLeakySlope, output: output, reduction: inCount)
+            layers.append(Int8Dense(inputCount: inCount, outputCount: out, weight: w, bias: b,
+                                    inputZeroPoint: layerInput.zeroPoint, stage: stage))
+            inCount = out
+            layerInput = output
+        }
+        self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual, input: input, layers: layers)
+    }
+}

@@ -1,0 +1,72 @@
+import DuralavaKernels
+
+/// Reads the quantization tensors of an int8 model and checks them before any kernel sees
+/// them, so a malformed file is a one-line error and never an overflow or a trap.
+struct Int8Tensors {
+    let file: SafetensorsFile
+
+    /// Largest |bias| accepted: leaves half of the int32 range for the products.
+    static let maximumBias: Int32 = 1 << 30
+    /// Largest reduction length (input channels × taps reaching a pixel) whose worst-case sum
+    /// of products, 255 · 127 · n, stays below 2^30 next to the bias: int32 never overflows.
+    static let maximumReduction = (1 << 30) / (255 * 127)
+
+    func activation(_ name: String) throws(ModelError) -> ActivationQuantization {
+        let s = ModelSchema.scale(of: name), z = ModelSchema.zeroPoint(of: name)
+        let scale = try file.floatsTyped(s, shape: [1])[0]
+        guard scale > 1e-12, scale < 1e12 else {
+            throw ModelError(file.path, .metadata, "tensor \"\(s)\" is \(scale), expected a positive scale in 1e-12...1e12")
+        }
+        let zp = try file.int32s(z, shape: [1])[0]
+        guard zp >= -128, zp <= 127 else {
+            throw ModelError(file.path, .metadata, "tensor \"\(z)\" is \(zp), expected an int8 zero point in -128...127")
+        }
+        return ActivationQuantization(scale: scale, zeroPoint: zp)
+    }
+
+    /// Weight scales: [1] (per-layer) or [channels] (per-channel), each positive and finite.
+    func weightScales(_ name: String, channels: Int) throws(ModelError) -> [Float] {
+        guard let info = file.tensors[name] else { throw ModelError(file.path, .missingTensor, "missing tensor \"\(name)\"") }
+        guard info.shape == [1] || info.shape == [channels] else {
+            throw ModelError(file.path, .shape, "tensor \"\(name)\" has shape \(info.shape), expected [1] or [\(channels)]")
+        }
+        let scales = try file.floatsTyped(name)
+        if let bad = scales.firstIndex(where: { !($0 > 1e-12 && $0 < 1e12) }) {
+            throw ModelError(file.path, .metadata, "tensor \"\(name)\" element \(bad) is \(scales[bad]), expected a positive scale in 1e-12...1e12")
+        }
+        return scales
+    }
+
+    func bias(_ name: String, channels: Int) throws(ModelError) -> [Int32] {
+        let b = try file.int32s(name, shape: [channels])
+        if let bad = b.firstIndex(where: { $0 > Self.maximumBias || $0 < -Self.maximumBias }) {
+            throw ModelError(file.path, .metadata, "tensor \"\(name)\" element \(bad) is \(b[bad]), expected |bias| ≤ 2^30")
+        }
+        return b
+    }
+
+    /// The output stage of a layer; every requantization factor must be representable.
+    func stage(layer: String, input: ActivationQuantization, weightScales: [Float], slope: Float,
+               output: ActivationQuantization, reduction: Int) throws(ModelError) -> OutputStage {
+        guard reduction <= Self.maximumReduction else {
+            throw ModelError(file.path, .shape, "layer \(layer) sums \(reduction) products per output, more than the int32 accumulator allows (\(Self.maximumReduction))")
+        }
+        let accumulatorScales = weightScales.map { Double(input.scale) * Double($0) }
+        for a in accumulatorScales {
+            let factor = a * Double(Swift.max(slope, 1)) / Double(output.scale)
+            guard factor < 65536 else {
+                throw ModelError(file.path, .metadata, "layer \(layer): input scale × weight scale / output scale is \(factor), expected below 65536")
+            }
+        }
+        return OutputStage(accumulatorScales: accumulatorScales, slope: Double(slope), output: output)
+    }
+}
+
+extension SafetensorsFile {
+    /// `floats` with the error typed (the float reader throws only ModelError).
+    func floatsTyped(_ name: String, shape: [Int]? = nil) throws(ModelError) -> [Float] {
+        do { return try floats(name, shape: shape) } catch let e as ModelError { throw e } catch {
+            throw ModelError(path, .io, "tensor \"\(name)\": \(error)")
+        }
+    }
+}
