@@ -38,6 +38,9 @@ let package = Package(
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
         .target(name: "LampOutput", dependencies: ["CZlib"], path: "Runtime/Output",
                 swiftSettings: release),
+        // Measure: the report card's measurements and plots, shared by the trainer and the converter.
+        .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure",
+                swiftSettings: release),
         .executableTarget(name: "duralava",
                           dependencies: ["DuralavaRuntime", "LampOutput", "CSDL2",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -46,15 +49,15 @@ let package = Package(
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
                 path: "Trainer/Data", swiftSettings: release),
-        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaData", "LampOutput", "COpenBLAS"],
+        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
                 path: "Trainer/Library", swiftSettings: release),
         .executableTarget(name: "duralava-train",
-                          dependencies: ["DuralavaTrainer", "DuralavaData", "LampOutput",
+                          dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Trainer/CLI", swiftSettings: release),
 
         // Converter: int8 quantization.
-        .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels"],
+        .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
                 path: "Converter/Library", swiftSettings: release),
         .executableTarget(name: "duralava-convert",
                           dependencies: ["DuralavaConverter", "DuralavaRuntime",
@@ -65,7 +68,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels"], path: "Tests/ConverterTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -9,41 +9,18 @@ import Glibc
 struct DuralavaConvert: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duralava-convert",
-        abstract: "int8 quantization of duralava models.",
-        discussion: "The int8 model format and the quantized runtime are not written yet; `inspect` measures how each weight tensor quantizes.",
-        subcommands: [Inspect.self])
-}
+        abstract: "int8 quantization of duralava models, and how far the int8 lamp drifts from the float one.",
+        discussion: """
+            quantize: float model -> int8 model (per-layer or per-channel weight scales, activations calibrated on the \
+            guarded loop). compare: the drift report of an int8 model against its float source. inspect: how each \
+            weight tensor quantizes.
+            """,
+        subcommands: [Quantize.self, Compare.self, Inspect.self])
 
-/// `duralava-convert inspect`: per-tensor int8 weight quantization error, per-layer vs per-channel.
-struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Report each weight tensor's int8 quantization error (SQNR, dB), per-layer and per-output-channel.")
-
-    @Option(name: .long, help: "Float model file.")
-    var model: String
-
-    func run() throws {
-        let report: WeightQuantizationReport
-        do { report = try WeightQuantizationReport(file: try SafetensorsFile(path: model)) } catch {
-            fputs("duralava-convert: error: \(error)\n", stderr)
-            Glibc.exit(1)
-        }
-        print("tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)")
-        for r in report.rows {
-            let name = r.name.padding(32), shape = r.shape.map(String.init).joined(separator: "x").padding(18)
-            print("\(name)\(shape) \(format(Double(r.maxAbs), 3).padding(8))  \(format(r.perLayerSQNR, 1).padding(15)) \(format(r.perChannelSQNR, 1))")
-        }
-    }
-
-    func format(_ v: Double, _ digits: Int) -> String {
-        guard v.isFinite else { return "inf" }
-        var m = 1.0
-        for _ in 0..<digits { m *= 10 }
-        let r = (v * m).rounded() / m
-        return "\(r)"
+    /// One-line errors and a non-zero exit, never a signal or a stack trace.
+    static func fail(_ message: String) -> Never {
+        fputs("duralava-convert: error: \(message)\n", stderr)
+        Glibc.exit(1)
     }
 }
 
-extension String {
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
-}

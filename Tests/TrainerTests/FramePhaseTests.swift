@@ -1,3 +1,4 @@
+import DuralavaMeasure
 import DuralavaTrainer
 import XCTest
 

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 // The classifier two-sample test separates what differs and not what does not.
 
 import XCTest

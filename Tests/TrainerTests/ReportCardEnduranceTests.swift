@@ -3,6 +3,7 @@
 import XCTest
 import Foundation
 import DuralavaTrainer
+import DuralavaMeasure
 import DuralavaRuntime
 
 /// The tiny architecture of the runtime's tests: 8×8 frames, latent 8.

@@ -2,6 +2,7 @@
 
 import XCTest
 import DuralavaTrainer
+import DuralavaMeasure
 import DuralavaRuntime
 
 /// A frame set of `count` frames of w×h filled by `pixel(frame, x, y) -> (r, g, b)`.

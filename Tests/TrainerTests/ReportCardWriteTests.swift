@@ -3,6 +3,7 @@
 import XCTest
 import Foundation
 import DuralavaTrainer
+import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaData
 import LampOutput

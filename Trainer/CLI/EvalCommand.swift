@@ -1,4 +1,5 @@
 import ArgumentParser
+import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 import DuralavaRuntime
 
 // Classifier two-sample test (C2ST): a small CNN is trained fresh to tell frames of set A

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 // The realism and motion figures of one set of generated frames against the real set A,
 // and the same figures of the real data itself (what "good" looks like).
 

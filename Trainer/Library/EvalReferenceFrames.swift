@@ -14,6 +14,7 @@
 // away — the same arrangement as EvalChunkSplit gives the generated frames.
 
 import DuralavaData
+import DuralavaMeasure
 import DuralavaRuntime
 
 public enum EvalDataSource: Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 /// How real the frame model alone is, before any dynamics: the classifier two-sample test of
 /// the report card between reconstructions (encode → exported generator) of half the
 /// footage's sequences and the real frames of the other half, beside the same test between

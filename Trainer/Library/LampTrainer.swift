@@ -1,4 +1,5 @@
 import DuralavaData
+import DuralavaMeasure
 import DuralavaRuntime
 import LampOutput
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // generated through the runtime's own loop, against held-out real frames. `evaluate` measures,
 // `write` (ReportCardFiles.swift) puts report.json, report.md and the plots in a directory.
 
+import DuralavaMeasure
 import DuralavaRuntime
 
 public struct ReportCardOptions {

@@ -1,6 +1,7 @@
 // Writing the report card: report.json, report.md and the PNG plots in one directory
 // (created if missing). Every error names the file it concerns.
 
+import DuralavaMeasure
 import DuralavaRuntime
 import LampOutput
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 import DuralavaRuntime
 // The report card as JSON: a small value type that keeps the order of object keys (so the
 // file reads top-down like the Markdown) and serialises with two-space indentation.

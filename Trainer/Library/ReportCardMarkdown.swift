@@ -1,3 +1,4 @@
+import DuralavaMeasure
 // The report card as Markdown (report.md), and the exact definitions of its figures, shared
 // with the JSON.
 

@@ -1,3 +1,4 @@
+import DuralavaMeasure
 // The report card's plots, drawn into RGB canvases: frame-change histograms (generated vs
 // real), raw latent moments per endurance window, realism and motion per window, and a strip
 // of generated frames next to real ones.

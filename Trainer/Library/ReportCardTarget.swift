@@ -1,3 +1,4 @@
+import DuralavaMeasure
 // The targets of a lamp's report card (issue 5), each with the measured value, the limit and
 // pass/fail.
 

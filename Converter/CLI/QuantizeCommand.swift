@@ -1,0 +1,88 @@
+import ArgumentParser
+import DuralavaConverter
+import DuralavaRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava-convert quantize`: float model → int8 model.
+struct Quantize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quantize a float model to int8 (weights symmetric, activations calibrated on the guarded loop).")
+
+    @Option(name: .long, help: "Float model file.")
+    var model: String
+
+    @Option(name: .long, help: "Output int8 model file.")
+    var out: String
+
+    @Flag(name: .long, help: "One weight scale per output channel (default: one per layer).")
+    var perChannel = false
+
+    @Option(name: .long, help: "Loop steps of calibration (trajectories from the model's start latents).")
+    var calibrationSteps = 4000
+
+    @Option(name: .long, help: "Generator frames on every n-th calibration step.")
+    var calibrationFrameEvery = 2
+
+    @Option(name: .long, help: "Seed of the calibration trajectories.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Tail quantile clipped from each activation range (0: exact min/max).")
+    var calibrationTail = 1e-5
+
+    func validate() throws {
+        guard (100...10_000_000).contains(calibrationSteps) else {
+            throw ValidationError("--calibration-steps must be in 100...10000000 (thousands of steps see the lamp's long-run states)")
+        }
+        guard (1...1000).contains(calibrationFrameEvery) else { throw ValidationError("--calibration-frame-every must be in 1...1000") }
+        guard calibrationTail.isFinite, calibrationTail >= 0, calibrationTail <= 0.01 else {
+            throw ValidationError("--calibration-tail must be in 0...0.01 (a larger tail clips more than 1% of an activation)")
+        }
+    }
+
+    func run() throws {
+        let float: LampModel
+        do { float = try LampModel(path: model) } catch { DuralavaConvert.fail("\(error)") }
+        var settings = Calibration.Settings()
+        settings.steps = calibrationSteps
+        settings.frameEvery = calibrationFrameEvery
+        settings.seed = seed
+        settings.tail = calibrationTail
+        let start = monotonicSeconds()
+        if case .int8 = float.generator {
+            DuralavaConvert.fail("\(model): is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
+        }
+        let calibration = Calibration(model: float, settings: settings) { done, total in
+            fputs("\rcalibrating: \(done)/\(total) steps", stderr)
+        }
+        fputs("\n", stderr)
+        let conversion: Int8Conversion
+        do { conversion = try Int8Conversion(model: float, calibration: calibration, perChannel: perChannel) } catch {
+            DuralavaConvert.fail("\(error)")
+        }
+        do { try conversion.writer.write(to: out) } catch { DuralavaConvert.fail("\(error)") }
+        let inSize = fileSize(model), outSize = fileSize(out)
+        print("activation                      scale       zero  range (int8)            observed                clipped")
+        for r in conversion.activations {
+            print("\(r.name.padding(32))\(fmt(r.quantization.scale, 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
+                  + "\((fmt(r.quantization.minimum, 3) + "..." + fmt(r.quantization.maximum, 3)).padding(24))"
+                  + "\((fmt(r.observedMinimum, 3) + "..." + fmt(r.observedMaximum, 3)).padding(24))\(fmt(Float(r.clipped * 100), 4))%")
+        }
+        print("calibration: \(calibration.summary)")
+        print("wrote \(out): int8, \(perChannel ? "per-channel" : "per-layer") weight scales, \(outSize) bytes "
+              + "(\(fmt(Float(outSize) / Float(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(fmt(Float(monotonicSeconds() - start), 1)) s")
+    }
+}
+
+func fmt(_ v: Float, _ digits: Int) -> String {
+    guard v.isFinite else { return "\(v)" }
+    var m: Float = 1
+    for _ in 0..<digits { m *= 10 }
+    return "\((v * m).rounded() / m)"
+}
+
+func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
+}

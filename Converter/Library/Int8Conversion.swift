@@ -1,0 +1,124 @@
+import DuralavaKernels
+import DuralavaRuntime
+
+/// A problem converting a model; the description names the file and what was expected.
+public struct ConversionError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(_ path: String, _ message: String) { self.path = path; self.message = message }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Turns a float lamp and its calibration into an int8 model file (FORMAT.md, "int8 models"):
+/// BatchNorm folded (by the float loader), weights symmetric int8 with one scale per layer or
+/// per output channel, int32 biases at scale s_in·s_w, activations int8 with the calibrated
+/// scale and zero point.
+public struct Int8Conversion {
+    /// How one quantized activation came out, for the converter's summary.
+    public struct ActivationRow {
+        public let name: String
+        public let quantization: ActivationQuantization
+        public let observedMinimum: Float, observedMaximum: Float
+        /// Fraction of the calibration values the int8 range clips.
+        public let clipped: Double
+    }
+
+    public let writer: SafetensorsWriter
+    public let activations: [ActivationRow]
+    /// Largest fraction of an activation's calibration values the int8 range may clip.
+    public static let maximumClipped = 0.01
+    /// Weights beyond this magnitude are taken for a broken model, not quantized.
+    public static let maximumWeight: Float = 1e4
+
+    public init(model: LampModel, calibration: Calibration, perChannel: Bool) throws(ConversionError) {
+        let path = model.path
+        guard case .float(let generator) = model.generator, case .float(let rnn) = model.rnn else {
+            throw ConversionError(path, "is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
+        }
+        let steps = Swift.max(1, calibration.trajectories * Swift.max(1, calibration.settings.steps / calibration.trajectories))
+        if calibration.interventions * 100 > steps {
+            throw ConversionError(path, "the float lamp's guards intervened on \(calibration.interventions) of \(steps) calibration steps (more than 1 in 100): its loop saturates or stalls, so its activation ranges are not the lamp's; check it with `duralava-train eval` first")
+        }
+        var w = SafetensorsWriter()
+        var rows: [ActivationRow] = []
+
+        func activation(_ name: String, _ observer: RangeObserver) throws(ConversionError) -> ActivationQuantization {
+            guard observer.count > 0, observer.minimum.isFinite, observer.maximum.isFinite else {
+                throw ConversionError(path, "calibration saw no finite values for \(name)")
+            }
+            let (lo, hi) = observer.range(tail: calibration.settings.tail)
+            let q = ActivationQuantization(minimum: lo, maximum: hi)
+            let clipped = observer.clippedFraction(q.minimum, q.maximum)
+            if clipped > Self.maximumClipped {
+                throw ConversionError(path, "calibration of \(name) saturates: \(clipped * 100)% of its values fall outside the int8 range \(q.minimum)...\(q.maximum) (at most \(Self.maximumClipped * 100)% allowed)")
+            }
+            rows.append(ActivationRow(name: name, quantization: q, observedMinimum: observer.minimum,
+                                      observedMaximum: observer.maximum, clipped: clipped))
+            w.add(ModelSchema.scale(of: name), shape: [1], floats: [q.scale])
+            w.add(ModelSchema.zeroPoint(of: name), shape: [1], int32s: [q.zeroPoint])
+            return q
+        }
+
+        /// Writes weight, bias and weight scales of one layer; `channelOf` maps a weight index to its output channel.
+        func layer(weightName: String, biasName: String, scaleName: String, shape: [Int], weights: [Float], bias: [Float],
+                   channels: Int, input: ActivationQuantization, channelOf: (Int) -> Int) throws(ConversionError) {
+            if let bad = weights.firstIndex(where: { !($0.magnitude <= Self.maximumWeight) }) {
+                throw ConversionError(path, "tensor \"\(weightName)\" (after BatchNorm folding) holds \(weights[bad]) at element \(bad); weights beyond ±\(Self.maximumWeight) are not a trained lamp")
+            }
+            let q = WeightQuantization(weights, channels: channels, perChannel: perChannel, channelOf: channelOf)
+            var qb = [Int32](repeating: 0, count: channels)
+            for c in 0..<channels {
+                let s = Double(input.scale) * Double(q.scales[perChannel ? c : 0])
+                let v = (Double(bias[c]) / s).rounded()
+                guard v.magnitude <= Double(1 << 30) else {
+                    throw ConversionError(path, "the bias of \(biasName) channel \(c) (\(bias[c])) does not fit int32 at scale \(s)")
+                }
+                qb[c] = Int32(v)
+            }
+            w.add(weightName, shape: shape, int8s: q.values)
+            w.add(biasName, shape: [channels], int32s: qb)
+            w.add(scaleName, shape: [q.scales.count], floats: q.scales)
+        }
+
+        // Generator.
+        var input = try activation(ModelSchema.Generator.input, calibration.generatorInput)
+        for (i, l) in generator.layers.enumerated() {
+            let g = l.geometry
+            let cin = g.inputChannels, cout = g.outputChannels
+            try layer(weightName: ModelSchema.Generator.weight(i), biasName: ModelSchema.Generator.bias(i),
+                      scaleName: ModelSchema.Generator.weightScale(i),
+                      shape: [g.kernelHeight, g.kernelWidth, cout, cin], weights: l.weight, bias: l.bias,
+                      channels: cout, input: input, channelOf: { ($0 / cin) % cout })
+            input = try activation(ModelSchema.Generator.output(i), calibration.generatorOutputs[i])
+        }
+        // RNN.
+        input = try activation(ModelSchema.RNN.input, calibration.rnnInput)
+        for (j, d) in rnn.layers.enumerated() {
+            let cin = d.inputCount
+            try layer(weightName: ModelSchema.RNN.weight(j), biasName: ModelSchema.RNN.bias(j),
+                      scaleName: ModelSchema.RNN.weightScale(j), shape: [d.outputCount, cin],
+                      weights: d.weight, bias: d.bias, channels: d.outputCount, input: input, channelOf: { $0 / cin })
+            input = try activation(ModelSchema.RNN.output(j), calibration.rnnOutputs[j])
+        }
+        if !model.startLatents.isEmpty {
+            w.add(ModelSchema.RNN.startLatents, shape: [model.startLatents.count / model.config.latentDim, model.config.latentDim],
+                  floats: model.startLatents)
+        }
+        var config = model.config
+        config.kind = .int8
+        var meta = model.metadata
+        for (k, v) in config.metadata { meta[k] = v }
+        meta[ModelSchema.Key.generatorBatchNormEpsilon] = "\(config.batchNormEpsilon)"
+        meta[ModelSchema.Key.quantizationScheme] = perChannel ? "per-channel" : "per-layer"
+        meta[ModelSchema.Key.quantizationCalibration] = calibration.summary
+        meta[ModelSchema.Key.quantizationSource] = baseName(path)
+        w.metadata = meta
+        writer = w
+        activations = rows
+    }
+}
+
+/// The last path component.
+func baseName(_ path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}
