@@ -1,2 +1,66 @@
 import ArgumentParser
-struct Compare: ParsableCommand { func run() throws {} }
+import DuralavaConverter
+import DuralavaMeasure
+import DuralavaRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava-convert compare`: the drift report of an int8 model against its float source.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Drift report: int8 vs float on the same latents, one RNN step, paired rollouts, and each lamp's endurance.")
+
+    @Option(name: .customLong("float"), help: "The float model.")
+    var floatModel: String
+
+    @Option(name: .customLong("int8"), help: "The int8 model quantized from it.")
+    var int8Model: String
+
+    @Option(name: .long, help: "Output directory (drift.md, drift.json, distance.png, strip.png).")
+    var out: String
+
+    @Option(name: .long, help: "Latents compared frame by frame.")
+    var latents = 1000
+
+    @Option(name: .long, help: "Paired rollouts, and their length in steps.")
+    var rollouts = 16
+    @Option(name: .long, help: "Steps of each paired rollout.")
+    var rolloutSteps = 2000
+
+    @Option(name: .long, help: "Endurance steps of each lamp (0: skip).")
+    var steps = 1_000_000
+
+    @Option(name: .long, help: "Endurance windows (frames are rendered at the end of each).")
+    var windows = 20
+
+    @Option(name: .long, help: "Seed of latents, noise and rollouts.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (10...1_000_000).contains(latents) else { throw ValidationError("--latents must be in 10...1000000") }
+        guard (1...1000).contains(rollouts) else { throw ValidationError("--rollouts must be in 1...1000") }
+        guard (10...10_000_000).contains(rolloutSteps) else { throw ValidationError("--rollout-steps must be in 10...10000000") }
+        guard steps == 0 || (steps >= windows && steps <= 1_000_000_000) else {
+            throw ValidationError("--steps must be 0 or in --windows...1000000000")
+        }
+        guard (1...1000).contains(windows) else { throw ValidationError("--windows must be in 1...1000") }
+    }
+
+    func run() throws {
+        let float: LampModel, int8: LampModel
+        do { float = try LampModel(path: floatModel); int8 = try LampModel(path: int8Model) } catch { DuralavaConvert.fail("\(error)") }
+        var s = DriftReport.Settings()
+        s.latents = latents; s.rollouts = rollouts; s.rolloutSteps = rolloutSteps; s.seed = seed
+        s.endurance.steps = steps; s.endurance.windows = windows
+        s.endurance.renderedFrames = Swift.min(s.endurance.renderedFrames, Swift.max(steps / Swift.max(windows, 1), 1))
+        let report: DriftReport
+        do {
+            report = try DriftReport.measure(float: float, int8: int8, settings: s) { fputs("\($0)\n", stderr) }
+            try report.write(to: out)
+        } catch { DuralavaConvert.fail("\(error)") }
+        for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }
+        print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts part at step \(EvalFormat.fixed(report.partingMedian, 0)) (median)")
+        print("wrote \(out)/drift.md, drift.json, distance.png, strip.png")
+    }
+}

@@ -215,9 +215,3 @@ public struct EvalReferenceFrames {
 }
 
 /// An evaluation error; the description names the file.
-public struct EvalError: Error, CustomStringConvertible {
-    public let path: String
-    public let message: String
-    public init(path: String, message: String) { self.path = path; self.message = message }
-    public var description: String { "\(path): \(message)" }
-}

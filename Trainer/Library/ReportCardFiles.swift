@@ -14,7 +14,7 @@ extension ReportCard {
     /// Writes every file into `directory`; returns their paths.
     @discardableResult
     public func write(to directory: String) throws -> [String] {
-        try makeReportDirectories(directory)
+        try makeDirectories(directory)
         func path(_ name: String) -> String { directory.hasSuffix("/") ? directory + name : directory + "/" + name }
         var written: [String] = []
         do {
@@ -35,19 +35,5 @@ extension ReportCard {
             written.append(path(name))
         }
         return written
-    }
-}
-
-/// `mkdir -p`: creates `path` and any missing parents.
-func makeReportDirectories(_ path: String) throws {
-    guard !path.isEmpty else { return }
-    var current = path.hasPrefix("/") ? "/" : ""
-    for part in path.split(separator: "/") {
-        current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
-        if isDirectory(current) { continue }
-        if mkdir(current, 0o755) != 0 && errno != EEXIST {
-            throw EvalError(path: current, message: "cannot create directory (\(String(cString: strerror(errno))))")
-        }
-        guard isDirectory(current) else { throw EvalError(path: current, message: "exists and is not a directory") }
     }
 }

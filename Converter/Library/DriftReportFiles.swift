@@ -1,0 +1,152 @@
+import DuralavaMeasure
+import DuralavaRuntime
+import LampOutput
+
+/// Writes a drift report as drift.json, drift.md, distance.png and strip.png in a directory.
+extension DriftReport {
+    /// The targets of the int8 issue, judged on this report: (name, measured, target, passed).
+    public var targets: [(String, String, String, Bool)] {
+        var t: [(String, String, String, Bool)] = []
+        let psnrTarget = scheme == "per-channel" ? 35.0 : 30.0
+        t.append(("frame PSNR int8 vs float, median over \(frameSNR.count) latents", "\(EvalFormat.fixed(frameSNR.median, 1)) dB",
+                  "≥ \(Int(psnrTarget)) dB (\(scheme))", frameSNR.median >= psnrTarget))
+        if let f = floatLamp, let q = int8Lamp, let ratio = motionRatio {
+            let g = q.endurance.guards
+            t.append(("int8 lamp: guards beyond renormalization over \(EvalFormat.count(g.steps)) steps", "\(g.interventions)", "0", g.interventions == 0))
+            t.append(("int8 lamp: stalls and short cycles", "\(q.stalls) stalls, \(q.cycles) cycles", "0", q.stalls == 0 && q.cycles == 0))
+            t.append(("int8 lamp: longest near-frozen run (change < \(EvalFormat.significant(frozenFloor, 2)))",
+                      "\(q.longestFrozenRun) steps (float \(f.longestFrozenRun))", "< 50 steps", q.longestFrozenRun < 50))
+            t.append(("int8 lamp: no divergence (non-finite raw steps, max |raw|)",
+                      "\(q.endurance.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }), \(EvalFormat.significant(q.endurance.windows.map { $0.raw.maximumAbsolute }.max() ?? 0, 3))",
+                      "0 non-finite", q.endurance.windows.allSatisfy { $0.raw.nonFiniteSteps == 0 }))
+            t.append(("motion: int8 median frame change / float's", "×\(EvalFormat.fixed(ratio, 2))", "×0.8–1.25", ratio >= 0.8 && ratio <= 1.25))
+        }
+        return t
+    }
+
+    public func write(to directory: String) throws {
+        try makeDirectories(directory)
+        try writeTextFile(directory + "/drift.json", json())
+        try writeTextFile(directory + "/drift.md", markdown())
+        let plot = distancePlot()
+        try writePNG(path: directory + "/distance.png", width: plot.width, height: plot.height, rgb: plot.pixels)
+        if let s = stripCanvas() { try writePNG(path: directory + "/strip.png", width: s.width, height: s.height, rgb: s.pixels) }
+    }
+
+    public var partingMedian: Double { EvalDistribution(partingSteps.map(Double.init)).median }
+
+    public func markdown() -> String {
+        var m = "# Drift report: int8 vs float\n\n"
+        m += "float: `\(floatPath)`  \nint8: `\(int8Path)` (\(scheme) weight scales)\n\n"
+        m += "| target | measured | target | |\n| --- | --- | --- | --- |\n"
+        for (name, v, target, ok) in targets { m += "| \(name) | \(v) | \(target) | \(ok ? "pass" : "**fail**") |\n" }
+        m += "\n## (a) Same latents: \(frameSNR.count) latents from the float loop\n\n"
+        m += "Frame PSNR (dB, 8-bit pixels): median \(EvalFormat.fixed(frameSNR.median, 2)), 5th percentile \(EvalFormat.fixed(frameSNR.p5, 2)), "
+        m += "minimum \(EvalFormat.fixed(frameSNR.minimum, 2)); largest pixel error \(Int(frameMaximumAbsolute)) levels of 255.\n\n"
+        m += "| layer output | SQNR (dB) | max abs error |\n| --- | --- | --- |\n"
+        for r in layers + rnnOutputLayers {
+            m += "| \(r.name) | \(EvalFormat.fixed(r.sqnr, 1)) | \(EvalFormat.significant(r.maximumAbsoluteError, 3)) |\n"
+        }
+        m += "\nEach row compares the int8 network's output (dequantized) with the float network's at that layer, both run from the "
+        m += "same latent, so errors accumulate down the network as they do in use. RNN rows use the same latent and noise.\n\n"
+        m += "## (b) One RNN step from the same latent and noise\n\n"
+        m += "RMS difference of the renormalized next latents: median \(EvalFormat.significant(oneStep.median, 3)), 95th percentile "
+        m += "\(EvalFormat.significant(oneStep.p95, 3)), maximum \(EvalFormat.significant(oneStep.maximum, 3)) (a latent has std 1).\n\n"
+        m += "## (c) Paired rollouts: same start, same noise\n\n"
+        m += "\(settings.rollouts) pairs × \(settings.rolloutSteps) steps. The lamps part when their RMS latent distance first exceeds "
+        m += "\(EvalFormat.fixed(settings.partingDistance, 2)) (independent latents: 1.41). Parting step: median \(EvalFormat.fixed(partingMedian, 0)), "
+        m += "each pair: \(partingSteps.map { $0 > settings.rolloutSteps ? "never" : String($0) }.joined(separator: ", ")).\n\n"
+        m += "![latent distance](distance.png)\n\n"
+        m += "Frames of the first pair (top float, bottom int8) at steps \(strip.map { String($0.step) }.joined(separator: ", ")):\n\n![strip](strip.png)\n\n"
+        if let f = floatLamp, let q = int8Lamp {
+            m += "## (d) Each lamp on its own: \(EvalFormat.count(f.endurance.guards.steps)) steps\n\n"
+            m += "| figure | float | int8 |\n| --- | --- | --- |\n"
+            func row(_ name: String, _ a: String, _ b: String) { m += "| \(name) | \(a) | \(b) |\n" }
+            row("median frame change per step (0–1)", EvalFormat.significant(f.change.median, 3), EvalFormat.significant(q.change.median, 3))
+            row("frame change 5th–95th percentile", "\(EvalFormat.significant(f.change.p5, 3))–\(EvalFormat.significant(f.change.p95, 3))",
+                "\(EvalFormat.significant(q.change.p5, 3))–\(EvalFormat.significant(q.change.p95, 3))")
+            row("near-frozen steps (< \(EvalFormat.significant(frozenFloor, 2)))", EvalFormat.fixed(f.nearFrozenFraction * 100, 2) + "%", EvalFormat.fixed(q.nearFrozenFraction * 100, 2) + "%")
+            row("longest near-frozen run", "\(f.longestFrozenRun)", "\(q.longestFrozenRun)")
+            row("stalls / short cycles", "\(f.stalls) / \(f.cycles)", "\(q.stalls) / \(q.cycles)")
+            row("raw RNN output std per window (min–max)", "\(EvalFormat.fixed(f.rawStd.minimum, 3))–\(EvalFormat.fixed(f.rawStd.maximum, 3))",
+                "\(EvalFormat.fixed(q.rawStd.minimum, 3))–\(EvalFormat.fixed(q.rawStd.maximum, 3))")
+            let fg = f.endurance.guards, qg = q.endurance.guards
+            row("guards: clamped steps, reseeds, stall/cycle injections",
+                "\(fg.clampedSteps), \(fg.nonFiniteReseeds + fg.saturatedReseeds), \(fg.stallInjections)/\(fg.cycleInjections)",
+                "\(qg.clampedSteps), \(qg.nonFiniteReseeds + qg.saturatedReseeds), \(qg.stallInjections)/\(qg.cycleInjections)")
+            row("loop steps per second (with rendered windows)", EvalFormat.fixed(f.endurance.stepsPerSecond, 0), EvalFormat.fixed(q.endurance.stepsPerSecond, 0))
+            m += "\nFrame change is measured on the \(f.endurance.settings.renderedFrames) frames rendered at the end of each of the "
+            m += "\(f.endurance.settings.windows) windows. Realism against real footage (the classifier test) is the report card's: "
+            m += "`duralava-train eval --model \(int8Path)`.\n\n"
+        }
+        m += "Time: " + seconds.map { "\($0.0) \(EvalFormat.duration($0.1))" }.joined(separator: ", ") + ".\n"
+        return m
+    }
+
+    public func json() -> String {
+        func num(_ x: Double) -> String { x.isFinite ? EvalFormat.compact(x, 6) : "null" }
+        func dist(_ d: EvalDistribution) -> String {
+            "{\"count\":\(d.count),\"median\":\(num(d.median)),\"p5\":\(num(d.p5)),\"p95\":\(num(d.p95)),\"min\":\(num(d.minimum)),\"max\":\(num(d.maximum))}"
+        }
+        func rows(_ r: [LayerRow]) -> String {
+            "[" + r.map { "{\"name\":\(jsonQuoted($0.name)),\"sqnr_db\":\(num($0.sqnr)),\"max_abs_error\":\(num($0.maximumAbsoluteError))}" }.joined(separator: ",") + "]"
+        }
+        func lamp(_ l: LampFigures?) -> String {
+            guard let l else { return "null" }
+            let g = l.endurance.guards
+            return "{\"steps\":\(g.steps),\"frame_change\":\(dist(l.change)),\"near_frozen_fraction\":\(num(l.nearFrozenFraction)),"
+                + "\"longest_frozen_run\":\(l.longestFrozenRun),\"stalls\":\(l.stalls),\"cycles\":\(l.cycles),\"raw_std\":\(dist(l.rawStd)),"
+                + "\"guards\":{\"interventions\":\(g.interventions),\"clamped_steps\":\(g.clampedSteps),\"non_finite_reseeds\":\(g.nonFiniteReseeds),"
+                + "\"saturated_reseeds\":\(g.saturatedReseeds),\"stall_injections\":\(g.stallInjections),\"cycle_injections\":\(g.cycleInjections)}}"
+        }
+        var j = "{\"format\":\"duralava-drift-report\",\"version\":1,"
+        j += "\"float\":\(jsonQuoted(floatPath)),\"int8\":\(jsonQuoted(int8Path)),\"scheme\":\(jsonQuoted(scheme)),"
+        j += "\"frame_psnr_db\":\(dist(frameSNR)),\"frame_max_abs_levels\":\(num(frameMaximumAbsolute)),"
+        j += "\"layers\":\(rows(layers + rnnOutputLayers)),\"one_step_rms\":\(dist(oneStep)),"
+        j += "\"rollouts\":{\"pairs\":\(settings.rollouts),\"steps\":\(settings.rolloutSteps),\"parting_distance\":\(num(settings.partingDistance)),"
+        j += "\"parting_steps\":[\(partingSteps.map(String.init).joined(separator: ","))],\"parting_median\":\(num(partingMedian)),"
+        let every = Swift.max(1, distanceMedian.count / 200)
+        j += "\"distance_every\":\(every),\"distance_median\":[\(stride(from: 0, to: distanceMedian.count, by: every).map { num(distanceMedian[$0]) }.joined(separator: ","))]},"
+        j += "\"float_lamp\":\(lamp(floatLamp)),\"int8_lamp\":\(lamp(int8Lamp)),\"motion_ratio\":\(motionRatio.map(num) ?? "null"),"
+        j += "\"targets\":[" + targets.map { "{\"name\":\(jsonQuoted($0.0)),\"measured\":\(jsonQuoted($0.1)),\"target\":\(jsonQuoted($0.2)),\"pass\":\($0.3)}" }.joined(separator: ",") + "]}\n"
+        return j
+    }
+
+    /// Median and 90th-percentile RMS latent distance of the paired rollouts over time.
+    public func distancePlot() -> EvalPlotCanvas {
+        var c = EvalPlotCanvas(width: 720, height: 400)
+        let steps = Double(Swift.max(distanceMedian.count, 1))
+        let top = Swift.max(1.6, (distanceP90.max() ?? 0) * 1.05)
+        let axes = EvalPlotAxes(left: 80, top: 30, width: 600, height: 310, x: 0...steps, y: 0...top)
+        axes.draw(on: &c, title: "Paired rollouts, same start and noise: RMS latent distance float vs int8",
+                  xLabel: "step", yLabel: "RMS distance")
+        let xs = (0..<distanceMedian.count).map { Double($0 + 1) }
+        c.dashedHorizontal(y: axes.py(settings.partingDistance), from: axes.left, to: axes.left + axes.width, .fail)
+        c.dashedHorizontal(y: axes.py(2.0.squareRoot()), from: axes.left, to: axes.left + axes.width, .grey)
+        let every = Swift.max(1, xs.count / 300)
+        let pick = { (v: [Double]) in stride(from: 0, to: v.count, by: every).map { v[$0] } }
+        axes.polyline(on: &c, pick(xs), pick(distanceP90), .real, thickness: 1)
+        axes.polyline(on: &c, pick(xs), pick(distanceMedian), .generated, thickness: 2)
+        axes.legend(on: &c, [("median", .generated), ("90th percentile", .real), ("parted", .fail), ("independent (1.41)", .grey)])
+        return c
+    }
+
+    /// Two rows of frames: float on top, int8 below, at the strip steps.
+    public func stripCanvas() -> EvalPlotCanvas? {
+        guard let first = strip.first, !first.float.isEmpty else { return nil }
+        let total = first.float.count / 3
+        let w = frameWidth, h = total / Swift.max(frameWidth, 1)
+        let scale = Swift.max(1, 128 / Swift.max(w, h))
+        let cw = w * scale, ch = h * scale
+        var c = EvalPlotCanvas(width: 60 + strip.count * (cw + 6), height: 20 + 2 * (ch + 16))
+        for (k, s) in strip.enumerated() {
+            let x = 60 + k * (cw + 6)
+            c.text("step \(s.step)", x: x, y: 4)
+            c.paste(s.float, width: w, height: h, x: x, y: 16, scale: scale)
+            c.paste(s.int8, width: w, height: h, x: x, y: 32 + ch, scale: scale)
+        }
+        c.text("float", x: 6, y: 16 + ch / 2)
+        c.text("int8", x: 6, y: 32 + ch + ch / 2)
+        return c
+    }
+}
