@@ -1,0 +1,136 @@
+import DuralavaConverter
+import DuralavaKernels
+import DuralavaRuntime
+import Foundation
+import XCTest
+
+/// Quantizing float models, loading the int8 files, and refusing bad input with one line.
+final class Int8ConversionTests: XCTestCase {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    func tinyFloat() throws -> LampModel {
+        var c = ModelConfig()
+        c.latentDim = 8; c.frameHeight = 16; c.frameWidth = 16; c.baseHeight = 4; c.baseWidth = 4
+        c.channels = [12, 6]; c.rnnHidden = [24]; c.rnnNoiseDim = 2; c.rnnResidual = true
+        return try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 3).serialized(), path: "tiny.safetensors"))
+    }
+
+    func calibrated(_ model: LampModel, steps: Int = 200) -> Calibration {
+        var s = Calibration.Settings()
+        s.steps = steps; s.frameEvery = 1
+        return Calibration(model: model, settings: s)
+    }
+
+    func int8Bytes(_ model: LampModel, perChannel: Bool = false) throws -> [UInt8] {
+        try Int8Conversion(model: model, calibration: calibrated(model), perChannel: perChannel).writer.serialized()
+    }
+
+    func psnr(_ a: [Float], _ b: [Float]) -> Double {
+        var mse = 0.0
+        for (x, y) in zip(a, b) { let d = Double((x * 255).rounded() - (y * 255).rounded()) / 255; mse += d * d }
+        mse /= Double(a.count)
+        return mse > 0 ? 10 * log10(1 / mse) : 99
+    }
+
+    func testTinyModelRoundTripsThroughInt8() throws {
+        let float = try tinyFloat()
+        for perChannel in [false, true] {
+            let bytes = try int8Bytes(float, perChannel: perChannel)
+            let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "tiny-int8.safetensors"))
+            XCTAssertEqual(q.kind, .int8)
+            XCTAssertEqual(q.metadata["quantization.scheme"], perChannel ? "per-channel" : "per-layer")
+            XCTAssertTrue(q.metadata["quantization.calibration"]!.contains("guarded float loop"))
+            guard case .int8 = q.generator, case .int8 = q.rnn else { return XCTFail("int8 model loads int8 networks") }
+            // Same latent: the int8 frame is close to the float frame.
+            let loop = LatentLoop(rnn: float.rnn, seed: 4)
+            var worst = 99.0
+            for _ in 0..<20 {
+                loop.step()
+                worst = min(worst, psnr(float.generator.frame(for: loop.latentArray), q.generator.frame(for: loop.latentArray)))
+            }
+            XCTAssertGreaterThan(worst, 25, "perChannel \(perChannel)")
+            // The int8 lamp runs its loop like a float one.
+            let qloop = LatentLoop(rnn: q.rnn, seed: 4)
+            for _ in 0..<200 { qloop.step() }
+            XCTAssertEqual(qloop.counters.interventions, 0)
+            XCTAssertEqual(Moments(Array(qloop.latent)).std, 1, accuracy: 1e-4)
+        }
+    }
+
+    /// The shipped lamp: the int8 file is at most 30% of the float file, frames agree ≥ 30 dB.
+    func testShippedModelQuantizes() throws {
+        let path = Self.root + "/models/default.safetensors"
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no shipped model") }
+        let float = try LampModel(path: path)
+        let bytes = try Int8Conversion(model: float, calibration: calibrated(float, steps: 300), perChannel: false).writer.serialized()
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        XCTAssertLessThanOrEqual(Double(bytes.count), 0.30 * Double(size))
+        let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "default-int8.safetensors"))
+        let loop = LatentLoop(rnn: float.rnn, seed: 9, startLatents: float.startLatents)
+        var values: [Double] = []
+        for i in 0..<40 {
+            loop.step()
+            if i % 4 == 0 { values.append(psnr(float.generator.frame(for: loop.latentArray), q.generator.frame(for: loop.latentArray))) }
+        }
+        XCTAssertGreaterThan(values.sorted()[values.count / 2], 30)
+    }
+
+    func testAlreadyInt8IsRefused() throws {
+        let q = try LampModel(file: try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "q.safetensors"))
+        XCTAssertThrowsError(try Int8Conversion(model: q, calibration: calibrated(try tinyFloat()), perChannel: false)) {
+            XCTAssertTrue("\($0)".contains("already an int8 model"), "\($0)")
+        }
+    }
+
+    /// Rewrites one tensor of a valid int8 file and expects a one-line error naming it.
+    func expectError(_ name: String, _ change: (inout SafetensorsWriter) -> Void, _ expected: String,
+                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let good = try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "bad.safetensors")
+        var w = SafetensorsWriter()
+        w.metadata = good.metadata
+        for (n, info) in good.tensors where n != name {
+            w.addRaw(n, dtype: info.dtype, shape: info.shape, bytes: Array(try good.rawBytes(n, dtype: info.dtype)))
+        }
+        change(&w)
+        XCTAssertThrowsError(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "bad.safetensors")), file: file, line: line) {
+            let text = "\($0)"
+            XCTAssertTrue(text.hasPrefix("bad.safetensors: ") && text.contains(expected) && !text.contains("\n"), text, file: file, line: line)
+        }
+    }
+
+    func testMalformedInt8FilesAreOneLineErrors() throws {
+        try expectError("generator.tconv1.output.zero_point", { $0.add("generator.tconv1.output.zero_point", shape: [1], int32s: [300]) },
+                        "\"generator.tconv1.output.zero_point\" is 300")
+        try expectError("rnn.input.scale", { $0.add("rnn.input.scale", shape: [1], floats: [-0.5]) }, "\"rnn.input.scale\" is -0.5")
+        try expectError("generator.tconv0.weight_scale", { _ in }, "missing tensor \"generator.tconv0.weight_scale\"")
+        try expectError("generator.tconv2.weight", { $0.add("generator.tconv2.weight", shape: [4, 4, 3, 6], floats: [Float](repeating: 0, count: 288)) },
+                        "has dtype F32, expected I8")
+        try expectError("rnn.dense1.weight_scale", { $0.add("rnn.dense1.weight_scale", shape: [5], floats: [Float](repeating: 0.1, count: 5)) },
+                        "expected [1] or [8]")
+        try expectError("rnn.dense0.bias", { $0.add("rnn.dense0.bias", shape: [24], int32s: [Int32](repeating: Int32.max, count: 24)) },
+                        "expected |bias| ≤ 2^30")
+    }
+
+    /// A BatchNorm with zero variance and ε = 0 folds to infinite weights: refused at load.
+    func testFoldingToNonFiniteIsRefused() throws {
+        var c = ModelConfig()
+        c.latentDim = 8; c.frameHeight = 16; c.frameWidth = 16; c.baseHeight = 4; c.baseWidth = 4
+        c.channels = [12, 6]; c.rnnHidden = [24]; c.batchNormEpsilon = 0
+        var w = RandomModel.writer(config: c, seed: 3)
+        let file = try SafetensorsFile(bytes: w.serialized(), path: "m.safetensors")
+        var broken = SafetensorsWriter()
+        broken.metadata = file.metadata
+        for (n, info) in file.tensors where n != "generator.bn1.var" {
+            broken.addRaw(n, dtype: info.dtype, shape: info.shape, bytes: Array(try file.rawBytes(n, dtype: info.dtype)))
+        }
+        broken.add("generator.bn1.var", shape: [6], floats: [1, 1, 0, 1, 1, 1])
+        w = broken
+        XCTAssertThrowsError(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "m.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("non-finite weights in channel 2"), "\($0)")
+        }
+    }
+}
