@@ -14,6 +14,7 @@ let rootIdentity = root.lastPathComponent.lowercased()
 let trainer: Target.Dependency = .product(name: "DuralavaTrainer", package: rootIdentity)
 let runtime: Target.Dependency = .product(name: "DuralavaRuntime", package: rootIdentity)
 let output: Target.Dependency = .product(name: "LampOutput", package: rootIdentity)
+let converter: Target.Dependency = .product(name: "DuralavaConverter", package: rootIdentity)
 
 let package = Package(
     name: "duralava-benchmarks",
@@ -36,7 +37,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LampRuntime",
-            dependencies: [runtime, output, .product(name: "Benchmark", package: "package-benchmark")],
+            dependencies: [runtime, output, converter, .product(name: "Benchmark", package: "package-benchmark")],
             path: "Benchmarks/LampRuntime",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),

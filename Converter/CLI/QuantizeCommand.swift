@@ -29,7 +29,7 @@ struct Quantize: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .long, help: "Tail quantile clipped from each activation range (0: exact min/max).")
-    var calibrationTail = 1e-5
+    var calibrationTail = 1e-3
 
     func validate() throws {
         guard (100...10_000_000).contains(calibrationSteps) else {
@@ -66,7 +66,7 @@ struct Quantize: ParsableCommand {
         print("activation                      scale       zero  range (int8)            observed                clipped")
         for r in conversion.activations {
             print("\(r.name.padding(32))\(fmt(r.quantization.scale, 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
-                  + "\((fmt(r.quantization.minimum, 3) + "..." + fmt(r.quantization.maximum, 3)).padding(24))"
+                  + "\((fmt(r.minimum, 3) + "..." + fmt(r.maximum, 3)).padding(24))"
                   + "\((fmt(r.observedMinimum, 3) + "..." + fmt(r.observedMaximum, 3)).padding(24))\(fmt(Float(r.clipped * 100), 4))%")
         }
         print("calibration: \(calibration.summary)")

@@ -18,6 +18,8 @@ public struct Int8Conversion {
     public struct ActivationRow {
         public let name: String
         public let quantization: ActivationQuantization
+        /// The real interval the codes cover.
+        public let minimum: Float, maximum: Float
         public let observedMinimum: Float, observedMaximum: Float
         /// Fraction of the calibration values the int8 range clips.
         public let clipped: Double
@@ -42,17 +44,18 @@ public struct Int8Conversion {
         var w = SafetensorsWriter()
         var rows: [ActivationRow] = []
 
-        func activation(_ name: String, _ observer: RangeObserver) throws(ConversionError) -> ActivationQuantization {
+        func activation(_ name: String, _ observer: RangeObserver, bits: Int = 8) throws(ConversionError) -> ActivationQuantization {
             guard observer.count > 0, observer.minimum.isFinite, observer.maximum.isFinite else {
                 throw ConversionError(path, "calibration saw no finite values for \(name)")
             }
-            let (lo, hi) = observer.range(tail: calibration.settings.tail)
-            let q = ActivationQuantization(minimum: lo, maximum: hi)
+            // int16 codes are fine enough for the whole observed range: clip nothing.
+            let (lo, hi) = observer.range(tail: bits == 16 ? 0 : calibration.settings.tail)
+            let q = ActivationQuantization(minimum: lo, maximum: hi, bits: bits)
             let clipped = observer.clippedFraction(q.minimum, q.maximum)
             if clipped > Self.maximumClipped {
                 throw ConversionError(path, "calibration of \(name) saturates: \(clipped * 100)% of its values fall outside the int8 range \(q.minimum)...\(q.maximum) (at most \(Self.maximumClipped * 100)% allowed)")
             }
-            rows.append(ActivationRow(name: name, quantization: q, observedMinimum: observer.minimum,
+            rows.append(ActivationRow(name: bits == 16 ? name + " (int16)" : name, quantization: q, minimum: q.minimum, maximum: q.maximum, observedMinimum: observer.minimum,
                                       observedMaximum: observer.maximum, clipped: clipped))
             w.add(ModelSchema.scale(of: name), shape: [1], floats: [q.scale])
             w.add(ModelSchema.zeroPoint(of: name), shape: [1], int32s: [q.zeroPoint])
@@ -81,7 +84,17 @@ public struct Int8Conversion {
         }
 
         // Generator.
-        var input = try activation(ModelSchema.Generator.input, calibration.generatorInput)
+        // int16 activations (16×8 mode) where the lamp's motion is sensitive to int8 rounding:
+        // the latent (per step it moves about as far as one int8 step) and the last hidden
+        // layer (its rounding shows directly as pixel shimmer on a slowly moving lamp), when
+        // the last layer's sums of int16 products fit the int32 accumulator.
+        let lastHidden = generator.layers.count - 2
+        let last = generator.layers[generator.layers.count - 1].geometry
+        var int16: [String] = [ModelSchema.Generator.input]
+        if lastHidden >= 0, last.inputChannels * (last.kernelHeight / last.strideHeight) * (last.kernelWidth / last.strideWidth) <= 129 {
+            int16.append(ModelSchema.Generator.output(lastHidden))
+        }
+        var input = try activation(ModelSchema.Generator.input, calibration.generatorInput, bits: 16)
         for (i, l) in generator.layers.enumerated() {
             let g = l.geometry
             let cin = g.inputChannels, cout = g.outputChannels
@@ -89,7 +102,8 @@ public struct Int8Conversion {
                       scaleName: ModelSchema.Generator.weightScale(i),
                       shape: [g.kernelHeight, g.kernelWidth, cout, cin], weights: l.weight, bias: l.bias,
                       channels: cout, input: input, channelOf: { ($0 / cin) % cout })
-            input = try activation(ModelSchema.Generator.output(i), calibration.generatorOutputs[i])
+            let name = ModelSchema.Generator.output(i)
+            input = try activation(name, calibration.generatorOutputs[i], bits: int16.contains(name) ? 16 : 8)
         }
         // RNN.
         input = try activation(ModelSchema.RNN.input, calibration.rnnInput)
@@ -112,6 +126,7 @@ public struct Int8Conversion {
         meta[ModelSchema.Key.quantizationScheme] = perChannel ? "per-channel" : "per-layer"
         meta[ModelSchema.Key.quantizationCalibration] = calibration.summary
         meta[ModelSchema.Key.quantizationSource] = baseName(path)
+        meta[ModelSchema.Key.quantizationInt16Activations] = int16.joined(separator: ",")
         w.metadata = meta
         writer = w
         activations = rows

@@ -4,11 +4,14 @@
 /// accumulator, so the stage holds two multipliers per channel:
 ///   q = zp_out + round(acc · s_in·s_w[c] / s_out)          for acc ≥ 0
 ///   q = zp_out + round(acc · slope·s_in·s_w[c] / s_out)    for acc < 0
-/// then saturates to [−128, 127]. No activation is slope 1 (both multipliers equal).
+/// then saturates to the output's code range ([−128, 127], or int16 for the few int16
+/// activations). No activation is slope 1 (both multipliers equal).
 public struct OutputStage {
     public let positive: [RequantMultiplier]
     public let negative: [RequantMultiplier]
     public let output: ActivationQuantization
+    /// s_in·s_w, one or one per channel (a following table may requantize more finely).
+    public let accumulatorScales: [Double]
     /// Channels sharing one multiplier (1 per-layer; the channel count per-channel).
     public var perChannel: Bool { positive.count > 1 }
 
@@ -18,14 +21,20 @@ public struct OutputStage {
         positive = accumulatorScales.map { RequantMultiplier($0 / Double(output.scale)) }
         negative = accumulatorScales.map { RequantMultiplier($0 * slope / Double(output.scale)) }
         self.output = output
+        self.accumulatorScales = accumulatorScales
     }
 
-    /// The int8 output of channel `channel` for accumulator `acc`.
+    /// The output code of channel `channel` for accumulator `acc`, saturated to the output's
+    /// code range (int8 or int16).
     @inline(__always)
-    public func apply(_ acc: Int32, channel: Int) -> Int8 {
+    public func code(_ acc: Int32, channel: Int) -> Int32 {
         let c = positive.count == 1 ? 0 : channel
         let scaled = acc >= 0 ? positive[c].apply(acc) : negative[c].apply(acc)
         let q = Int64(scaled) + Int64(output.zeroPoint)
-        return q < -128 ? -128 : (q > 127 ? 127 : Int8(q))
+        return q < Int64(output.codeMinimum) ? output.codeMinimum : (q > Int64(output.codeMaximum) ? output.codeMaximum : Int32(q))
     }
+
+    /// The int8 output of channel `channel` for accumulator `acc` (8-bit outputs).
+    @inline(__always)
+    public func apply(_ acc: Int32, channel: Int) -> Int8 { Int8(truncatingIfNeeded: code(acc, channel: channel)) }
 }

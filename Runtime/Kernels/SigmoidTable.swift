@@ -1,23 +1,43 @@
-/// The generator's last activation as a lookup table straight to 8-bit pixels: each of the
-/// 256 int8 logit codes maps to round(255 · σ(real logit)). Built once at load (the only
-/// floating point of the int8 frame path besides quantizing the 64 latent values).
+/// The generator's last activation as a lookup table straight to 8-bit pixels. The last
+/// layer's int32 accumulators are requantized to 16-bit logit codes — 256 times finer than the
+/// layer's int8 logit quantization (s_L, zp_L), so that a pixel never moves in steps coarser
+/// than one level (int8 logits make mid-grey pixels jump by up to 3 levels, a visible flicker
+/// on a slow lamp) — and each code maps to round(255 · σ(real logit)) through a 65,536-entry
+/// table built once at load (64 KB; the only floating point of the frame path besides
+/// quantizing the latent).
 public struct SigmoidTable {
-    public let input: ActivationQuantization
+    /// The int8 logit quantization the file stores; the table's codes are 256 times finer.
+    public let logits: ActivationQuantization
+    public let multipliers: [RequantMultiplier]
     public let table: [UInt8]
 
-    public init(input: ActivationQuantization) {
-        self.input = input
-        var t = [UInt8](repeating: 0, count: 256)
-        for code in -128...127 {
-            let x = input.dequantize(Int8(code))
+    /// Real value of one 16-bit logit code.
+    public var codeScale: Float { logits.scale / 256 }
+    public var codeZeroPoint: Int32 { logits.zeroPoint * 256 }
+
+    /// `accumulatorScales`: s_in·s_w of the last layer, one or one per channel.
+    public init(logits: ActivationQuantization, accumulatorScales: [Double]) {
+        self.logits = logits
+        let codeScale = Double(logits.scale) / 256
+        multipliers = accumulatorScales.map { RequantMultiplier($0 / codeScale) }
+        var t = [UInt8](repeating: 0, count: 65536)
+        let zp = logits.zeroPoint * 256
+        for code in -32768...32767 {
+            let x = Float(codeScale) * Float(Int32(code) - zp)
             let s = 1 / (1 + expf(-x))
-            t[code + 128] = UInt8(Swift.max(0, Swift.min(255, (s * 255).rounded())))
+            t[code + 32768] = UInt8(Swift.max(0, Swift.min(255, (s * 255).rounded())))
         }
         table = t
     }
 
+    /// The pixel of accumulator `acc` of output channel `channel`.
     @inline(__always)
-    public func apply(_ q: Int8) -> UInt8 { table[Int(q) + 128] }
+    public func apply(_ acc: Int32, channel: Int) -> UInt8 {
+        let m = multipliers[multipliers.count == 1 ? 0 : channel]
+        let code = Int64(m.apply(acc)) + Int64(codeZeroPoint)
+        let clamped = code < -32768 ? -32768 : (code > 32767 ? 32767 : Int(code))
+        return table[clamped + 32768]
+    }
 }
 
 #if canImport(Glibc)

@@ -1,18 +1,21 @@
 import DuralavaKernels
 
-/// The generator on int8 weights (FORMAT.md, int8 models): the latent is quantized once
-/// (64 float multiplies: the only float of the frame path), then every transposed convolution
-/// runs on int8 activations with int32 accumulators and fixed-point requantization with
-/// LeakyReLU fused; the last layer's int8 logits go through a 256-entry sigmoid table straight
-/// to 8-bit pixels. Buffers are planned at load: a frame allocates nothing.
+/// The generator on int8 weights (FORMAT.md, int8 models). The latent is quantized once (64
+/// float multiplies: the only float of the frame path) to int16; every transposed convolution
+/// runs on integer activations — int8, or int16 for the activations the file lists in
+/// `quantization.int16_activations` — with int32 accumulators and fixed-point requantization
+/// with LeakyReLU fused; the last layer's accumulators go through the sigmoid table (16-bit
+/// logit codes) straight to 8-bit pixels. Buffers are planned at load: a frame allocates
+/// nothing.
 public final class Int8Generator {
     public let config: ModelConfig
     public let input: ActivationQuantization
     public let layers: [Int8TransposedConv2D]
     public let sigmoid: SigmoidTable
-    private let latentCodes: UnsafeMutableBufferPointer<Int8>
-    private let bufferA: UnsafeMutableBufferPointer<Int8>
-    private let bufferB: UnsafeMutableBufferPointer<Int8>
+    private let latentCodes: UnsafeMutableRawBufferPointer
+    private let bufferA: UnsafeMutableRawBufferPointer
+    private let bufferB: UnsafeMutableRawBufferPointer
+    private let accumulators: UnsafeMutableBufferPointer<Int32>
     public let pixels: UnsafeMutableBufferPointer<UInt8>
 
     public var frameValueCount: Int { config.frameHeight * config.frameWidth * 3 }
@@ -21,28 +24,68 @@ public final class Int8Generator {
     public init(config: ModelConfig, input: ActivationQuantization, layers: [Int8TransposedConv2D]) {
         precondition(!layers.isEmpty)
         self.config = config; self.input = input; self.layers = layers
-        sigmoid = SigmoidTable(input: layers.last!.stage.output)
+        let last = layers.last!
+        sigmoid = SigmoidTable(logits: last.stage.output, accumulatorScales: last.stage.accumulatorScales)
         let largest = layers.map { $0.geometry.outputCount }.max()!
-        latentCodes = .allocate(capacity: config.latentDim)
-        bufferA = .allocate(capacity: largest); bufferB = .allocate(capacity: largest)
+        latentCodes = .allocate(byteCount: 2 * config.latentDim, alignment: 16)
+        bufferA = .allocate(byteCount: 2 * largest, alignment: 16)
+        bufferB = .allocate(byteCount: 2 * largest, alignment: 16)
+        accumulators = .allocate(capacity: last.geometry.outputCount)
         pixels = .allocate(capacity: config.frameHeight * config.frameWidth * 3)
     }
 
-    deinit { latentCodes.deallocate(); bufferA.deallocate(); bufferB.deallocate(); pixels.deallocate() }
+    deinit {
+        latentCodes.deallocate(); bufferA.deallocate(); bufferB.deallocate()
+        accumulators.deallocate(); pixels.deallocate()
+    }
 
-    /// Runs the network on `latent`; calls `visit(i, output)` with each layer's int8 output
-    /// (the last layer's are logits), then leaves 8-bit RGB in `pixels`.
+    /// Runs one layer on `src` (codes of `inBits`) into `dst` (its stage's width).
     @inline(__always)
-    public func forward(latent: UnsafePointer<Float>, visit: (Int, UnsafeBufferPointer<Int8>) -> Void = { _, _ in }) {
-        for i in 0..<config.latentDim { latentCodes[i] = input.quantize(latent[i]) }
-        var src = UnsafePointer(latentCodes.baseAddress!)
-        for (i, layer) in layers.enumerated() {
-            let dst = src == UnsafePointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
-            layer.forward(src, dst)
-            visit(i, UnsafeBufferPointer(start: dst, count: layer.geometry.outputCount))
-            src = UnsafePointer(dst)
+    private func run(_ layer: Int8TransposedConv2D, _ src: UnsafeRawPointer, inBits: Int, _ dst: UnsafeMutableRawPointer) {
+        let n = layer.geometry.outputCount
+        switch (inBits, layer.stage.output.bits) {
+        case (8, 8): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int8.self, capacity: n))
+        case (8, _): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int16.self, capacity: n))
+        case (_, 8): layer.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int8.self, capacity: n))
+        default: layer.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int16.self, capacity: n))
         }
-        for i in 0..<pixels.count { pixels[i] = sigmoid.apply(src[i]) }
+    }
+
+    /// Runs the network on `latent` and leaves 8-bit RGB in `pixels`; `visit(i, codes)` sees
+    /// each layer's output codes (the last layer's are its int8 logits).
+    @inline(__always)
+    public func forward(latent: UnsafePointer<Float>, visit: (Int, ActivationCodes) -> Void = { _, _ in }) {
+        if input.bits == 16 {
+            let codes = latentCodes.bindMemory(to: Int16.self)
+            for i in 0..<config.latentDim { codes[i] = Int16(truncatingIfNeeded: input.code(latent[i])) }
+        } else {
+            let codes = latentCodes.bindMemory(to: Int8.self)
+            for i in 0..<config.latentDim { codes[i] = input.quantize(latent[i]) }
+        }
+        var src = UnsafeRawPointer(latentCodes.baseAddress!)
+        var bits = input.bits
+        for i in 0..<(layers.count - 1) {
+            let layer = layers[i]
+            let dst = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
+            run(layer, src, inBits: bits, dst)
+            visit(i, ActivationCodes(base: dst, count: layer.geometry.outputCount, quantization: layer.stage.output))
+            src = UnsafeRawPointer(dst); bits = layer.stage.output.bits
+        }
+        let last = layers[layers.count - 1]
+        if bits == 16 {
+            last.forwardAccumulators(src.assumingMemoryBound(to: Int16.self), accumulators.baseAddress!)
+        } else {
+            last.forwardAccumulators(src.assumingMemoryBound(to: Int8.self), accumulators.baseAddress!)
+        }
+        let channels = last.geometry.outputChannels
+        for i in 0..<pixels.count { pixels[i] = sigmoid.apply(accumulators[i], channel: i % channels) }
+        if layers.count > 0 {
+            // The int8 logits the file's quantization describes, for the drift report.
+            let out = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
+            let logits = out.bindMemory(to: Int8.self, capacity: accumulators.count)
+            for i in 0..<accumulators.count { logits[i] = last.stage.apply(accumulators[i], channel: i % channels) }
+            visit(layers.count - 1, ActivationCodes(base: out, count: accumulators.count, quantization: last.stage.output))
+        }
     }
 
     /// The frame as floats in [0,1] (pixel / 255), for code that works on float frames.
@@ -53,7 +96,7 @@ public final class Int8Generator {
 
     /// Loads the int8 generator tensors of a validated file.
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
-        let t = Int8Tensors(file: file)
+        let t = try Int8Tensors(file: file)
         let input = try t.activation(ModelSchema.Generator.input)
         var layers: [Int8TransposedConv2D] = []
         var h = 1, w = 1, cin = c.latentDim
@@ -71,6 +114,9 @@ public final class Int8Generator {
             let bias = try t.bias(ModelSchema.Generator.bias(i), channels: cout)
             let scales = try t.weightScales(ModelSchema.Generator.weightScale(i), channels: cout)
             let output = try t.activation(ModelSchema.Generator.output(i))
+            if last && output.bits != 8 {
+                throw ModelError(file.path, .metadata, "\(ModelSchema.Generator.output(i)) (the logits) must be int8, not listed in \(ModelSchema.Key.quantizationInt16Activations)")
+            }
             let taps = ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw)
             let stage = try t.stage(layer: "generator.tconv\(i)", input: layerInput, weightScales: scales,
                                     slope: last ? 1 : c.generatorLeakySlope, output: output, reduction: cin * taps)

@@ -47,8 +47,8 @@ public final class Int8LatentRNN {
     }
 
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
-        let t = Int8Tensors(file: file)
-        let input = try t.activation(ModelSchema.RNN.input)
+        let t = try Int8Tensors(file: file)
+        let input = try t.activation(ModelSchema.RNN.input)   // int8: only generator activations may be int16
         var layers: [Int8Dense] = []
         var inCount = c.latentDim + c.rnnNoiseDim
         var layerInput = input

@@ -13,6 +13,15 @@ public final class LampModel {
     /// Float or int8 weights.
     public var kind: ModelKind { config.kind }
 
+    /// "float" or "int8 (per-layer weight scales, fixed-point requantization)".
+    public var kindDescription: String {
+        switch kind {
+        case .float: return "float"
+        case .int8:
+            return "int8 (\(metadata[ModelSchema.Key.quantizationScheme] ?? "per-layer") weight scales, int32 accumulators, fixed-point requantization)"
+        }
+    }
+
     public convenience init(path: String) throws {
         let file = try SafetensorsFile(path: path)
         try self.init(file: file)

@@ -29,6 +29,9 @@ public enum ModelSchema {
         public static let quantizationScheme = "quantization.scheme"
         /// int8 models: how activation ranges were calibrated (one sentence).
         public static let quantizationCalibration = "quantization.calibration"
+        /// int8 models: the activations stored as int16 (16×8 mode), comma separated; the rest
+        /// are int8. Allowed: `generator.input` and hidden `generator.tconv{i}.output`.
+        public static let quantizationInt16Activations = "quantization.int16_activations"
         /// int8 models: the float model they were quantized from.
         public static let quantizationSource = "quantization.source"
     }

@@ -44,6 +44,7 @@ final class Int8ConversionTests: XCTestCase {
             XCTAssertEqual(q.kind, .int8)
             XCTAssertEqual(q.metadata["quantization.scheme"], perChannel ? "per-channel" : "per-layer")
             XCTAssertTrue(q.metadata["quantization.calibration"]!.contains("guarded float loop"))
+            XCTAssertEqual(q.metadata["quantization.int16_activations"], "generator.input,generator.tconv1.output")
             guard case .int8 = q.generator, case .int8 = q.rnn else { return XCTFail("int8 model loads int8 networks") }
             // Same latent: the int8 frame is close to the float frame.
             let loop = LatentLoop(rnn: float.rnn, seed: 4)
@@ -103,8 +104,10 @@ final class Int8ConversionTests: XCTestCase {
     }
 
     func testMalformedInt8FilesAreOneLineErrors() throws {
-        try expectError("generator.tconv1.output.zero_point", { $0.add("generator.tconv1.output.zero_point", shape: [1], int32s: [300]) },
-                        "\"generator.tconv1.output.zero_point\" is 300")
+        try expectError("generator.tconv0.output.zero_point", { $0.add("generator.tconv0.output.zero_point", shape: [1], int32s: [300]) },
+                        "\"generator.tconv0.output.zero_point\" is 300, expected an int8 zero point")
+        try expectError("generator.tconv1.output.zero_point", { $0.add("generator.tconv1.output.zero_point", shape: [1], int32s: [40000]) },
+                        "\"generator.tconv1.output.zero_point\" is 40000, expected an int16 zero point")
         try expectError("rnn.input.scale", { $0.add("rnn.input.scale", shape: [1], floats: [-0.5]) }, "\"rnn.input.scale\" is -0.5")
         try expectError("generator.tconv0.weight_scale", { _ in }, "missing tensor \"generator.tconv0.weight_scale\"")
         try expectError("generator.tconv2.weight", { $0.add("generator.tconv2.weight", shape: [4, 4, 3, 6], floats: [Float](repeating: 0, count: 288)) },
@@ -116,6 +119,17 @@ final class Int8ConversionTests: XCTestCase {
     }
 
     /// A BatchNorm with zero variance and ε = 0 folds to infinite weights: refused at load.
+    func testInt16ListIsChecked() throws {
+        let good = try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "bad.safetensors")
+        var w = SafetensorsWriter()
+        w.metadata = good.metadata
+        w.metadata["quantization.int16_activations"] = "rnn.input"
+        for (n, info) in good.tensors { w.addRaw(n, dtype: info.dtype, shape: info.shape, bytes: Array(try good.rawBytes(n, dtype: info.dtype))) }
+        XCTAssertThrowsError(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "bad.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("names \"rnn.input\"; only generator.input"), "\($0)")
+        }
+    }
+
     func testFoldingToNonFiniteIsRefused() throws {
         var c = ModelConfig()
         c.latentDim = 8; c.frameHeight = 16; c.frameWidth = 16; c.baseHeight = 4; c.baseWidth = 4

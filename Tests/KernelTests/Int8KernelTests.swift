@@ -157,15 +157,27 @@ final class Int8KernelTests: XCTestCase {
     }
 
     func testSigmoidTable() {
+        // Logits in [−8, 8]; accumulator scale = one 16-bit code (s_L / 256), so acc ↦ code 1:1.
         let q = ActivationQuantization(minimum: -8, maximum: 8)
-        let t = SigmoidTable(input: q)
-        XCTAssertEqual(t.apply(q.quantize(0)), 128)              // σ(0) · 255 = 127.5 → 128
-        XCTAssertEqual(t.apply(-128), 0)
-        XCTAssertEqual(t.apply(127), 255)
-        for code in Int8(-128)..<Int8(127) { XCTAssertLessThanOrEqual(t.apply(code), t.apply(code + 1)) }  // monotone
-        for code in stride(from: -128, through: 127, by: 17) {
-            let x = q.dequantize(Int8(code))
-            XCTAssertEqual(Float(t.apply(Int8(code))), 255 / (1 + expf(-x)), accuracy: 0.5 + 1e-3)
+        let t = SigmoidTable(logits: q, accumulatorScales: [Double(q.scale) / 256])
+        func acc(_ x: Float) -> Int32 { Int32((x / t.codeScale).rounded()) }
+        XCTAssertEqual(t.apply(acc(0), channel: 0), 128)          // σ(0) · 255 = 127.5 → 128
+        XCTAssertEqual(t.apply(acc(-20), channel: 0), 0)          // saturates
+        XCTAssertEqual(t.apply(Int32.max, channel: 0), 255)
+        var previous: UInt8 = 0
+        for a in stride(from: acc(-9), through: acc(9), by: 7) {   // monotone
+            let p = t.apply(a, channel: 0)
+            XCTAssertGreaterThanOrEqual(p, previous); previous = p
+        }
+        for x in stride(from: Float(-7.9), through: 7.9, by: 0.37) {
+            // Within half a level plus the slope times half a code.
+            XCTAssertEqual(Float(t.apply(acc(x), channel: 0)), 255 / (1 + expf(-x)), accuracy: 0.5 + 64 * t.codeScale / 2 + 1e-3)
+        }
+        // Finer than int8 logits: neighbouring codes of the int8 quantization are ≥ 2 levels
+        // apart near 0, the table's codes never more than 1.
+        XCTAssertGreaterThanOrEqual(255 * (1 / (1 + expf(-q.scale)) - 0.5), 2 * 0.9)
+        for a in acc(-1)..<acc(1) {
+            XCTAssertLessThanOrEqual(Int(t.apply(a + 1, channel: 0)) - Int(t.apply(a, channel: 0)), 1)
         }
     }
 

@@ -1,9 +1,11 @@
 // package-benchmark suite for the board side: what one display frame and one model step of
 // the lamp cost, and that the endless loop allocates nothing. Model: the reference 64x64
 // architecture with deterministic random weights (the cost does not depend on the values).
-// Allocations: compare each benchmark's malloc count with "Empty body".
+// Allocations: compare each benchmark's malloc count with "Empty body". The int8 rows run the
+// same model quantized by the converter (per-layer scales, calibrated on 500 loop steps).
 
 import Benchmark
+import DuralavaConverter
 import DuralavaRuntime
 import LampOutput
 
@@ -55,6 +57,37 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             animators[0].advance()
             blackHole(animators[0].stepCount)
+        }
+    }
+
+    var settings = Calibration.Settings()
+    settings.steps = 500
+    let int8Model = try! LampModel(file: try! SafetensorsFile(
+        bytes: try! Int8Conversion(model: model, calibration: Calibration(model: model, settings: settings), perChannel: false)
+            .writer.serialized(), path: "reference-int8"))
+    let int8Loop = LatentLoop(rnn: int8Model.rnn, seed: 1)
+    let int8Animator = LampAnimator(model: int8Model, seed: 1, between: .latent)
+
+    Benchmark("int8 generator frame 64x64 (reference kernels)", configuration: quick) { benchmark in
+        latent.withUnsafeBufferPointer { z in
+            for _ in benchmark.scaledIterations {
+                int8Model.generator.forward(latent: z.baseAddress!, frame: frame.baseAddress!)
+                blackHole(frame[0])
+            }
+        }
+    }
+
+    Benchmark("int8 latent loop step (RNN + guards)", configuration: quick) { benchmark in
+        for _ in benchmark.scaledIterations {
+            int8Loop.step()
+            blackHole(int8Loop.lastChange)
+        }
+    }
+
+    Benchmark("int8 model step with its frame (loop step + generator)", configuration: quick) { benchmark in
+        for _ in benchmark.scaledIterations {
+            int8Animator.advance()
+            blackHole(int8Animator.stepCount)
         }
     }
 
