@@ -12,21 +12,21 @@ final class Int8ConversionTests: XCTestCase {
         return url.path
     }()
 
-    func tinyFloat() throws -> LampModel {
+    static func tinyFloat() throws -> LampModel {
         var c = ModelConfig()
         c.latentDim = 8; c.frameHeight = 16; c.frameWidth = 16; c.baseHeight = 4; c.baseWidth = 4
         c.channels = [12, 6]; c.rnnHidden = [24]; c.rnnNoiseDim = 2; c.rnnResidual = true
         return try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 3).serialized(), path: "tiny.safetensors"))
     }
 
-    func calibrated(_ model: LampModel, steps: Int = 200) -> Calibration {
+    static func calibrated(_ model: LampModel, steps: Int = 200) -> Calibration {
         var s = Calibration.Settings()
         s.steps = steps; s.frameEvery = 1
         return Calibration(model: model, settings: s)
     }
 
-    func int8Bytes(_ model: LampModel, perChannel: Bool = false) throws -> [UInt8] {
-        try Int8Conversion(model: model, calibration: calibrated(model), perChannel: perChannel).writer.serialized()
+    static func int8Bytes(_ model: LampModel, perChannel: Bool = false) throws -> [UInt8] {
+        try Int8Conversion(model: model, calibration: Self.calibrated(model), perChannel: perChannel).writer.serialized()
     }
 
     func psnr(_ a: [Float], _ b: [Float]) -> Double {
@@ -37,9 +37,9 @@ final class Int8ConversionTests: XCTestCase {
     }
 
     func testTinyModelRoundTripsThroughInt8() throws {
-        let float = try tinyFloat()
+        let float = try Self.tinyFloat()
         for perChannel in [false, true] {
-            let bytes = try int8Bytes(float, perChannel: perChannel)
+            let bytes = try Self.int8Bytes(float, perChannel: perChannel)
             let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "tiny-int8.safetensors"))
             XCTAssertEqual(q.kind, .int8)
             XCTAssertEqual(q.metadata["quantization.scheme"], perChannel ? "per-channel" : "per-layer")
@@ -67,7 +67,7 @@ final class Int8ConversionTests: XCTestCase {
         let path = Self.root + "/models/default.safetensors"
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no shipped model") }
         let float = try LampModel(path: path)
-        let bytes = try Int8Conversion(model: float, calibration: calibrated(float, steps: 300), perChannel: false).writer.serialized()
+        let bytes = try Int8Conversion(model: float, calibration: Self.calibrated(float, steps: 300), perChannel: false).writer.serialized()
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         XCTAssertLessThanOrEqual(Double(bytes.count), 0.30 * Double(size))
         let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "default-int8.safetensors"))
@@ -80,9 +80,24 @@ final class Int8ConversionTests: XCTestCase {
         XCTAssertGreaterThan(values.sorted()[values.count / 2], 30)
     }
 
+    /// The animator (what `run` and `render` show) runs an int8 lamp; its pixels are the int8
+    /// generator's own 8-bit output, unchanged by the float frame in between.
+    func testAnimatorShowsInt8Pixels() throws {
+        let q = try LampModel(file: try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "q.safetensors"))
+        guard case .int8(let generator) = q.generator else { return XCTFail("int8 generator") }
+        let animator = LampAnimator(model: q, seed: 2, between: .pixel)
+        for _ in 0..<4 { animator.advance() }
+        let shown = animator.loop.latentArray      // phase 0 of the next interval shows this step's frame
+        animator.advance()
+        animator.render(phase: 0)
+        shown.withUnsafeBufferPointer { generator.forward(latent: $0.baseAddress!) }
+        XCTAssertEqual(Array(animator.rgb), Array(generator.pixels))
+        XCTAssertEqual(q.kindDescription, "int8 (per-layer weight scales, int32 accumulators, fixed-point requantization)")
+    }
+
     func testAlreadyInt8IsRefused() throws {
-        let q = try LampModel(file: try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "q.safetensors"))
-        XCTAssertThrowsError(try Int8Conversion(model: q, calibration: calibrated(try tinyFloat()), perChannel: false)) {
+        let q = try LampModel(file: try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "q.safetensors"))
+        XCTAssertThrowsError(try Int8Conversion(model: q, calibration: Self.calibrated(try Self.tinyFloat()), perChannel: false)) {
             XCTAssertTrue("\($0)".contains("already an int8 model"), "\($0)")
         }
     }
@@ -90,7 +105,7 @@ final class Int8ConversionTests: XCTestCase {
     /// Rewrites one tensor of a valid int8 file and expects a one-line error naming it.
     func expectError(_ name: String, _ change: (inout SafetensorsWriter) -> Void, _ expected: String,
                      file: StaticString = #filePath, line: UInt = #line) throws {
-        let good = try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "bad.safetensors")
+        let good = try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "bad.safetensors")
         var w = SafetensorsWriter()
         w.metadata = good.metadata
         for (n, info) in good.tensors where n != name {
@@ -120,7 +135,7 @@ final class Int8ConversionTests: XCTestCase {
 
     /// A BatchNorm with zero variance and ε = 0 folds to infinite weights: refused at load.
     func testInt16ListIsChecked() throws {
-        let good = try SafetensorsFile(bytes: try int8Bytes(try tinyFloat()), path: "bad.safetensors")
+        let good = try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "bad.safetensors")
         var w = SafetensorsWriter()
         w.metadata = good.metadata
         w.metadata["quantization.int16_activations"] = "rnn.input"
@@ -146,5 +161,45 @@ final class Int8ConversionTests: XCTestCase {
         XCTAssertThrowsError(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "m.safetensors"))) {
             XCTAssertTrue("\($0)".contains("non-finite weights in channel 2"), "\($0)")
         }
+    }
+}
+
+/// The drift report on a tiny lamp: every section measured, the files written and readable.
+final class DriftReportTests: XCTestCase {
+    func testTinyDriftReport() throws {
+        let t = Int8ConversionTests.self
+        let float = try t.tinyFloat()
+        let q = try LampModel(file: try SafetensorsFile(bytes: try t.int8Bytes(float), path: "tiny-int8.safetensors"))
+        var s = DriftReport.Settings()
+        s.latents = 40; s.rollouts = 3; s.rolloutSteps = 60
+        s.endurance.steps = 400; s.endurance.windows = 2; s.endurance.renderedFrames = 30
+        s.stripSteps = [1, 10, 50]
+        let r = try DriftReport.measure(float: float, int8: q, settings: s)
+        XCTAssertEqual(r.frameSNR.count, 40)
+        XCTAssertGreaterThan(r.frameSNR.median, 25)
+        XCTAssertEqual(r.layers.count, 3)                 // tconv0, tconv1, tconv2 (logits)
+        XCTAssertEqual(r.rnnOutputLayers.count, 2)
+        XCTAssertTrue(r.layers.allSatisfy { $0.sqnr > 15 }, "\(r.layers.map { $0.sqnr })")
+        XCTAssertLessThan(r.oneStep.median, 0.1)
+        XCTAssertEqual(r.partingSteps.count, 3)
+        XCTAssertEqual(r.distanceMedian.count, 60)
+        XCTAssertEqual(r.strip.map { $0.step }, [1, 10, 50])
+        XCTAssertEqual(r.floatLamp?.endurance.guards.steps, 400)
+        XCTAssertEqual(r.int8Lamp?.endurance.guards.steps, 400)
+        XCTAssertNotNil(r.motionRatio)
+        // Swapped arguments are refused with the file named.
+        XCTAssertThrowsError(try DriftReport.measure(float: q, int8: float, settings: s)) {
+            XCTAssertTrue("\($0)".hasPrefix("tiny-int8.safetensors: is not a float model"), "\($0)")
+        }
+        let dir = NSTemporaryDirectory() + "drift-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try r.write(to: dir)
+        for name in ["drift.md", "drift.json", "distance.png", "strip.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), name)
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/drift.json"))) as! [String: Any]
+        XCTAssertEqual(json["format"] as? String, "duralava-drift-report")
+        XCTAssertEqual((json["targets"] as? [Any])?.count, r.targets.count)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/drift.md", encoding: .utf8).contains("## (c) Paired rollouts"))
     }
 }
