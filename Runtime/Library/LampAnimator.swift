@@ -62,6 +62,12 @@ public final class LampAnimator {
         restartFromLoop()
     }
 
+    /// Restarts from a given latent (a paired lamp follows another's start this way).
+    public func restart(from latent: [Float]) {
+        loop.reset(to: latent)
+        restartFromLoop()
+    }
+
     private func restartFromLoop() {
         _ = from.baseAddress!.update(from: loop.latent.baseAddress!, count: dim)
         model.generator.forward(latent: from.baseAddress!, frame: fromFrame.baseAddress!)

@@ -1,0 +1,167 @@
+import ArgumentParser
+import DuralavaRuntime
+import LampOutput
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `duralava compare`: two lamps side by side — typically a float model and its int8
+/// quantization — stepped from the same start with the same noise, so a person can watch
+/// whether and when they part. In a window, or headless into an animated PNG.
+struct CompareLamps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Two lamps side by side (e.g. float | int8) from the same start and noise. Keys as for run; r reseeds both.")
+
+    @Option(name: .customLong("float"), help: "Left lamp (usually the float model).")
+    var left: String
+
+    @Option(name: .customLong("int8"), help: "Right lamp (usually its int8 quantization).")
+    var right: String
+
+    @Option(name: .long, help: "Model steps per second of lamp time.")
+    var rate: Double = 5
+
+    @Option(name: .long, help: "Seed of the shared start and noise.")
+    var seed: UInt64 = 1
+
+    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
+    var windowed = false
+
+    @Option(name: .long, help: "Display frames per second.")
+    var fps: Double = 30
+
+    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
+    var duration: Double = 0
+
+    @Option(name: .long, help: "Headless: write this many model steps to --out instead of opening a window.")
+    var steps: Int = 0
+
+    @Option(name: .long, help: "Headless output (an animated PNG).")
+    var out: String?
+
+    @Option(name: .long, help: "Headless: integer upscaling of the frames.")
+    var scale: Int = 3
+
+    func validate() throws {
+        guard rate.isFinite, rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] steps per second") }
+        guard fps.isFinite, fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
+        guard duration.isFinite, duration >= 0 else { throw ValidationError("--duration must not be negative") }
+        guard (1...16).contains(scale) else { throw ValidationError("--scale must be in 1...16") }
+        guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000") }
+        guard (steps > 0) == (out != nil) else { throw ValidationError("--steps and --out go together (headless), or neither (window)") }
+    }
+
+    func run() throws {
+        let pair = LampPair(left: load(left), right: load(right), seed: seed)
+        fputs("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))\n", stderr)
+        if let out {
+            do {
+                let (num, den) = frameDelay(framesPerSecond: rate)
+                let apng = try APNGWriter(path: out, width: pair.width * scale, height: pair.height * scale, frameCount: steps,
+                                          delayNumerator: num, delayDenominator: den)
+                var scaled = [UInt8](repeating: 0, count: pair.width * scale * pair.height * scale * 3)
+                for _ in 0..<steps {
+                    pair.render(phase: 0)
+                    upscale(pair.rgb, width: pair.width, height: pair.height, scale: scale, into: &scaled)
+                    try apng.append(rgb: scaled)
+                    pair.advance()
+                }
+                try apng.finish()
+            } catch { Duralava.fail("\(error)") }
+            print("wrote \(out) (APNG, \(steps) frames, left | right, \(pair.width * scale)x\(pair.height * scale)); latent distance at the end \(pair.distance)")
+            return
+        }
+        let display = LampWindow.open(windowed: windowed, frameWidth: pair.width, frameHeight: pair.height)
+        defer { display.close() }
+        let stepPeriod = 1 / rate, framePeriod = 1 / fps
+        var stepStart = monotonicSeconds()
+        let started = stepStart
+        var paused = false, pausedAt = 0.0, nextFrame = stepStart
+        while true {
+            switch display.pollKeys() {
+            case .quit: return report(pair)
+            case .toggleFullscreen: display.toggleFullscreen()
+            case .pause:
+                paused.toggle()
+                if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
+            case .reseed: pair.reseed(); stepStart = monotonicSeconds()
+            case .screenshot, .none: break
+            }
+            let now = monotonicSeconds()
+            if duration > 0 && now - started >= duration { return report(pair) }
+            if !paused {
+                while now - stepStart >= stepPeriod {
+                    pair.advance()
+                    stepStart += stepPeriod
+                    if now - stepStart > 10 * stepPeriod { stepStart = now }
+                }
+                pair.render(phase: Float((now - stepStart) / stepPeriod))
+            }
+            display.show(pair.rgb)
+            nextFrame += framePeriod
+            let wait = nextFrame - monotonicSeconds()
+            if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
+        }
+    }
+
+    private func load(_ path: String) -> LampModel {
+        do { return try LampModel(path: path) } catch { Duralava.fail("\(error)") }
+    }
+
+    private func report(_ pair: LampPair) {
+        fputs("duralava: \(pair.left.stepCount) steps; RMS latent distance now \(pair.distance)\n", stderr)
+    }
+}
+
+/// Two animators stepped in lockstep from the same latent with the same noise, and their
+/// frames composed side by side (a dark gap between) into one RGB buffer.
+final class LampPair {
+    let left: LampAnimator, right: LampAnimator
+    let width: Int, height: Int
+    let rgb: UnsafeMutableBufferPointer<UInt8>
+    private let gap: Int
+
+    init(left l: LampModel, right r: LampModel, seed: UInt64) {
+        guard l.config.frameWidth == r.config.frameWidth, l.config.frameHeight == r.config.frameHeight,
+              l.config.latentDim == r.config.latentDim else {
+            Duralava.fail("\(r.path): frame \(r.config.frameWidth)x\(r.config.frameHeight), latent \(r.config.latentDim) differ from \(l.path)'s; compare a model with its own quantization")
+        }
+        left = LampAnimator(model: l, seed: seed, between: .latent)
+        right = LampAnimator(model: r, seed: seed, between: .latent)
+        gap = Swift.max(2, l.config.frameWidth / 16)
+        width = 2 * l.config.frameWidth + gap; height = l.config.frameHeight
+        rgb = .allocate(capacity: width * height * 3)
+        rgb.initialize(repeating: 0)
+        reseed()
+    }
+
+    deinit { rgb.deallocate() }
+
+    /// A fresh shared start: the left lamp reseeds, the right one follows its latent.
+    func reseed() {
+        left.reseed()
+        let start = left.loop.latentArray
+        left.restart(from: start)
+        right.restart(from: start)
+    }
+
+    func advance() { left.advance(); right.advance() }
+
+    func render(phase: Float) {
+        left.render(phase: phase); right.render(phase: phase)
+        let w = left.width, rowBytes = 3 * w
+        for y in 0..<height {
+            let row = rgb.baseAddress! + y * width * 3
+            row.update(from: left.rgb.baseAddress! + y * rowBytes, count: rowBytes)
+            (row + 3 * (w + gap)).update(from: right.rgb.baseAddress! + y * rowBytes, count: rowBytes)
+        }
+    }
+
+    /// RMS distance between the two latents.
+    var distance: Float {
+        var d: Float = 0
+        for i in 0..<left.loop.latent.count { let e = left.loop.latent[i] - right.loop.latent[i]; d += e * e }
+        return (d / Float(left.loop.latent.count)).squareRoot()
+    }
+}

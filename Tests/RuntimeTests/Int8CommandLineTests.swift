@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// The README's int8 commands end to end on a small untrained lamp: quantize, info, render,
+/// the drift report, and the side-by-side comparison — and their one-line errors.
+final class Int8CommandLineTests: XCTestCase {
+    func testQuantizeInfoRenderCompare() throws {
+        let duralava = productPath("duralava"), convert = productPath("duralava-convert")
+        guard FileManager.default.isExecutableFile(atPath: duralava), FileManager.default.isExecutableFile(atPath: convert) else {
+            throw XCTSkip("duralava / duralava-convert are not built")
+        }
+        let dir = temporaryDirectory()
+        let float = dir + "/m.safetensors", int8 = dir + "/m-int8.safetensors"
+        XCTAssertEqual(try runProcess(duralava, ["init-random", "--out", float, "--size", "32x32"]).status, 0)
+
+        let q = try runProcess(convert, ["quantize", "--model", float, "--out", int8, "--calibration-steps", "300"])
+        XCTAssertEqual(q.status, 0, q.stderr)
+        XCTAssertTrue(q.stdout.contains("wrote \(int8): int8, per-layer weight scales"), q.stdout)
+        let floatSize = try FileManager.default.attributesOfItem(atPath: float)[.size] as! Int
+        let int8Size = try FileManager.default.attributesOfItem(atPath: int8)[.size] as! Int
+        XCTAssertLessThanOrEqual(Double(int8Size), 0.30 * Double(floatSize))
+
+        let info = try runProcess(duralava, ["info", "--model", int8])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("kind: int8 (per-layer weight scales"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("quantization.int16_activations: generator.input,generator.tconv3.output"), info.stdout)
+
+        let render = try runProcess(duralava, ["render", "--model", int8, "--steps", "5", "--out", dir + "/q.png"])
+        XCTAssertEqual(render.status, 0, render.stderr)
+        XCTAssertTrue(render.stderr.contains("int8 (per-layer"), "render says which kind it runs: \(render.stderr)")
+
+        let pair = try runProcess(duralava, ["compare", "--float", float, "--int8", int8, "--steps", "8", "--scale", "2", "--out", dir + "/pair.png"])
+        XCTAssertEqual(pair.status, 0, pair.stderr)
+        // 32 + 2 (gap) + 32 pixels wide, ×2.
+        XCTAssertTrue(pair.stdout.contains("132x64"), pair.stdout)
+        let png = try Data(contentsOf: URL(fileURLWithPath: dir + "/pair.png"))
+        XCTAssertEqual(Array(png[16..<24]), [0, 0, 0, 132, 0, 0, 0, 64])
+
+        let drift = try runProcess(convert, ["compare", "--float", float, "--int8", int8, "--out", dir + "/drift",
+                                             "--latents", "20", "--rollouts", "2", "--rollout-steps", "30", "--steps", "200", "--windows", "2"])
+        XCTAssertEqual(drift.status, 0, drift.stderr)
+        for name in ["drift.md", "drift.json", "distance.png", "strip.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/drift/" + name), name)
+        }
+
+        // One-line errors: an int8 model cannot be quantized again; lamps of different sizes
+        // cannot be paired.
+        let again = try runProcess(convert, ["quantize", "--model", int8, "--out", dir + "/again.safetensors"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(again.stderr.split(separator: "\n").count, 1, again.stderr)
+        XCTAssertTrue(again.stderr.contains("is already an int8 model"), again.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/again.safetensors"))
+        XCTAssertEqual(try runProcess(duralava, ["init-random", "--out", dir + "/big.safetensors", "--size", "64x64"]).status, 0)
+        let mismatch = try runProcess(duralava, ["compare", "--float", dir + "/big.safetensors", "--int8", int8, "--steps", "2", "--out", dir + "/x.png"])
+        XCTAssertEqual(mismatch.status, 1)
+        XCTAssertTrue(mismatch.stderr.contains("differ from"), mismatch.stderr)
+    }
+}
