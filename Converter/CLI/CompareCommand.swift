@@ -60,7 +60,7 @@ struct Compare: ParsableCommand {
             try report.write(to: out)
         } catch { DuralavaConvert.fail("\(error)") }
         for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }
-        print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts part at step \(EvalFormat.fixed(report.partingMedian, 0)) (median)")
+        print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
         print("wrote \(out)/drift.md, drift.json, distance.png, strip.png")
     }
 }

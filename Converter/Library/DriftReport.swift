@@ -54,6 +54,8 @@ public struct DriftReport {
     public var distanceMedian: [Double], distanceP90: [Double]
     /// Step at which each rollout pair first parted (rolloutSteps + 1 when it never did).
     public var partingSteps: [Int]
+    /// RMS latent distance of each pair at the last rollout step.
+    public var finalDistances: [Double] = []
     public var floatLamp: LampFigures?, int8Lamp: LampFigures?
     public var frozenFloor: Double = 0
     /// Frames float | int8 of the first rollout at `stripSteps` (8-bit RGB).
@@ -193,6 +195,7 @@ public struct DriftReport {
                 }
             }
             report.partingSteps.append(parted)
+            report.finalDistances.append(distances[s.rolloutSteps - 1].last ?? 0)
         }
         report.distanceMedian = distances.map { EvalDistribution.quantile($0, 0.5) }
         report.distanceP90 = distances.map { EvalDistribution.quantile($0, 0.9) }

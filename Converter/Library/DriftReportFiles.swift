@@ -16,8 +16,8 @@ extension DriftReport {
             t.append(("int8 lamp: stalls and short cycles", "\(q.stalls) stalls, \(q.cycles) cycles", "0", q.stalls == 0 && q.cycles == 0))
             t.append(("int8 lamp: longest near-frozen run (change < \(EvalFormat.significant(frozenFloor, 2)))",
                       "\(q.longestFrozenRun) steps (float \(f.longestFrozenRun))", "< 50 steps", q.longestFrozenRun < 50))
-            t.append(("int8 lamp: no divergence (non-finite raw steps, max |raw|)",
-                      "\(q.endurance.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }), \(EvalFormat.significant(q.endurance.windows.map { $0.raw.maximumAbsolute }.max() ?? 0, 3))",
+            t.append(("int8 lamp: no divergence (non-finite raw steps; largest raw value)",
+                      "\(q.endurance.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }); \(EvalFormat.significant(q.endurance.windows.map { $0.raw.maximumAbsolute }.max() ?? 0, 3))",
                       "0 non-finite", q.endurance.windows.allSatisfy { $0.raw.nonFiniteSteps == 0 }))
             t.append(("motion: int8 median frame change / float's", "×\(EvalFormat.fixed(ratio, 2))", "×0.8–1.25", ratio >= 0.8 && ratio <= 1.25))
         }
@@ -34,6 +34,11 @@ extension DriftReport {
     }
 
     public var partingMedian: Double { EvalDistribution(partingSteps.map(Double.init)).median }
+
+    /// "step N", or "never within N steps" when the median pair did not part.
+    public var partingMedianText: String {
+        partingMedian > Double(settings.rolloutSteps) ? "never within \(settings.rolloutSteps) steps" : "step \(EvalFormat.fixed(partingMedian, 0))"
+    }
 
     public func markdown() -> String {
         var m = "# Drift report: int8 vs float\n\n"
@@ -54,8 +59,12 @@ extension DriftReport {
         m += "\(EvalFormat.significant(oneStep.p95, 3)), maximum \(EvalFormat.significant(oneStep.maximum, 3)) (a latent has std 1).\n\n"
         m += "## (c) Paired rollouts: same start, same noise\n\n"
         m += "\(settings.rollouts) pairs × \(settings.rolloutSteps) steps. The lamps part when their RMS latent distance first exceeds "
-        m += "\(EvalFormat.fixed(settings.partingDistance, 2)) (independent latents: 1.41). Parting step: median \(EvalFormat.fixed(partingMedian, 0)), "
-        m += "each pair: \(partingSteps.map { $0 > settings.rolloutSteps ? "never" : String($0) }.joined(separator: ", ")).\n\n"
+        m += "\(EvalFormat.fixed(settings.partingDistance, 2)) (independent latents: 1.41). Median pair: \(partingMedianText); "
+        m += "each pair: \(partingSteps.map { $0 > settings.rolloutSteps ? "never" : String($0) }.joined(separator: ", ")). "
+        let parted = partingSteps.indices.filter { partingSteps[$0] <= settings.rolloutSteps }
+        let rejoined = parted.filter { finalDistances[$0] < settings.partingDistance }.count
+        m += "Of the \(parted.count) pairs that parted, \(rejoined) were closer than \(EvalFormat.fixed(settings.partingDistance, 2)) again at the last step "
+        m += "(the shared noise pulls the lamps back together). RMS distance at the last step: median \(EvalFormat.significant(EvalDistribution(finalDistances).median, 3)).\n\n"
         m += "![latent distance](distance.png)\n\n"
         m += "Frames of the first pair (top float, bottom int8) at steps \(strip.map { String($0.step) }.joined(separator: ", ")):\n\n![strip](strip.png)\n\n"
         if let f = floatLamp, let q = int8Lamp {
