@@ -56,3 +56,27 @@ final class Int8CommandLineTests: XCTestCase {
         XCTAssertTrue(mismatch.stderr.contains("differ from"), mismatch.stderr)
     }
 }
+
+/// `duralava-train two-sample` between a small lamp and its int8 quantization: three
+/// accuracies in [0.5, 1] (or near), one line each.
+final class TwoSampleCommandTests: XCTestCase {
+    func testTwoSampleRunsThreeTests() throws {
+        let duralava = productPath("duralava"), convert = productPath("duralava-convert"), train = productPath("duralava-train")
+        for p in [duralava, convert, train] where !FileManager.default.isExecutableFile(atPath: p) { throw XCTSkip("\(p) is not built") }
+        let dir = temporaryDirectory()
+        let float = dir + "/m.safetensors", int8 = dir + "/m-int8.safetensors"
+        XCTAssertEqual(try runProcess(duralava, ["init-random", "--out", float, "--size", "16x16"]).status, 0)
+        XCTAssertEqual(try runProcess(convert, ["quantize", "--model", float, "--out", int8, "--calibration-steps", "200"]).status, 0)
+        let r = try runProcess(train, ["two-sample", "--model-a", int8, "--model-b", float, "--frames", "500", "--segments", "5", "--burn-in", "5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").filter { $0.contains("accuracy") }
+        XCTAssertEqual(lines.count, 3, r.stdout)
+        for l in lines {
+            let value = Double(l.split(separator: "accuracy ")[1].prefix(5))!
+            XCTAssertTrue(value >= 0 && value <= 1, String(l))
+        }
+        let bad = try runProcess(train, ["two-sample", "--model-a", int8, "--model-b", float, "--frames", "300"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--frames must be in 500...100000"), bad.stderr)
+    }
+}
