@@ -105,7 +105,7 @@ public struct DriftReport {
                         for k in 0..<out.count { floatOutputs[i][k] = out[k] }
                     }
                 }
-                qg.forward(latent: zb.baseAddress!) { i, out in
+                qg.forward(latent: zb.baseAddress!, logits: true) { i, out in
                     let q = qg.layers[i].stage.output
                     for k in 0..<out.count {
                         let a = Double(floatOutputs[i][k]), e = a - Double(q.dequantize(out[k]))

@@ -51,10 +51,10 @@ public final class Int8Generator {
         }
     }
 
-    /// Runs the network on `latent` and leaves 8-bit RGB in `pixels`; `visit(i, codes)` sees
-    /// each layer's output codes (the last layer's are its int8 logits).
+    /// Quantizes the latent and runs layers 0..<count; returns the last output and its width.
     @inline(__always)
-    public func forward(latent: UnsafePointer<Float>, visit: (Int, ActivationCodes) -> Void = { _, _ in }) {
+    private func runLayers(latent: UnsafePointer<Float>, count: Int,
+                           visit: (Int, ActivationCodes) -> Void) -> (UnsafeRawPointer, bits: Int) {
         if input.bits == 16 {
             let codes = latentCodes.bindMemory(to: Int16.self)
             for i in 0..<config.latentDim { codes[i] = Int16(truncatingIfNeeded: input.code(latent[i])) }
@@ -64,28 +64,41 @@ public final class Int8Generator {
         }
         var src = UnsafeRawPointer(latentCodes.baseAddress!)
         var bits = input.bits
-        for i in 0..<(layers.count - 1) {
+        for i in 0..<count {
             let layer = layers[i]
             let dst = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
             run(layer, src, inBits: bits, dst)
             visit(i, ActivationCodes(base: dst, count: layer.geometry.outputCount, quantization: layer.stage.output))
             src = UnsafeRawPointer(dst); bits = layer.stage.output.bits
         }
-        let last = layers[layers.count - 1]
+        return (src, bits)
+    }
+
+    @inline(__always)
+    private func accumulate(_ layer: Int8TransposedConv2D, _ src: UnsafeRawPointer, bits: Int, _ out: UnsafeMutablePointer<Int32>) {
         if bits == 16 {
-            last.forwardAccumulators(src.assumingMemoryBound(to: Int16.self), accumulators.baseAddress!)
+            layer.forwardAccumulators(src.assumingMemoryBound(to: Int16.self), out)
         } else {
-            last.forwardAccumulators(src.assumingMemoryBound(to: Int8.self), accumulators.baseAddress!)
+            layer.forwardAccumulators(src.assumingMemoryBound(to: Int8.self), out)
         }
+    }
+
+    /// Runs the network on `latent` and leaves 8-bit RGB in `pixels`; `visit(i, codes)` sees
+    /// each hidden layer's output codes, and — with `logits` — the last layer's int8 logits.
+    @inline(__always)
+    public func forward(latent: UnsafePointer<Float>, logits reportLogits: Bool = false,
+                        visit: (Int, ActivationCodes) -> Void = { _, _ in }) {
+        let (src, bits) = runLayers(latent: latent, count: layers.count - 1, visit: visit)
+        let last = layers[layers.count - 1]
+        accumulate(last, src, bits: bits, accumulators.baseAddress!)
         let channels = last.geometry.outputChannels
         for i in 0..<pixels.count { pixels[i] = sigmoid.apply(accumulators[i], channel: i % channels) }
-        if layers.count > 0 {
-            // The int8 logits the file's quantization describes, for the drift report.
-            let out = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
-            let logits = out.bindMemory(to: Int8.self, capacity: accumulators.count)
-            for i in 0..<accumulators.count { logits[i] = last.stage.apply(accumulators[i], channel: i % channels) }
-            visit(layers.count - 1, ActivationCodes(base: out, count: accumulators.count, quantization: last.stage.output))
-        }
+        guard reportLogits else { return }
+        // The int8 logits the file's quantization describes, for the drift report.
+        let out = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
+        let logits = out.bindMemory(to: Int8.self, capacity: accumulators.count)
+        for i in 0..<accumulators.count { logits[i] = last.stage.apply(accumulators[i], channel: i % channels) }
+        visit(layers.count - 1, ActivationCodes(base: out, count: accumulators.count, quantization: last.stage.output))
     }
 
     /// The frame as floats in [0,1] (pixel / 255), for code that works on float frames.
