@@ -85,9 +85,12 @@ extension DriftReport {
                 "\(qg.clampedSteps), \(qg.nonFiniteReseeds + qg.saturatedReseeds), \(qg.stallInjections)/\(qg.cycleInjections)")
             row("loop steps per second (with rendered windows)", EvalFormat.fixed(f.endurance.stepsPerSecond, 0), EvalFormat.fixed(q.endurance.stepsPerSecond, 0))
             m += "\nFrame change is measured on the \(f.endurance.settings.renderedFrames) frames rendered at the end of each of the "
-            m += "\(f.endurance.settings.windows) windows. Realism against real footage (the classifier test) is the report card's: "
-            m += "`duralava-train eval --model \(int8Path)`.\n\n"
+            m += "\(f.endurance.settings.windows) windows.\n\n"
         }
+        m += "## (e) Realism\n\n"
+        m += "The classifier test needs the trainer's classifier (OpenBLAS), so it is a command of its own: int8 frames against float "
+        m += "frames, `duralava-train two-sample --model-a \(int8Path) --model-b \(floatPath)`; against real footage, the report card, "
+        m += "`duralava-train eval --model \(int8Path)`.\n\n"
         m += "Time: " + seconds.map { "\($0.0) \(EvalFormat.duration($0.1))" }.joined(separator: ", ") + ".\n"
         return m
     }
