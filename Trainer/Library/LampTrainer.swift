@@ -152,7 +152,7 @@ public final class LampTrainer {
                                         stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
         var writer = try LampModelExport.makeWriter(generator: frames.exportedGenerator, rnn: dynamics.rnn, options: options,
                                                     path: path ?? modelPath)
-        writer.add("rnn.start_latents", shape: [startLatentCount, preset.arch.latentDim], floats: startLatents())
+        writer.add(ModelSchema.RNN.startLatents, shape: [startLatentCount, preset.arch.latentDim], floats: startLatents())
         try writer.write(to: path ?? modelPath)
     }
 

@@ -83,17 +83,17 @@ public enum LampModelExport {
         guard convs[L].0.outputChannels == 3 else { throw fail("the last transposed convolution must output 3 channels") }
         let latentDim = t0.inputChannels
         for (j, (t, bn)) in convs.enumerated() {
-            w.add("generator.tconv\(j).weight", shape: t.weight.value.shape, floats: t.weight.value.array)
+            w.add(ModelSchema.Generator.weight(j), shape: t.weight.value.shape, floats: t.weight.value.array)
             if let b = t.bias {
-                w.add("generator.tconv\(j).bias", shape: [t.outputChannels], floats: b.value.array)
+                w.add(ModelSchema.Generator.bias(j), shape: [t.outputChannels], floats: b.value.array)
             } else if j == L {
-                w.add("generator.tconv\(j).bias", shape: [t.outputChannels], floats: [Float](repeating: 0, count: t.outputChannels))
+                w.add(ModelSchema.Generator.bias(j), shape: [t.outputChannels], floats: [Float](repeating: 0, count: t.outputChannels))
             }
             if let bn {
-                w.add("generator.bn\(j).gamma", shape: [bn.channels], floats: bn.gamma.value.array)
-                w.add("generator.bn\(j).beta", shape: [bn.channels], floats: bn.beta.value.array)
-                w.add("generator.bn\(j).mean", shape: [bn.channels], floats: bn.runningMean.value.array)
-                w.add("generator.bn\(j).var", shape: [bn.channels], floats: bn.runningVariance.value.array)
+                w.add(ModelSchema.Generator.batchNormGamma(j), shape: [bn.channels], floats: bn.gamma.value.array)
+                w.add(ModelSchema.Generator.batchNormBeta(j), shape: [bn.channels], floats: bn.beta.value.array)
+                w.add(ModelSchema.Generator.batchNormMean(j), shape: [bn.channels], floats: bn.runningMean.value.array)
+                w.add(ModelSchema.Generator.batchNormVariance(j), shape: [bn.channels], floats: bn.runningVariance.value.array)
             }
         }
 
@@ -117,29 +117,30 @@ public enum LampModelExport {
         guard denses.last!.outputSize == latentDim else { throw fail("the RNN must output \(latentDim) values") }
         for (j, d) in denses.enumerated() {
             if j > 0, d.inputSize != denses[j - 1].outputSize { throw fail("rnn.dense\(j) input size does not match") }
-            w.add("rnn.dense\(j).weight", shape: [d.outputSize, d.inputSize], floats: d.weight.value.array)
-            w.add("rnn.dense\(j).bias", shape: [d.outputSize],
+            w.add(ModelSchema.RNN.weight(j), shape: [d.outputSize, d.inputSize], floats: d.weight.value.array)
+            w.add(ModelSchema.RNN.bias(j), shape: [d.outputSize],
                   floats: d.bias?.value.array ?? [Float](repeating: 0, count: d.outputSize))
         }
 
         let base = t0.kernelHeight
+        typealias K = ModelSchema.Key
         var m: [String: String] = [
-            "format": "duralava-model", "format_version": "1", "kind": "float",
-            "latent_dim": String(latentDim),
-            "frame_height": String(base << L), "frame_width": String(t0.kernelWidth << L),
-            "generator.base": "\(t0.kernelHeight)x\(t0.kernelWidth)",
-            "generator.channels": convs.dropLast().map { String($0.0.outputChannels) }.joined(separator: ","),
-            "generator.kernel": String(kernel),
-            "generator.leaky_slope": formatFloat(slopes[0]),
-            "rnn.hidden": denses.dropLast().map { String($0.outputSize) }.joined(separator: ","),
-            "rnn.leaky_slope": formatFloat(rnnSlopes.first ?? 0.2),
-            "rnn.noise_dim": String(options.noiseDim),
-            "rnn.residual": options.residual ? "true" : "false",
-            "step_seconds": formatFloat(options.stepSeconds),
-            "trained": options.trained ? "true" : "false",
+            K.format: ModelSchema.formatName, K.formatVersion: String(ModelSchema.formatVersion), K.kind: ModelKind.float.rawValue,
+            K.latentDim: String(latentDim),
+            K.frameHeight: String(base << L), K.frameWidth: String(t0.kernelWidth << L),
+            K.generatorBase: "\(t0.kernelHeight)x\(t0.kernelWidth)",
+            K.generatorChannels: convs.dropLast().map { String($0.0.outputChannels) }.joined(separator: ","),
+            K.generatorKernel: String(kernel),
+            K.generatorLeakySlope: formatFloat(slopes[0]),
+            K.rnnHidden: denses.dropLast().map { String($0.outputSize) }.joined(separator: ","),
+            K.rnnLeakySlope: formatFloat(rnnSlopes.first ?? 0.2),
+            K.rnnNoiseDim: String(options.noiseDim),
+            K.rnnResidual: options.residual ? "true" : "false",
+            K.stepSeconds: formatFloat(options.stepSeconds),
+            K.trained: options.trained ? "true" : "false",
         ]
         // The runtime reads this key even when there is no BatchNorm tensor.
-        m["generator.bn_epsilon"] = formatFloat(epsilons.first ?? 0.001)
+        m[K.generatorBatchNormEpsilon] = formatFloat(epsilons.first ?? 0.001)
         for (k, v) in options.extraMetadata where m[k] == nil { m[k] = v }
         w.metadata = m
         return w
