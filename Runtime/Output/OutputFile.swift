@@ -48,6 +48,13 @@ final class OutputFile {
         }
     }
 
+    /// Closes and removes the temporary file without touching `path` (the error paths, which
+    /// may end in exit() where deinit never runs).
+    func abandon() {
+        if let h = handle { fclose(h); unlink(temporaryPath) }
+        handle = nil
+    }
+
     deinit {
         if let h = handle { fclose(h); unlink(temporaryPath) }
     }
