@@ -18,6 +18,8 @@ public struct ModelError: Error, CustomStringConvertible {
         case truncated, headerLength = "header-length", headerJSON = "header-json"
         case tensorEntry = "tensor-entry", dtype, offsets, shape
         case missingTensor = "missing-tensor", nonFinite = "non-finite", version, metadata, io
+        /// The architecture asks for more memory or work per frame than ModelLimits allow.
+        case limits
     }
     public let path: String
     public let kind: Kind
