@@ -162,7 +162,12 @@ struct Train: ParsableCommand {
         }
         signal(SIGINT) { _ in trainingStopRequested = 1 }
         signal(SIGTERM) { _ in trainingStopRequested = 1 }
+        // A closed terminal or ssh session (SIGHUP) saves like Ctrl-C instead of losing the run.
+        signal(SIGHUP) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        let lock = try RunDirectoryLock(directory: out)
+        defer { withExtendedLifetime(lock) {} }
+        for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted write") }
         if data == "sim" {
             // Unseen simulator runs for the frame model check (seeds far from the training ones).
             trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: s, height: s,
@@ -197,6 +202,9 @@ struct Train: ParsableCommand {
         let done = try trainer.run(stopAfter: maxSteps ?? Int.max)
         if done {
             print("trained: \(trainer.modelPath)")
+        } else if trainer.stoppedBySignal {
+            print("stopped at step \(trainer.step)/\(trainer.totalSteps); checkpoint: \(trainer.checkpointPath); no model was written "
+                  + "(write one with --export-only); continue with --resume")
         } else {
             print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with --resume")
         }
