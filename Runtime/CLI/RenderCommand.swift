@@ -29,9 +29,14 @@ struct Render: ParsableCommand {
     var discard = false
 
     func validate() throws {
-        guard steps >= 1, steps <= 10_000_000 else { throw ValidationError("--steps must be at least 1") }
-        guard between >= 0, between <= 1000 else { throw ValidationError("--between must be in 0...1000") }
-        guard scale >= 1, scale <= 32 else { throw ValidationError("--scale must be in 1...32") }
+        try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
+        try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
+        try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
+        let frames = steps * (between + 1)
+        if !discard && frames > 100_000_000 {
+            throw ValidationError("--steps \(steps) × (--between \(between) + 1) = \(frames) frames, above 10^8: "
+                                  + "an APNG counts its frames in 32 bits and this would be terabytes (or use --discard)")
+        }
     }
 
     func run() throws {

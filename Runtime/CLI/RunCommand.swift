@@ -30,8 +30,8 @@ struct Run: ParsableCommand {
     var screenshots: String = "."
 
     func validate() throws {
-        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
-        guard duration >= 0 else { throw ValidationError("--duration must not be negative") }
+        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
+        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
     }
 
     func run() throws {

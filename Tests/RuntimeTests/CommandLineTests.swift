@@ -127,3 +127,25 @@ final class RenderOutputTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["m.safetensors"])
     }
 }
+
+/// Issue 10, item 5: the numeric options of `duralava` are checked at parse time.
+final class RuntimeOptionTests: XCTestCase {
+    func testNumericOptionsNameTheirRange() throws {
+        let duralava = productPath("duralava")
+        guard FileManager.default.isExecutableFile(atPath: duralava) else { throw XCTSkip("duralava is not built") }
+        let cases: [([String], String)] = [
+            (["render", "--rate", "0"], "rate"), (["render", "--rate", "nan"], "rate"), (["render", "--steps", "0"], "steps"),
+            (["render", "--between=-1"], "between"), (["render", "--scale", "64"], "scale"),
+            (["run", "--fps", "1e30"], "fps"), (["run", "--duration", "inf"], "duration"), (["run", "--rate=-1"], "rate"),
+            (["render", "--steps", "10000000", "--between", "100"], "steps"),
+        ]
+        for (arguments, option) in cases {
+            let r = try runProcess(duralava, arguments)
+            XCTAssertEqual(r.reason, .exit)
+            XCTAssertEqual(r.status, 64, "\(arguments): \(r.stderr)")
+            let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertTrue(first.hasPrefix("Error: --\(option) "), "\(arguments): \(first)")
+            XCTAssertTrue(first.contains("outside") || first.contains("above"), "\(arguments): \(first)")
+        }
+    }
+}
