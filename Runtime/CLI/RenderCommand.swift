@@ -47,7 +47,7 @@ struct Render: ParsableCommand {
         let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
         var apng: APNGWriter? = nil
         var watch = GuardWatch()
-        var frameWatch = FrameWatch(model: modelPath)
+        var frameWatch = FrameWatch(model: modelPath, linePrefix: "\n")
         do {
             if toDirectory {
                 if !isDirectory(out) && mkdir(out, 0o755) != 0 {

@@ -36,6 +36,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let animator = lamp.loadAnimator()
+        let modelPath = ModelLookup.resolve(explicit: lamp.model)
+        var watch = GuardWatch()
+        var frameWatch = FrameWatch(model: modelPath)
         let display = LampWindow.open(windowed: windowed, frameWidth: animator.width, frameHeight: animator.height)
         defer { display.close() }
 
@@ -68,11 +71,15 @@ struct Run: ParsableCommand {
             if !paused {
                 while now - stepStart >= stepPeriod {
                     animator.advance()
+                    if watch.shouldWarn(animator.loop.counters) {
+                        fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
+                    }
                     stepStart += stepPeriod
                     // After a long stall (a suspended machine), resynchronise instead of catching up.
                     if now - stepStart > 10 * stepPeriod { stepStart = now }
                 }
                 animator.render(phase: Float((now - stepStart) / stepPeriod))
+                frameWatch.check(animator, index: animator.stepCount)
                 display.show(animator.rgb)
             } else {
                 display.show(animator.rgb)
