@@ -44,3 +44,17 @@ final class FrameDirectoryNoticeTests: XCTestCase {
         XCTAssertEqual(data.warnings.map(\.description), ["skipped 2 files: names that are not valid UTF-8 (rename them to use them)"])
     }
 }
+
+/// Found while writing the PNG fuzzer: the RGB buffer is allocated from the header, so a
+/// 100-byte file claiming 30000 x 30000 cost 2.7 GB before libpng found no rows.
+final class PNGSizeLimitTests: XCTestCase {
+    func testHugeHeaderIsRefusedBeforeAllocating() throws {
+        let dir = try makeTemporaryDirectory("png-limit")
+        let path = dir + "/huge.png"
+        try write(TestPNG.encode(width: 30_000, height: 30_000, colour: .rgb, bitDepth: 8, scanlines: [[0, 0, 0]]), to: path)
+        XCTAssertThrowsError(try PNGReader.read(path: path)) {
+            XCTAssertTrue("\($0)".contains("unsupported image size 30000x30000"), "\($0)")
+        }
+        XCTAssertEqual(PNGReader.maximumPixels, 8192 * 8192)
+    }
+}
