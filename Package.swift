@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Layout (DESIGN §2): Runtime/ depends on libc only; Trainer/ and Converter/ depend on Runtime/.
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// Release builds use plain -O everywhere: -Ounchecked removed the bounds and overflow traps
+// that make a missed check in a parser or an option visible (docs/reliability.md).
+let release: [SwiftSetting] = []
 
 let package = Package(
     name: "duralava",

@@ -38,7 +38,7 @@ struct LampOptions: ParsableArguments {
     var blend: String = "latent"
 
     func validate() throws {
-        guard rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000]") }
+        try OptionRange.check("rate", rate, 0.001...1000, "model steps per second of lamp time; above 1000 no display keeps up")
         guard BetweenFrames(rawValue: blend) != nil else {
             throw ValidationError("--blend must be one of: \(BetweenFrames.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -53,5 +53,19 @@ struct LampOptions: ParsableArguments {
         }
         fputs("duralava: \(path): \(lamp.kindDescription) model\n", stderr)
         return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!)
+    }
+}
+
+/// Parse-time checks of numeric options (issue 10): a value outside its range is a one-line
+/// error naming the option, the range and why; NaN and infinities are always refused.
+enum OptionRange {
+    static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String) throws {
+        guard !range.contains(value) else { return }
+        throw ValidationError("--\(name) \(value) is outside \(range.lowerBound)...\(range.upperBound): \(why)")
+    }
+
+    static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>, _ why: String) throws {
+        guard !(value.isFinite && range.contains(value)) else { return }
+        throw ValidationError("--\(name) \(value) is outside \(range.lowerBound)...\(range.upperBound): \(why)")
     }
 }

@@ -11,6 +11,9 @@ struct Info: ParsableCommand {
     @Option(name: .long, help: "Model file. Default: as for run.")
     var model: String?
 
+    @Flag(name: .long, help: "Also run the lamp 10,000 steps and say whether it is healthy (exit status 1 if not).")
+    var check = false
+
     func run() throws {
         let path = ModelLookup.resolve(explicit: model)
         let lamp: LampModel
@@ -27,6 +30,7 @@ struct Info: ParsableCommand {
         for key in lamp.metadata.keys.sorted() where key.hasPrefix("provenance.") || key.hasPrefix("quantization.") || key == "description" {
             print("\(key): \(lamp.metadata[key]!)")
         }
+        if check && !HealthCheck.run(model: path) { throw ExitCode(1) }
     }
 }
 

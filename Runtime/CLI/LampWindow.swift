@@ -25,9 +25,25 @@ final class LampWindow {
     static func sdlError() -> String { String(cString: SDL_GetError()) }
 
     static func open(windowed: Bool, frameWidth: Int, frameHeight: Int) -> LampWindow {
+        let noDisplay = "; on a console set SDL_VIDEODRIVER=kmsdrm, or render headless with `duralava render --out lamp.png`"
+        let requested = getenv("SDL_VIDEODRIVER").map { String(cString: $0) } ?? ""
+        let env = { (name: String) in !(getenv(name).map { String(cString: $0) } ?? "").isEmpty }
+        if requested.isEmpty && !env("DISPLAY") && !env("WAYLAND_DISPLAY") {
+            // No desktop: only a console (KMS/DRM) can show the lamp. Asking SDL for it alone
+            // also spares the user the Wayland library's complaint about XDG_RUNTIME_DIR.
+            SDL_SetHint("SDL_VIDEODRIVER", "kmsdrm")
+        }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
-            Duralava.fail("cannot open a display (SDL: \(sdlError())); on a console set SDL_VIDEODRIVER=kmsdrm, "
-                          + "or render headless with `duralava render --out lamp.png`")
+            Duralava.fail("cannot open a display (SDL: \(sdlError()))" + noDisplay)
+        }
+        // Without X, Wayland or a usable console, SDL falls back to its invisible "offscreen"
+        // (or "dummy") driver and the lamp would run forever where nobody sees it. Those
+        // drivers are only for a user who asks for them by name.
+        let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
+        if requested.isEmpty && (driver == "offscreen" || driver == "dummy" || driver == "none") {
+            SDL_Quit()
+            Duralava.fail("cannot open a display (no DISPLAY or WAYLAND_DISPLAY, and SDL found only its invisible \"\(driver)\" driver)"
+                          + noDisplay)
         }
         SDL_SetHint("SDL_RENDER_SCALE_QUALITY", "linear")
         // Fullscreen at the current mode's size: asking for another size can switch the monitor's mode.

@@ -25,24 +25,35 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "Scale each frame up by this integer factor (nearest neighbour).")
     var scale: Int = 1
 
+    @Flag(name: .long, help: "Generate every frame but write none (soak tests, timing); --out is ignored.")
+    var discard = false
+
     func validate() throws {
-        guard steps >= 1, steps <= 10_000_000 else { throw ValidationError("--steps must be at least 1") }
-        guard between >= 0, between <= 1000 else { throw ValidationError("--between must be in 0...1000") }
-        guard scale >= 1, scale <= 32 else { throw ValidationError("--scale must be in 1...32") }
+        try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
+        try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
+        try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
+        let frames = steps * (between + 1)
+        if !discard && frames > 100_000_000 {
+            throw ValidationError("--steps \(steps) × (--between \(between) + 1) = \(frames) frames, above 10^8: "
+                                  + "an APNG counts its frames in 32 bits and this would be terabytes (or use --discard)")
+        }
     }
 
     func run() throws {
         let animator = lamp.loadAnimator()
+        let modelPath = ModelLookup.resolve(explicit: lamp.model)
         let frames = steps * (between + 1)
         let w = animator.width * scale, h = animator.height * scale
-        let toDirectory = out.hasSuffix("/") || isDirectory(out)
+        let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
         var apng: APNGWriter? = nil
+        var watch = GuardWatch()
+        var frameWatch = FrameWatch(model: modelPath, linePrefix: "\n")
         do {
             if toDirectory {
                 if !isDirectory(out) && mkdir(out, 0o755) != 0 {
                     Duralava.fail("\(out): cannot create directory (\(String(cString: strerror(errno))))")
                 }
-            } else {
+            } else if !discard {
                 let (num, den) = frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
                 apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
                                       delayNumerator: num, delayDenominator: den)
@@ -53,10 +64,13 @@ struct Render: ParsableCommand {
             for _ in 0..<steps {
                 for k in 0...between {
                     animator.render(phase: Float(k) / Float(between + 1))
-                    upscale(animator.rgb, width: animator.width, height: animator.height, scale: scale, into: &scaled)
+                    frameWatch.check(animator, index: index)
+                    if !discard {
+                        upscale(animator.rgb, width: animator.width, height: animator.height, scale: scale, into: &scaled)
+                    }
                     if let apng {
                         try apng.append(rgb: scaled)
-                    } else {
+                    } else if toDirectory {
                         let dir = out.hasSuffix("/") ? out : out + "/"
                         try writePNG(path: dir + "frame-" + zeroPadded(index, 6) + ".png", width: w, height: h, rgb: scaled)
                     }
@@ -64,16 +78,24 @@ struct Render: ParsableCommand {
                     progress.update(index)
                 }
                 animator.advance()
+                if watch.shouldWarn(animator.loop.counters) {
+                    progress.interrupt()
+                    fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
+                }
             }
             try apng?.finish()
         } catch {
+            // exit() skips deinit: remove the partial animation here, or a full disk stays full.
+            apng?.abandon()
             Duralava.fail("\(error)")
         }
+        frameWatch.summarize()
         progress(frames: frames, w: w, h: h, counters: animator.loop.counters)
     }
 
     private func progress(frames: Int, w: Int, h: Int, counters: GuardCounters) {
-        let what = out.hasSuffix("/") || isDirectory(out) ? "\(frames) PNG frames in \(out)" : "\(out) (APNG, \(frames) frames, loops forever)"
+        let what = discard ? "nothing (--discard): \(frames) frames generated"
+            : out.hasSuffix("/") || isDirectory(out) ? "\(frames) PNG frames in \(out)" : "\(out) (APNG, \(frames) frames, loops forever)"
         print("wrote \(what), \(w)x\(h)")
         if counters.interventions > 0 { print("guards: \(counters)") }
     }
@@ -117,4 +139,7 @@ struct Progress {
         fputs("\rframe \(done)/\(total)  \(Int(rate)) frames/s  ETA \(Int(eta.rounded())) s   ", stderr)
         if done == total { fputs("\n", stderr) }
     }
+
+    /// Ends the progress line so that a warning gets a line of its own.
+    func interrupt() { if printed { fputs("\n", stderr) } }
 }

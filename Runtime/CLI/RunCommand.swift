@@ -30,12 +30,15 @@ struct Run: ParsableCommand {
     var screenshots: String = "."
 
     func validate() throws {
-        guard fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
-        guard duration >= 0 else { throw ValidationError("--duration must not be negative") }
+        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
+        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
     }
 
     func run() throws {
         let animator = lamp.loadAnimator()
+        let modelPath = ModelLookup.resolve(explicit: lamp.model)
+        var watch = GuardWatch()
+        var frameWatch = FrameWatch(model: modelPath)
         let display = LampWindow.open(windowed: windowed, frameWidth: animator.width, frameHeight: animator.height)
         defer { display.close() }
 
@@ -68,11 +71,15 @@ struct Run: ParsableCommand {
             if !paused {
                 while now - stepStart >= stepPeriod {
                     animator.advance()
+                    if watch.shouldWarn(animator.loop.counters) {
+                        fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
+                    }
                     stepStart += stepPeriod
                     // After a long stall (a suspended machine), resynchronise instead of catching up.
                     if now - stepStart > 10 * stepPeriod { stepStart = now }
                 }
                 animator.render(phase: Float((now - stepStart) / stepPeriod))
+                frameWatch.check(animator, index: animator.stepCount)
                 display.show(animator.rgb)
             } else {
                 display.show(animator.rgb)

@@ -30,28 +30,121 @@ public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws -> [UInt8
     return bytes
 }
 
-/// Writes a file atomically: to `path.tmp-PID`, flushed, then renamed over `path`, so a crash
-/// mid-write leaves the previous file intact.
-public func writeFileAtomically(_ path: String, _ chunks: [[UInt8]]) throws {
-    let tmp = path + ".tmp-\(getpid())"
-    guard let f = fopen(tmp, "wb") else {
-        throw FileError(path: path, message: "cannot open \(tmp) for writing (\(errnoText()))")
+/// How an output reaches `path`, decided from what is there now (DESIGN §9): a regular file
+/// (or nothing) is replaced atomically through a temporary file and a rename; a device or a
+/// FIFO is written through, because renaming over it would replace the device node; a
+/// symlink is followed and its target replaced, so the link stays; anything else is refused.
+public enum OutputTarget: Equatable {
+    /// Write `temporary`, then rename it to `final`.
+    case replace(final: String, temporary: String)
+    /// Open `path` itself and write into it.
+    case writeThrough(String)
+
+    /// `suffix` names the temporary file (".tmp-PID", ".partial").
+    public static func resolve(_ path: String, temporarySuffix suffix: String) throws -> OutputTarget {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            guard errno == ENOENT else { throw FileError(path: path, message: "cannot stat (\(errnoText()))") }
+            return .replace(final: path, temporary: path + suffix)
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            return .replace(final: path, temporary: path + suffix)
+        case S_IFCHR, S_IFIFO:
+            return .writeThrough(path)
+        case S_IFLNK:
+            guard let real = realpath(path, nil) else {
+                throw FileError(path: path, message: "is a symlink whose target cannot be resolved (\(errnoText())); not replacing the link")
+            }
+            defer { free(real) }
+            let target = String(cString: real)
+            var tst = stat()
+            guard stat(target, &tst) == 0 else { throw FileError(path: path, message: "cannot stat the link's target \(target) (\(errnoText()))") }
+            switch tst.st_mode & S_IFMT {
+            case S_IFREG: return .replace(final: target, temporary: target + suffix)
+            case S_IFCHR, S_IFIFO: return .writeThrough(target)
+            default: throw FileError(path: path, message: "is a symlink to \(target), which is \(fileKind(tst.st_mode)), not a file; refusing to write")
+            }
+        default:
+            throw FileError(path: path, message: "is \(fileKind(st.st_mode)), not a file; refusing to write")
+        }
     }
+
+    /// Opens the file to write: a fresh temporary (a stale one, or a link planted at its
+    /// name, is removed first and never followed), or the path itself.
+    public func open() throws -> UnsafeMutablePointer<FILE> {
+        switch self {
+        case .replace(let final, let tmp):
+            unlink(tmp)
+            let fd = createExclusively(tmp)
+            guard fd >= 0 else { throw FileError(path: final, message: "cannot create \(tmp) (\(errnoText()))") }
+            guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open \(tmp) (\(errnoText()))") }
+            return f
+        case .writeThrough(let path):
+            guard let f = fopen(path, "wb") else { throw FileError(path: path, message: "cannot open for writing (\(errnoText()))") }
+            return f
+        }
+    }
+
+    /// Removes the temporary file after a failure; the path itself is left as it was.
+    public func discard() {
+        if case .replace(_, let tmp) = self { unlink(tmp) }
+    }
+
+    /// Moves the finished temporary file into place (nothing to do for a write-through).
+    public func commit() throws {
+        guard case .replace(let final, let tmp) = self else { return }
+        guard rename(tmp, final) == 0 else {
+            let m = errnoText(); unlink(tmp)
+            throw FileError(path: final, message: "rename failed (\(m))")
+        }
+    }
+}
+
+/// A new file, never through a link at its name (O_EXCL | O_NOFOLLOW), mode 0644 before umask.
+private func createExclusively(_ path: String) -> Int32 {
+    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+}
+
+/// "a directory", "a block device", ... for error messages.
+public func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFREG: return "a regular file"
+    case S_IFDIR: return "a directory"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFIFO: return "a FIFO"
+    case S_IFSOCK: return "a socket"
+    case S_IFLNK: return "a symlink"
+    default: return "not a file"
+    }
+}
+
+/// Writes a file atomically: to `path.tmp-PID`, flushed, then renamed over `path`, so a crash
+/// mid-write leaves the previous file intact. A device, FIFO or symlink at `path` is kept
+/// (OutputTarget); the temporary file is removed on every error path.
+public func writeFileAtomically(_ path: String, _ chunks: [[UInt8]]) throws {
+    let target = try OutputTarget.resolve(path, temporarySuffix: ".tmp-\(getpid())")
+    let f = try target.open()
     var ok = true
     for c in chunks where !c.isEmpty {
         let n = c.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
         if n != c.count { ok = false; break }
     }
-    if ok { ok = fflush(f) == 0 && fsync(fileno(f)) == 0 }
+    var message = ok ? "" : errnoText()
+    if ok {
+        ok = fflush(f) == 0
+        if !ok { message = errnoText() }
+    }
+    // fsync is for durability of a file about to be renamed; devices and FIFOs may refuse it.
+    if ok, case .replace = target, fsync(fileno(f)) != 0 { ok = false; message = errnoText() }
     let closed = fclose(f) == 0
+    if ok && !closed { message = errnoText() }
     guard ok && closed else {
-        let m = errnoText(); unlink(tmp)
-        throw FileError(path: path, message: "write failed (\(m))")
+        target.discard()
+        throw FileError(path: path, message: "write failed (\(message))")
     }
-    guard rename(tmp, path) == 0 else {
-        let m = errnoText(); unlink(tmp)
-        throw FileError(path: path, message: "rename failed (\(m))")
-    }
+    try target.commit()
 }
 
 public func fileExists(_ path: String) -> Bool {

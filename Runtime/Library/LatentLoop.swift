@@ -227,3 +227,63 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+
+/// The guard that tells (issue 10): counts reseeds and injections over the last `window`
+/// steps, so a lamp that only keeps moving because the guards keep rescuing it is named
+/// while it runs instead of only in the counters line at exit. Fixed storage; a step
+/// allocates nothing.
+public struct GuardWatch {
+    /// Steps looked back over.
+    public let window: Int
+    /// Rescues (reseeds + injections) in the window above which the lamp is called broken:
+    /// more than 1 step in 100 by default.
+    public let limit: Int
+    private var ring: [UInt8]
+    private var head = 0
+    private var filled = 0
+    public private(set) var rescuesInWindow = 0
+    private var lastSeen = 0
+    private var lastWarnedAt = -1
+
+    public init(window: Int = 1000, limit: Int? = nil) {
+        precondition(window >= 100, "a window shorter than 100 steps cannot tell 1 in 100")
+        self.window = window
+        self.limit = limit ?? window / 100
+        ring = [UInt8](repeating: 0, count: window)
+    }
+
+    /// Reseeds of either kind plus stall and cycle injections: the steps where the loop did
+    /// not follow the model.
+    public static func rescues(_ c: GuardCounters) -> Int {
+        c.nonFiniteReseeds + c.saturatedReseeds + c.stallInjections + c.cycleInjections
+    }
+
+    /// Records the loop's counters after one step; returns true when the rescues in the
+    /// window exceed the limit (once the window is full).
+    public mutating func observe(_ c: GuardCounters) -> Bool {
+        let total = Self.rescues(c)
+        let new = UInt8(Swift.min(Swift.max(total - lastSeen, 0), 255))
+        lastSeen = total
+        rescuesInWindow += Int(new) - Int(ring[head])
+        ring[head] = new
+        head = (head + 1) % window
+        filled = Swift.min(filled + 1, window)
+        return filled == window && rescuesInWindow > limit
+    }
+
+    /// True when a warning is due at `step`: the lamp is broken and the last warning is at
+    /// least one window old, so a long run says so periodically without flooding stderr.
+    public mutating func shouldWarn(_ c: GuardCounters) -> Bool {
+        guard observe(c) else { return false }
+        if lastWarnedAt >= 0 && c.steps - lastWarnedAt < window { return false }
+        lastWarnedAt = c.steps
+        return true
+    }
+
+    /// The one-line warning: the model, the counter, what it means.
+    public func warning(model: String, counters c: GuardCounters) -> String {
+        "duralava: warning: \(model): the lamp is broken: the guards rescued \(rescuesInWindow) of the last \(window) steps "
+            + "(limit \(limit)); reseeds \(c.nonFiniteReseeds + c.saturatedReseeds), injections "
+            + "\(c.stallInjections + c.cycleInjections) in \(c.steps) steps; check it with `duralava info --check --model \(model)`"
+    }
+}

@@ -122,5 +122,6 @@ public struct ModelConfig: Equatable {
         guard baseHeight * scale == frameHeight, baseWidth * scale == frameWidth else {
             throw ModelError(path, .metadata, "frame \(frameHeight)x\(frameWidth) does not equal base \(baseHeight)x\(baseWidth) × 2^\(channels.count)")
         }
+        try ModelLimits.check(self, path: path)
     }
 }

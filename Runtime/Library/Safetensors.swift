@@ -18,14 +18,38 @@ public struct ModelError: Error, CustomStringConvertible {
         case truncated, headerLength = "header-length", headerJSON = "header-json"
         case tensorEntry = "tensor-entry", dtype, offsets, shape
         case missingTensor = "missing-tensor", nonFinite = "non-finite", version, metadata, io
+        /// The architecture asks for more memory or work per frame than ModelLimits allow.
+        case limits
     }
     public let path: String
     public let kind: Kind
     public let message: String
     public init(_ path: String, _ kind: Kind, _ message: String) {
-        self.path = path; self.kind = kind; self.message = message
+        self.path = path; self.kind = kind; self.message = Self.oneLine(message)
     }
-    public var description: String { "\(path): \(message)" }
+    public var description: String { "\(Self.oneLine(path)): \(message)" }
+
+    /// Names and keys come from the file and may hold newlines or other control characters
+    /// (found by fuzzing): escaped, so an error stays one line.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for u in text.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value == 0x7F {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
 }
 
 public struct TensorInfo {

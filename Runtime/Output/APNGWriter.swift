@@ -68,6 +68,12 @@ public final class APNGWriter {
         framesWritten += 1
     }
 
+    /// Gives up: removes the partial file, leaves whatever was at `path` as it was.
+    public func abandon() {
+        file?.abandon()
+        file = nil
+    }
+
     /// Closes the animation; it is renamed into place only when every declared frame is there.
     public func finish() throws {
         guard let file else { return }

@@ -85,3 +85,67 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("DURALAVA_MODEL"), missing.stderr)
     }
 }
+
+/// Issue 10: what a failed or careless render leaves behind.
+final class RenderOutputTests: XCTestCase {
+    var duralava: String { productPath("duralava") }
+    var dir = ""
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: duralava) else { throw XCTSkip("duralava is not built") }
+        dir = temporaryDirectory()
+        XCTAssertEqual(try runProcess(duralava, ["init-random", "--out", dir + "/m.safetensors", "--seed", "3"]).status, 0)
+    }
+
+    /// A write error mid-render (a file-size limit stands in for a full disk) is a one-line
+    /// error, exit 1, and leaves no lamp.png.partial: exit() used to skip the cleanup.
+    func testFailedRenderLeavesNoPartialFile() throws {
+        let r = try runProcess("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 20; exec \"$0\" render --model m.safetensors --steps 200 --out lamp.png",
+                                           duralava], currentDirectory: dir)
+        XCTAssertEqual(r.reason, .exit)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("lamp.png: write failed"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["m.safetensors"])
+    }
+
+    func testRenderToDeviceAndFIFOKeepsThem() throws {
+        let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "3", "--out", "/dev/full"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("/dev/full: write failed (No space left on device)"), r.stderr)
+        var st = stat()
+        XCTAssertEqual(lstat("/dev/full", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR)
+        let d = try runProcess(duralava, ["init-random", "--out", dir, "--seed", "1"])
+        XCTAssertEqual(d.status, 1)
+        XCTAssertTrue(d.stderr.contains("is a directory"), d.stderr)
+    }
+
+    func testDiscardWritesNothing() throws {
+        let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "5", "--discard", "--out", dir + "/x.png"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("5 frames generated"), r.stdout)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["m.safetensors"])
+    }
+}
+
+/// Issue 10, item 5: the numeric options of `duralava` are checked at parse time.
+final class RuntimeOptionTests: XCTestCase {
+    func testNumericOptionsNameTheirRange() throws {
+        let duralava = productPath("duralava")
+        guard FileManager.default.isExecutableFile(atPath: duralava) else { throw XCTSkip("duralava is not built") }
+        let cases: [([String], String)] = [
+            (["render", "--rate", "0"], "rate"), (["render", "--rate", "nan"], "rate"), (["render", "--steps", "0"], "steps"),
+            (["render", "--between=-1"], "between"), (["render", "--scale", "64"], "scale"),
+            (["run", "--fps", "1e30"], "fps"), (["run", "--duration", "inf"], "duration"), (["run", "--rate=-1"], "rate"),
+            (["render", "--steps", "10000000", "--between", "100"], "steps"),
+        ]
+        for (arguments, option) in cases {
+            let r = try runProcess(duralava, arguments)
+            XCTAssertEqual(r.reason, .exit)
+            XCTAssertEqual(r.status, 64, "\(arguments): \(r.stderr)")
+            let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertTrue(first.hasPrefix("Error: --\(option) "), "\(arguments): \(first)")
+            XCTAssertTrue(first.contains("outside") || first.contains("above"), "\(arguments): \(first)")
+        }
+    }
+}

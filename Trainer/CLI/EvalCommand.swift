@@ -72,14 +72,16 @@ struct Eval: ParsableCommand {
     var strict = false
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard windows >= 1, windows <= steps else { throw ValidationError("--windows must be between 1 and --steps") }
-        guard windowFrames >= 0 else { throw ValidationError("--window-frames must not be negative") }
-        guard frames >= 20 else { throw ValidationError("--frames must be at least 20") }
-        guard classifierSteps >= 1, windowClassifierSteps >= 1 else { throw ValidationError("classifier steps must be at least 1") }
-        guard chunk >= 1, gap >= 0 else { throw ValidationError("--chunk must be at least 1 and --gap not negative") }
-        guard rawEvery >= 1 else { throw ValidationError("--raw-every must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try OptionRange.check("steps", steps, 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")
+        try OptionRange.check("windows", windows, 1...min(steps, 10_000), "windows cut from --steps, each at least one step; 10^4 rows is the most a plot shows")
+        try OptionRange.check("window-frames", windowFrames, 0...10_000, "frames rendered per window, each costs a generator run")
+        try OptionRange.check("frames", frames, 20...100_000, "the classifier test needs 20 frames per set; 10^5 frames at 64x64 is 5 GB of floats")
+        try OptionRange.check("classifier-steps", classifierSteps, 1...1_000_000, "classifier updates; 10^6 is hours")
+        try OptionRange.check("window-classifier-steps", windowClassifierSteps, 1...1_000_000, "classifier updates per window; 10^6 is hours")
+        try OptionRange.check("chunk", chunk, 1...1_000_000, "steps per contiguous chunk of the classifier split")
+        try OptionRange.check("gap", gap, 0...1_000_000, "steps trimmed at chunk borders")
+        try OptionRange.check("raw-every", rawEvery, 1...steps, "measure the raw RNN output every N of --steps")
+        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
     }
 
     func run() throws {

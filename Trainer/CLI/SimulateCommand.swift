@@ -40,14 +40,14 @@ struct Simulate: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        guard frames > 0 else { throw ValidationError("--frames must be positive") }
+        try OptionRange.check("frames", frames, 1...10_000_000, "a directory of 10^7 PNG frames is already hours of footage")
         guard out != nil || dryRun else { throw ValidationError("give --out DIR/ or --out lamp.png (or --dry-run)") }
         _ = try parsedSize()
         guard LampPalette.named(palette) != nil else {
             throw ValidationError("unknown palette '\(palette)'; choose one of \(LampPalette.all.map(\.name).joined(separator: ", "))")
         }
-        guard fps > 0, fps.isFinite else { throw ValidationError("--fps must be positive") }
-        guard warmUp >= 0, warmUp.isFinite else { throw ValidationError("--warm-up must not be negative") }
+        try OptionRange.check("fps", fps, 0.01...1000, "frames per lamp-second; the physics steps at 60 Hz, so above 1000 frames repeat")
+        try OptionRange.check("warm-up", warmUp, 0...86_400, "lamp seconds simulated first (60 physics steps each); a lamp settles in minutes, a day is plenty")
     }
 
     func parsedSize() throws -> (width: Int, height: Int) {

@@ -110,16 +110,58 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Stop (with a checkpoint) after this many steps in this invocation.")
     var maxSteps: Int?
 
+    /// Largest trained frame side: training memory grows with the frame area (64x64 peaks
+    /// at 2.1 GB, docs/training.md; 4096x4096 would need about 40 GB).
+    static let maxTrainedSide = 128
+
+    func parsedSize() throws -> Int? {
+        guard let size else { return nil }
+        let p = size.split(separator: "x").compactMap { Int($0) }
+        guard p.count == 2, p[0] == p[1], p[0] >= 16, p[0] % 16 == 0 else {
+            throw ValidationError("--size must be square WxW with W a multiple of 16 (e.g. 64x64); non-square training is not supported yet")
+        }
+        guard p[0] <= Self.maxTrainedSide else {
+            throw ValidationError("--size \(size) is outside 16x16...\(Self.maxTrainedSide)x\(Self.maxTrainedSide): training memory grows "
+                                  + "with the frame area (64x64 peaks at 2.1 GB)")
+        }
+        return p[0]
+    }
+
+    func validate() throws {
+        _ = try parsedSize()
+        let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
+        try OptionRange.check("frame-steps", frameSteps, 1...steps,
+                              "phase 2 learns on the trained frame model (to redo phase 2 alone: --resume --restart-dynamics); " + stepsWhy)
+        try OptionRange.check("dynamics-steps", dynamicsSteps, 0...steps, stepsWhy)
+        try OptionRange.check("extend-frames", extendFrames, 1...steps, stepsWhy)
+        try OptionRange.check("max-steps", maxSteps, 1...(2 * steps), "steps in this invocation; " + stepsWhy)
+        try OptionRange.check("reconstruction-only-steps", reconstructionOnlySteps, 0...steps, stepsWhy)
+        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
+        try OptionRange.check("critic-blur", criticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
+        try OptionRange.check("prior-samples", priorSamples, 0...1024, "fresh latents decoded per frame batch (the batch is 16)")
+        try OptionRange.check("frame-step", frameStep, 1...1000, "every k-th frame of the footage is one model step")
+        try OptionRange.check("source-fps", sourceFps, 0.01...10_000, "frames per second of the footage; lamp time per step is frame-step / source-fps")
+        let stepSeconds = Double(frameStep) / sourceFps
+        if sourceFps > 0, !(0.001...3600).contains(stepSeconds) {
+            throw ValidationError("--frame-step \(frameStep) / --source-fps \(sourceFps) = \(stepSeconds) s of lamp time per step, "
+                                  + "outside 0.001...3600 s (the model format's step_seconds)")
+        }
+        let lrWhy = "Adam's step size; 0 learns nothing, above 1 every step overshoots"
+        try OptionRange.check("learning-rate", learningRate, 1e-8...1, lrWhy)
+        try OptionRange.check("dynamics-learning-rate", dynamicsLearningRate, 1e-8...1, lrWhy)
+        let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
+        for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
+                              ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
+                              ("manifold-weight", manifoldWeight), ("raw-std-weight", rawStdWeight)] {
+            try OptionRange.check(name, value, 0...1e6, weightWhy)
+        }
+        try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
+        try OptionRange.check("reset-probability", resetProbability, 0...1, "a probability")
+    }
+
     func run() throws {
         let log: (String) -> Void = { fputs($0 + "\n", stderr) }
-        var frameSize: Int? = nil
-        if let size {
-            let p = size.split(separator: "x").compactMap { Int($0) }
-            guard p.count == 2, p[0] == p[1], p[0] >= 16, p[0] % 16 == 0 else {
-                throw ValidationError("--size must be square WxW with W a multiple of 16 (e.g. 64x64); non-square training is not supported yet")
-            }
-            frameSize = p[0]
-        }
+        let frameSize = try parsedSize()
         var preset: TrainingPreset
         do { preset = try TrainingPreset.named(self.preset, frameSize: frameSize) } catch { throw ValidationError("\(error)") }
         if let frameSteps { preset.frameSteps = max(0, frameSteps) }
@@ -162,7 +204,12 @@ struct Train: ParsableCommand {
         }
         signal(SIGINT) { _ in trainingStopRequested = 1 }
         signal(SIGTERM) { _ in trainingStopRequested = 1 }
+        // A closed terminal or ssh session (SIGHUP) saves like Ctrl-C instead of losing the run.
+        signal(SIGHUP) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        let lock = try RunDirectoryLock(directory: out)
+        defer { withExtendedLifetime(lock) {} }
+        for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted write") }
         if data == "sim" {
             // Unseen simulator runs for the frame model check (seeds far from the training ones).
             trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: s, height: s,
@@ -197,6 +244,9 @@ struct Train: ParsableCommand {
         let done = try trainer.run(stopAfter: maxSteps ?? Int.max)
         if done {
             print("trained: \(trainer.modelPath)")
+        } else if trainer.stoppedBySignal {
+            print("stopped at step \(trainer.step)/\(trainer.totalSteps); checkpoint: \(trainer.checkpointPath); no model was written "
+                  + "(write one with --export-only); continue with --resume")
         } else {
             print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with --resume")
         }

@@ -6,13 +6,16 @@ public struct FrameFileWarning: Sendable, Equatable, CustomStringConvertible {
     /// File name inside the directory.
     public let file: String
     public let problem: String
+    /// False for a note about frames that were used (e.g. of another size than the rest).
+    public let skipped: Bool
 
-    public init(file: String, problem: String) {
+    public init(file: String, problem: String, skipped: Bool = true) {
         self.file = file
         self.problem = problem
+        self.skipped = skipped
     }
 
-    public var description: String { "skipped \(file): \(problem)" }
+    public var description: String { skipped ? "skipped \(file): \(problem)" : "\(file): \(problem)" }
 }
 
 public enum FrameDataError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -14,7 +14,8 @@ public final class FrameDirectoryDataset {
     public let height: Int
     /// The files that became frames, in frame order.
     public let frameFiles: [String]
-    /// Files that were skipped (not PNG, corrupt, unreadable), with the reason; print them.
+    /// Files that were skipped (not PNG, corrupt, unreadable, a name that is not UTF-8),
+    /// with the reason, and a note when frames differ in size; print them.
     public let warnings: [FrameFileWarning]
     /// True when the frames came from the cache file rather than from decoding PNGs.
     public let loadedFromCache: Bool
@@ -38,8 +39,14 @@ public final class FrameDirectoryDataset {
         self.directory = directory
         self.width = width
         self.height = height
-        let stamps = try FrameDirectoryDataset.listFiles(directory)
+        let listing = try FrameDirectoryDataset.listFilesAndBadNames(directory)
+        let stamps = listing.stamps
         guard !stamps.isEmpty else { throw FrameDataError.emptyDirectory(path: directory) }
+        var notes: [FrameFileWarning] = []
+        if listing.badNames > 0 {
+            notes.append(FrameFileWarning(file: "\(listing.badNames) file\(listing.badNames == 1 ? "" : "s")",
+                                          problem: "names that are not valid UTF-8 (rename them to use them)"))
+        }
         let cachePath = FrameDirectoryDataset.join(directory, FrameCache.fileName(width: width, height: height))
         self.cachePath = cachePath
 
@@ -52,9 +59,9 @@ public final class FrameDirectoryDataset {
                 if let problem { skipped.append(FrameFileWarning(file: stamp.name, problem: problem)) }
                 else { files.append(stamp.name) }
             }
-            guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped) }
+            guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
             frameFiles = files
-            warnings = skipped
+            warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height)
             pixels = cached.frames
             loadedFromCache = true
             cacheProblem = nil
@@ -78,9 +85,9 @@ public final class FrameDirectoryDataset {
                 entries.append((stamp, problem))
             }
         }
-        guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped) }
+        guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
         frameFiles = files
-        warnings = skipped
+        warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height)
         pixels = frames
         loadedFromCache = false
         if useCache {
@@ -123,9 +130,43 @@ public final class FrameDirectoryDataset {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
+    /// Footage whose frames are not all one size is probably two recordings mixed up: every
+    /// frame is fitted to the training size alike, but the user hears of it, with counts.
+    /// Sizes come from each PNG's header (so a cache load says the same).
+    static func sizeNote(_ directory: String, _ files: [String], width: Int, height: Int) -> [FrameFileWarning] {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for f in files {
+            let size = pngSize(join(directory, f)).map { "\($0.width)x\($0.height)" } ?? "unknown size"
+            if counts[size] == nil { order.append(size) }
+            counts[size, default: 0] += 1
+        }
+        guard counts.count > 1 else { return [] }
+        let sizes = order.sorted { counts[$0]! > counts[$1]! || (counts[$0]! == counts[$1]! && $0 < $1) }
+        let list = sizes.map { "\(counts[$0]!) of \($0)" }.joined(separator: ", ")
+        return [FrameFileWarning(file: "\(files.count) frames", problem: "not all one size (\(list)); each was centre-cropped "
+                                 + "to the aspect of \(width)x\(height) and resized to it", skipped: false)]
+    }
+
+    /// Width and height from a PNG's IHDR chunk (the first 24 bytes), or nil.
+    static func pngSize(_ path: String) -> (width: Int, height: Int)? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var b = [UInt8](repeating: 0, count: 24)
+        guard fread(&b, 1, 24, f) == 24 else { return nil }
+        let be = { (i: Int) in Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
+        return (be(16), be(20))
+    }
+
     /// The candidate files of a frame directory: every regular, non-hidden file, in
     /// natural name order.
     static func listFiles(_ directory: String) throws -> [FrameFileStamp] {
+        try listFilesAndBadNames(directory).stamps
+    }
+
+    /// The candidate files and how many entries were passed over because their names are
+    /// not valid UTF-8 (a String cannot name them: they used to be skipped without a word).
+    static func listFilesAndBadNames(_ directory: String) throws -> (stamps: [FrameFileStamp], badNames: Int) {
         var st = stat()
         guard stat(directory, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw FrameDataError.notADirectory(path: directory)
@@ -135,10 +176,12 @@ public final class FrameDirectoryDataset {
         }
         defer { closedir(dir) }
         var stamps: [FrameFileStamp] = []
+        var badNames = 0
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let decoded = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0) }
             }
+            guard let name = decoded else { badNames += 1; continue }
             if name.hasPrefix(".") { continue }  // ., .., hidden files and our own cache
             var fileStat = stat()
             guard stat(join(directory, name), &fileStat) == 0, (fileStat.st_mode & S_IFMT) == S_IFREG else { continue }
@@ -146,7 +189,7 @@ public final class FrameDirectoryDataset {
                                          mtimeSeconds: Int64(fileStat.st_mtim.tv_sec),
                                          mtimeNanoseconds: Int64(fileStat.st_mtim.tv_nsec)))
         }
-        return stamps.sorted { naturalOrder($0.name, $1.name) }
+        return (stamps.sorted { naturalOrder($0.name, $1.name) }, badNames)
     }
 
     /// Name order that compares runs of digits as numbers, so frame_9.png comes before

@@ -20,6 +20,10 @@ public struct RGBImage: Sendable, Equatable {
 public enum PNGReader {
     /// Largest image accepted (per side); protects against absurd headers.
     public static let maximumSide = 1 << 15
+    /// Largest image accepted in pixels (8192 x 8192, twice 8K video): the RGB buffer is
+    /// allocated from the header before a row is decoded, and a 100-byte file claiming
+    /// 32768 x 32768 would otherwise cost 3.2 GB.
+    public static let maximumPixels = 1 << 26
 
     /// Reads a PNG file as 8-bit RGB. Transparent pixels are composited onto black (the
     /// lamp's dark room); 16-bit images without colour-space information are taken as
@@ -33,7 +37,7 @@ public enum PNGReader {
             throw FrameDataError.unreadableImage(path: path, reason: describe(reason))
         }
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width <= maximumSide, height <= maximumSide else {
+        guard width > 0, height > 0, width <= maximumSide, height <= maximumSide, width * height <= maximumPixels else {
             png_image_free(&image)
             throw FrameDataError.unreadableImage(path: path, reason: "unsupported image size \(width)x\(height)")
         }

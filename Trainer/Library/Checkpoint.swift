@@ -9,7 +9,8 @@
 //             meta.<key> = caller's metadata
 //
 // Saving writes a temporary file, fsyncs it and renames it over the target, so a crash
-// mid-save leaves the previous checkpoint intact. Floats are stored bit for bit, so a
+// mid-save leaves the previous checkpoint intact; parameters or optimizer state holding NaN or
+// infinity are refused before anything is written. Floats are stored bit for bit, so a
 // resumed run continues exactly as an uninterrupted one.
 
 import DuralavaRuntime
@@ -35,6 +36,17 @@ public enum Checkpoint {
     public static func save(to path: String, parameters: [Parameter], optimizers: [String: Optimizer] = [:],
                             randomGenerators: [String: RandomGenerator] = [:], step: Int,
                             metadata: [String: String] = [:]) throws {
+        // A diverged run must not replace the last good checkpoint with one load() refuses.
+        if let bad = NonFiniteCheck.firstBadParameter(parameters) {
+            throw CheckpointError(path: path, message: "not saved: parameter \"\(bad.name)\" holds \(bad.value) at element \(bad.index) "
+                                  + "(training diverged); the file at this path is left as it was")
+        }
+        for (name, opt) in optimizers.sorted(by: { $0.key < $1.key }) {
+            if let bad = NonFiniteCheck.firstBadTensor(opt.stateTensors) {
+                throw CheckpointError(path: path, message: "not saved: optimizer \"\(name)\" state \"\(bad.name)\" holds \(bad.value) "
+                                      + "(training diverged); the file at this path is left as it was")
+            }
+        }
         var writer = SafetensorsWriter()
         var names = Set<String>()
         for p in parameters {

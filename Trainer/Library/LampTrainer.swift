@@ -6,7 +6,8 @@ import LampOutput
 import Glibc
 #endif
 
-/// Set from a SIGINT handler; the training loop checks it between steps, saves and stops.
+/// Set from a SIGINT, SIGTERM or SIGHUP handler; the training loop checks it between steps,
+/// saves a checkpoint and stops.
 nonisolated(unsafe) public var trainingStopRequested: Int32 = 0
 
 /// A whole training run in a folder: phase 1 (frames) then phase 2 (time), progress lines,
@@ -25,6 +26,11 @@ public final class LampTrainer {
     /// simulates unseen lamp runs when training on the simulator).
     public var heldOutFootage: LampSequences?
     public var totalSteps: Int { preset.frameSteps + preset.dynamicsSteps }
+    /// True when the last run() stopped because a signal asked it to (checkpoint saved, no
+    /// model exported).
+    public private(set) var stoppedBySignal = false
+    /// Step of the last checkpoint this trainer saved or resumed from (nil: none yet).
+    public private(set) var lastCheckpointStep: Int?
     public var checkpointPath: String { directory + "/checkpoint.safetensors" }
     public var modelPath: String { directory + "/model.safetensors" }
 
@@ -51,6 +57,7 @@ public final class LampTrainer {
         try Checkpoint.save(to: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
                             randomGenerators: ["train": rng], step: step,
                             metadata: ["preset": preset.name, "frame_size": String(preset.arch.frameSize)])
+        lastCheckpointStep = step
     }
 
     public func resume() throws {
@@ -60,6 +67,7 @@ public final class LampTrainer {
             throw TrainingError("\(checkpointPath): trained with preset \(c.metadata["preset"] ?? "?"), not \(preset.name)")
         }
         step = c.step
+        lastCheckpointStep = step
         frames.stepsTaken = min(step, preset.frameSteps)
         recalibratedAtFrameStep = nil  // the checkpoint brought its own statistics
         rng = c.randomGenerators["train"]!
@@ -91,13 +99,18 @@ public final class LampTrainer {
     /// Trains until done or until Ctrl-C; returns true when all steps are done.
     @discardableResult
     public func run(stopAfter maxSteps: Int = Int.max) throws -> Bool {
+        // Rows past the step this run continues from (written after the checkpoint a resumed
+        // run restarts at) are dropped, so every step has one row.
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
-                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second")
+                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second",
+                                      keepingStepsThrough: step)
+        stoppedBySignal = false
         let started = monotonicSeconds()
         var lastLog = started - 10, stepsThisRun = 0
         while step < totalSteps && stepsThisRun < maxSteps {
             if trainingStopRequested != 0 {
                 try saveCheckpoint()
+                stoppedBySignal = true
                 log("\nstopped at step \(step); checkpoint saved to \(checkpointPath) (resume with --resume)")
                 return false
             }
@@ -111,6 +124,14 @@ public final class LampTrainer {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
                 row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
+            }
+            if let bad = row.indices.dropFirst().first(where: { !row[$0].isFinite }) {
+                let names = ["phase", "critic", "adversarial", "reconstruction", "moment",
+                             inFramePhase ? "prior" : "prediction", "rollout change", "data change", "manifold distance"]
+                let kept = lastCheckpointStep.map { "the last checkpoint (step \($0), \(checkpointPath)) is kept" }
+                    ?? "no checkpoint was written"
+                throw TrainingError("step \(step + 1): the \(names[bad]) loss is \(row[bad]): training diverged and was stopped; "
+                                    + "\(kept); try a smaller learning rate or loss weight")
             }
             step += 1; stepsThisRun += 1
             let now = monotonicSeconds()
@@ -148,6 +169,10 @@ public final class LampTrainer {
         meta["provenance.preset"] = preset.name
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
         recalibrate()
+        if let bad = NonFiniteCheck.firstBadParameter(allParameters) {
+            throw TrainingError("\(path ?? modelPath): not exported: parameter \"\(bad.name)\" holds \(bad.value) at element \(bad.index) "
+                                + "(training diverged); the previous model file is kept")
+        }
         let options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
                                         stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
         var writer = try LampModelExport.makeWriter(generator: frames.exportedGenerator, rnn: dynamics.rnn, options: options,
@@ -307,8 +332,21 @@ public final class LampTrainer {
 final class MetricsFile {
     private let handle: UnsafeMutablePointer<FILE>
 
-    init(path: String, header: String) throws {
-        let exists = fileExists(path)
+    /// Rows whose step (first field) is above `keepingStepsThrough` are removed first: a run
+    /// resumed from a checkpoint at step S writes steps S+1... again.
+    init(path: String, header: String, keepingStepsThrough last: Int = Int.max) throws {
+        var exists = fileExists(path)
+        if exists, let bytes = try? readWholeFile(path) {
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+            let kept = lines.filter { line in
+                guard let step = Int(line.prefix(while: { $0 != "," })) else { return true } // the header
+                return step <= last
+            }
+            if kept.count != lines.count {
+                try writeFileAtomically(path, [Array(kept.map { $0 + "\n" }.joined().utf8)])
+            }
+            exists = !kept.isEmpty
+        }
         guard let h = fopen(path, "a") else {
             throw TrainingError("\(path): cannot open for appending (\(String(cString: strerror(errno))))")
         }

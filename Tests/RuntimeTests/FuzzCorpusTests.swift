@@ -1,0 +1,38 @@
+import DuralavaRuntime
+import Foundation
+import XCTest
+
+/// The fuzzer's seed corpus and findings (fuzz/) as regression tests: every file loads or
+/// is one ModelError on one line. Runs under AddressSanitizer in `make check`.
+final class FuzzCorpusTests: XCTestCase {
+    func files(_ folder: String) throws -> [String] {
+        let dir = packageRoot + "/" + folder
+        return try FileManager.default.contentsOfDirectory(atPath: dir).sorted().map { dir + "/" + $0 }
+    }
+
+    func testCorpusAndFindingsLoadOrFailOnOneLine() throws {
+        let all = try files("fuzz/corpus/model-file") + files("fuzz/findings")
+        XCTAssertGreaterThanOrEqual(all.count, 9)
+        var loaded = 0
+        for path in all {
+            do {
+                let model = try LampModel(file: try SafetensorsFile(path: path))
+                LampAnimator(model: model, seed: 1).advance()
+                loaded += 1
+            } catch let e as ModelError {
+                XCTAssertFalse(e.description.contains("\n"), "\(path): \(e.description)")
+                XCTAssertTrue(e.description.hasPrefix(path + ": "), e.description)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(loaded, 2, "the tiny model and the NaN-frame finding are valid files")
+    }
+
+    /// Found by the fuzzer: a key holding a newline made a two-line error.
+    func testControlCharactersInNamesAreEscaped() {
+        let header = "{\"a\\nb\":{\"dtype\":\"Q9\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+        XCTAssertThrowsError(try SafetensorsFile(bytes: rawFile(header: header, data: [0, 0, 0, 0]), path: "x\ty")) {
+            let text = "\($0)"
+            XCTAssertEqual(text, "x\\ty: tensor \"a\\nb\": unsupported dtype \"Q9\" (expected one of F32, F16, I8, U8, I32, I64)")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import DuralavaRuntime
+import DuralavaTrainer
+import Foundation
+import XCTest
+
+/// Issue 10, item 1: a diverging, killed or doubled training run never destroys its history.
+final class TrainingSafetyTests: XCTestCase {
+    func tinyData() -> LampSequences {
+        let p = TrainingPreset.tiny
+        return LampSequences.simulated(count: p.sequences, length: p.sequenceLength, width: 16, height: 16,
+                                       stepSeconds: p.stepSeconds, seed: 7)
+    }
+
+    func runDirectory() -> String { NSTemporaryDirectory() + "duralava-safety-" + UUID().uuidString }
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// `--reconstruction-weight 1e30` used to overwrite checkpoint.safetensors with infinities
+    /// every 40 steps and exit 0; the trainer's own loader then refused the file.
+    func testDivergingRunKeepsTheLastGoodCheckpoint() throws {
+        let data = tinyData(), dir = runDirectory()
+        let good = try LampTrainer(preset: .tiny, data: data, directory: dir, seed: 5) { _ in }
+        XCTAssertFalse(try good.run(stopAfter: 40))
+        let saved = try bytes(dir + "/checkpoint.safetensors"), model = try bytes(dir + "/model.safetensors")
+
+        var wild = TrainingPreset.tiny
+        wild.frame.reconstructionWeight = 1e30
+        let diverging = try LampTrainer(preset: wild, data: data, directory: dir, seed: 5) { _ in }
+        try diverging.resume()
+        XCTAssertThrowsError(try diverging.run()) { error in
+            XCTAssertTrue("\(error)".contains("diverged"), "\(error)")
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+        XCTAssertEqual(try bytes(dir + "/checkpoint.safetensors"), saved, "the last good checkpoint is untouched")
+        XCTAssertEqual(try bytes(dir + "/model.safetensors"), model, "no non-finite model exported over the good one")
+
+        // --resume and --export-only still work from it.
+        let again = try LampTrainer(preset: .tiny, data: data, directory: dir, seed: 5) { _ in }
+        try again.resume()
+        XCTAssertEqual(again.step, 40)
+        try again.export()
+        XCTAssertNoThrow(try LampModel(path: dir + "/model.safetensors"))
+    }
+
+    /// A NaN learning rate makes the loss NaN on the next step: the run stops with a message
+    /// naming the loss, before a checkpoint or metrics row of NaN is written.
+    func testNonFiniteLossStopsTheRun() throws {
+        var p = TrainingPreset.tiny
+        p.frame.learningRate = .nan
+        let dir = runDirectory()
+        let t = try LampTrainer(preset: p, data: tinyData(), directory: dir, seed: 5) { _ in }
+        XCTAssertThrowsError(try t.run()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("loss is nan") && text.contains("no checkpoint was written"), text)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/checkpoint.safetensors"))
+        let csv = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8)
+        XCTAssertFalse(csv.contains("nan"), csv)
+    }
+
+    func testCheckpointSaveRefusesNonFiniteValues() throws {
+        let dir = runDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let w = Parameter(name: "w", shape: [3])
+        w.value.pointer[0] = 1
+        try Checkpoint.save(to: dir + "/c.safetensors", parameters: [w], step: 1)
+        let before = try bytes(dir + "/c.safetensors")
+        w.value.pointer[2] = .infinity
+        XCTAssertThrowsError(try Checkpoint.save(to: dir + "/c.safetensors", parameters: [w], step: 2)) {
+            XCTAssertTrue("\($0)".contains("parameter \"w\" holds inf at element 2"), "\($0)")
+        }
+        XCTAssertEqual(try bytes(dir + "/c.safetensors"), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["c.safetensors"], "no temporary file left")
+    }
+
+    /// A run killed between checkpoints (here: the checkpoint of step 40 put back after the
+    /// run went on to 70) and resumed writes steps 41–70 again: metrics.csv keeps one row per
+    /// step.
+    func testResumeDoesNotDuplicateMetricsRows() throws {
+        let data = tinyData(), dir = runDirectory()
+        let first = try LampTrainer(preset: .tiny, data: data, directory: dir, seed: 5) { _ in }
+        XCTAssertFalse(try first.run(stopAfter: 40))
+        let at40 = try bytes(dir + "/checkpoint.safetensors")
+        XCTAssertFalse(try first.run(stopAfter: 30))
+        try at40.write(to: URL(fileURLWithPath: dir + "/checkpoint.safetensors"))
+        let second = try LampTrainer(preset: .tiny, data: data, directory: dir, seed: 5) { _ in }
+        try second.resume()
+        XCTAssertEqual(second.step, 40)
+        XCTAssertTrue(try second.run())
+        let rows = try String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.first?.hasPrefix("step,"), true)
+        XCTAssertEqual(rows.dropFirst().map { Int($0.prefix { $0 != "," })! }, Array(1...120))
+    }
+
+    func testRunDirectoryLockIsExclusiveAndCleansStaleTemporaries() throws {
+        let dir = runDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for name in ["checkpoint.safetensors.tmp-4242", "samples-000030.png.partial", "metrics.csv", "notes.tmp-x"] {
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1]))
+        }
+        var lock: RunDirectoryLock? = try RunDirectoryLock(directory: dir)
+        XCTAssertThrowsError(try RunDirectoryLock(directory: dir)) {
+            XCTAssertTrue("\($0)".contains("in use by another duralava-train (pid \(getpid()))"), "\($0)")
+        }
+        XCTAssertEqual(lock?.removeStaleTemporaryFiles(in: dir), ["checkpoint.safetensors.tmp-4242", "samples-000030.png.partial"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["lock", "metrics.csv", "notes.tmp-x"])
+        lock = nil
+        XCTAssertNoThrow(try RunDirectoryLock(directory: dir), "released with its owner")
+    }
+}
+
+/// The same, through `duralava-train` itself.
+final class TrainCommandSafetyTests: XCTestCase {
+    var tool: String { builtProduct("duralava-train") }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-train is not built") }
+    }
+
+    /// A second trainer on a run directory in use is a one-line error, exit 1.
+    func testSecondTrainerOnTheSameRunDirectoryIsRefused() throws {
+        let parent = temporaryRunParent(), dir = parent + "/run"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let held = try RunDirectoryLock(directory: dir)
+        let r = try runTool(tool, ["train", "--preset", "tiny", "--out", dir])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.errorLines.count, 2, r.stderr) // the simulator's note, then the error
+        XCTAssertTrue(r.stderr.contains("is in use by another duralava-train"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/metrics.csv"))
+        withExtendedLifetime(held) {}
+    }
+
+    /// SIGHUP (a closed terminal) saves a checkpoint like SIGTERM, and the stop message does
+    /// not claim a model was written.
+    func testHangupSavesACheckpointAndSaysNoModelWasWritten() throws {
+        let dir = temporaryRunParent() + "/run"
+        let r = try runTool(tool, ["train", "--preset", "tiny", "--frame-steps", "200000", "--out", dir]) { p in
+            // Wait for the first progress (the run directory's metrics), then hang up.
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, (try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8))?.contains("\n1,") != true {
+                usleep(20_000)
+            }
+            kill(p.processIdentifier, SIGHUP)
+        }
+        XCTAssertEqual(r.reason, .exit, "exits by itself, not killed by the signal")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("no model was written"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("model so far"), r.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/checkpoint.safetensors"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/model.safetensors"))
+    }
+}
