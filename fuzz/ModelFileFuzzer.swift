@@ -10,11 +10,11 @@ public func modelFileFuzzInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     do {
         let file = try SafetensorsFile(bytes: bytes, path: "fuzz.safetensors")
         let model = try LampModel(file: file)
-        // A loaded model must also run: one guarded step and its float frame. The 8-bit
-        // conversion (render) is left out: finite but huge weights can overflow to a NaN
-        // frame, and quantizeFrame traps on NaN (fuzz/findings/, docs/reliability.md).
+        // A loaded model must also run: one guarded step and its 8-bit frame (finite but huge
+        // weights can overflow to a NaN frame, which must come out black, not trap).
         let animator = LampAnimator(model: model, seed: 1)
         animator.advance()
+        animator.render(phase: 0.5)
     } catch {
         // A one-line error is the expected outcome for almost every input.
         precondition(!"\(error)".contains("\n"), "a model error is one line")

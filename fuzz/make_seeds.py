@@ -52,6 +52,9 @@ seeds = {
     "escapes.safetensors": safetensors({}, {"k\u00e9\n\"": "v\\u0041\ud83d\ude00"}, pad=False),
     "empty-header.safetensors": struct.pack("<Q", 2) + b"{}",
 }
+# corpus/model-file/tiny-int8.safetensors is the tiny model quantized by the converter (the int8
+# loaders' seed): duralava-convert quantize --model fuzz/corpus/model-file/tiny-model.safetensors
+#   --out fuzz/corpus/model-file/tiny-int8.safetensors --calibration-steps 200
 out = os.path.join(here, "corpus", "model-file")
 os.makedirs(out, exist_ok=True)
 for name, b in seeds.items():

@@ -14,7 +14,11 @@ cp -n fuzz/corpus/png-frame/* $B/corpus-png-frame/ 2>/dev/null || true
 
 # -O keeps Swift's bounds and overflow traps (only -Ounchecked removes them).
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -O)
-swiftc "${FLAGS[@]}" -module-name ModelFileFuzz Runtime/Library/*.swift fuzz/ModelFileFuzzer.swift \
+# The runtime library imports its kernels' module: build that first (instrumented the same way).
+mkdir -p $B/modules
+swiftc "${FLAGS[@]}" -wmo -module-name DuralavaKernels -emit-module -emit-module-path $B/modules/DuralavaKernels.swiftmodule \
+  -c Runtime/Kernels/*.swift -o $B/kernels.o
+swiftc "${FLAGS[@]}" -module-name ModelFileFuzz -I $B/modules Runtime/Library/*.swift fuzz/ModelFileFuzzer.swift $B/kernels.o \
   -o $B/model-file-fuzzer
 swiftc "${FLAGS[@]}" -module-name PNGFrameFuzz -I Trainer/CPNG \
   Trainer/Data/PNGReader.swift Trainer/Data/FrameDataError.swift Trainer/Data/FrameResampler.swift \

@@ -2,7 +2,8 @@
 public func quantizeFrame(_ frame: UnsafePointer<Float>, count: Int, into rgb: UnsafeMutablePointer<UInt8>) {
     for i in 0..<count {
         let v = frame[i] * 255 + 0.5
-        rgb[i] = v <= 0 ? 0 : (v >= 255 ? 255 : UInt8(v))
+        // NaN (a broken model) becomes black instead of trapping; the frame watch reports it.
+        rgb[i] = v > 0 ? (v >= 255 ? 255 : UInt8(v)) : 0
     }
 }
 

@@ -17,14 +17,27 @@ final class FuzzCorpusTests: XCTestCase {
         for path in all {
             do {
                 let model = try LampModel(file: try SafetensorsFile(path: path))
-                LampAnimator(model: model, seed: 1).advance()
+                let animator = LampAnimator(model: model, seed: 1)
+                animator.advance()
+                animator.render(phase: 0.5)   // the 8-bit frame too: NaN must not trap
                 loaded += 1
             } catch let e as ModelError {
                 XCTAssertFalse(e.description.contains("\n"), "\(path): \(e.description)")
                 XCTAssertTrue(e.description.hasPrefix(path + ": "), e.description)
             }
         }
-        XCTAssertGreaterThanOrEqual(loaded, 2, "the tiny model and the NaN-frame finding are valid files")
+        XCTAssertGreaterThanOrEqual(loaded, 3, "the tiny model, its int8 quantization and the NaN-frame finding are valid files")
+    }
+
+    /// Found by the fuzzer: finite but huge weights overflow the float generator to NaN; the
+    /// 8-bit frame comes out black instead of trapping in the conversion.
+    func testNaNFrameRendersBlack() throws {
+        let model = try LampModel(file: try SafetensorsFile(path: packageRoot + "/fuzz/findings/nan-frame-traps-quantize.safetensors"))
+        let animator = LampAnimator(model: model, seed: 1)
+        animator.advance()
+        animator.render(phase: 0)
+        XCTAssertTrue(animator.frame.contains { $0.isNaN }, "the finding still produces a NaN frame")
+        for i in 0..<animator.frameValueCount where animator.frame[i].isNaN { XCTAssertEqual(animator.rgb[i], 0) }
     }
 
     /// Found by the fuzzer: a key holding a newline made a two-line error.
