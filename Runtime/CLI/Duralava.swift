@@ -51,7 +51,7 @@ struct LampOptions: ParsableArguments {
         if !lamp.isTrained {
             fputs("duralava: note: \(path) is an untrained, randomly initialised model; train one with duralava-train\n", stderr)
         }
-        fputs("duralava: \(path): \(lamp.kindDescription) model\n", stderr)
+        fputs("duralava: note: \(path): \(lamp.kindDescription) model\n", stderr)
         return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!)
     }
 }
