@@ -38,7 +38,7 @@ let package = Package(
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
         .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels"], path: "Runtime/Library", swiftSettings: release),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
-        .target(name: "LampOutput", dependencies: ["CZlib"], path: "Runtime/Output",
+        .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output",
                 swiftSettings: release),
         // Measure: the report card's measurements and plots, shared by the trainer and the converter.
         .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure",
