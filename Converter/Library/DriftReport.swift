@@ -220,17 +220,9 @@ public struct DriftReport {
     /// Runs one lamp's endurance; the frame change pools every window's rendered frames.
     private static func endurance(_ model: LampModel, _ s: Settings, progress: (String) -> Void) -> (EvalEnduranceResult, EvalFrameChange) {
         var all = EvalFrameSet(width: model.config.frameWidth, height: model.config.frameHeight)
-        var pixel = [Float](repeating: 0, count: all.frameValueCount)
+        // On 8-bit pixels, what the screen shows: the int8 lamp's frames are 8-bit already.
         let result = EvalEndurance.run(EvalLampRun(model: model, seed: s.seed &+ 5), settings: s.endurance,
-                                       analyse: { _, frames in
-                                           // On 8-bit pixels, what the screen shows: the int8 lamp's frames are 8-bit already.
-                                           for i in 0..<frames.count {
-                                               frames.withFrame(i) { f in
-                                                   for k in 0..<pixel.count { pixel[k] = (f[k] * 255).rounded() / 255 }
-                                               }
-                                               pixel.withUnsafeBufferPointer { all.append(frame: $0.baseAddress!, newSegment: i == 0) }
-                                           }
-                                       }, progress: progress)
+                                       analyse: { _, frames in all.append(frames.asDisplayed()) }, progress: progress)
         return (result, EvalFrameChange(all))
     }
 

@@ -61,4 +61,23 @@ public struct EvalFrameSet {
             return x <= 0 ? 0 : (x >= 255 ? 255 : UInt8(x))
         }
     }
+
+    /// Appends every frame of `other`, keeping its segments.
+    public mutating func append(_ other: EvalFrameSet) {
+        precondition(other.width == width && other.height == height, "EvalFrameSet: appending frames of another size")
+        let first = count
+        values += other.values
+        segments += other.segments.map { (first + $0.lowerBound)..<(first + $0.upperBound) }
+    }
+
+    /// The frames as a screen shows them: each value rounded to 8 bits (pixel / 255), so a
+    /// float lamp is compared with an int8 one (whose frames are 8-bit already) on equal terms.
+    public func asDisplayed() -> EvalFrameSet {
+        var copy = self
+        copy.values = values.map { v in
+            let x = v * 255 + 0.5
+            return Float(x > 0 ? (x >= 255 ? 255 : UInt8(x)) : 0) / 255
+        }
+        return copy
+    }
 }

@@ -63,14 +63,9 @@ struct TwoSample: ParsableCommand {
                 let run = EvalLampRun(model: m, seed: seed &+ UInt64(k))
                 for _ in 0..<burnIn { run.step() }
                 let count = frames * (k + 1) / segments - frames * k / segments
-                let part = run.renderSequence(count: count)
                 // As the screen shows them: 8-bit. (An int8 lamp's frames are 8-bit already; left
                 // continuous, a float lamp's frames are told apart by their values alone.)
-                var pixel = [Float](repeating: 0, count: part.frameValueCount)
-                for i in 0..<part.count {
-                    part.withFrame(i) { f in for j in 0..<pixel.count { pixel[j] = (f[j] * 255).rounded() / 255 } }
-                    pixel.withUnsafeBufferPointer { set.append(frame: $0.baseAddress!, newSegment: i == 0) }
-                }
+                set.append(run.renderSequence(count: count).asDisplayed())
             }
             return set
         }
