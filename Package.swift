@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
                 path: "Converter/Library", swiftSettings: release),
         .executableTarget(name: "duralava-convert",
-                          dependencies: ["DuralavaConverter", "DuralavaRuntime",
+                          dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI", swiftSettings: release),
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DuralavaConverter
+import DuralavaMeasure
 import DuralavaRuntime
 #if canImport(Glibc)
 import Glibc
@@ -65,21 +66,14 @@ struct Quantize: ParsableCommand {
         let inSize = fileSize(model), outSize = fileSize(out)
         print("activation                      scale       zero  range (int8)            observed                clipped")
         for r in conversion.activations {
-            print("\(r.name.padding(32))\(fmt(r.quantization.scale, 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
-                  + "\((fmt(r.minimum, 3) + "..." + fmt(r.maximum, 3)).padding(24))"
-                  + "\((fmt(r.observedMinimum, 3) + "..." + fmt(r.observedMaximum, 3)).padding(24))\(fmt(Float(r.clipped * 100), 4))%")
+            print("\(r.name.padding(32))\(EvalFormat.fixed(Double(r.quantization.scale), 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
+                  + "\((EvalFormat.fixed(Double(r.minimum), 3) + "..." + EvalFormat.fixed(Double(r.maximum), 3)).padding(24))"
+                  + "\((EvalFormat.fixed(Double(r.observedMinimum), 3) + "..." + EvalFormat.fixed(Double(r.observedMaximum), 3)).padding(24))\(EvalFormat.fixed(r.clipped * 100, 4))%")
         }
         print("calibration: \(calibration.summary)")
         print("wrote \(out): int8, \(perChannel ? "per-channel" : "per-layer") weight scales, \(outSize) bytes "
-              + "(\(fmt(Float(outSize) / Float(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(fmt(Float(monotonicSeconds() - start), 1)) s")
+              + "(\(EvalFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(EvalFormat.fixed(monotonicSeconds() - start, 1)) s")
     }
-}
-
-func fmt(_ v: Float, _ digits: Int) -> String {
-    guard v.isFinite else { return "\(v)" }
-    var m: Float = 1
-    for _ in 0..<digits { m *= 10 }
-    return "\((v * m).rounded() / m)"
 }
 
 func fileSize(_ path: String) -> Int {
