@@ -28,6 +28,8 @@ public struct Calibration {
     public var generatorOutputs: [RangeObserver]
     public private(set) var frames = 0
     public private(set) var trajectories = 0
+    /// Loop steps run in all (trajectories × steps each).
+    public private(set) var loopSteps = 0
     /// Guard interventions beyond renormalization in the float loop during calibration.
     public private(set) var interventions = 0
 
@@ -89,6 +91,7 @@ public struct Calibration {
             }
         }
         progress(done, trajectories * perTrajectory)
+        self.loopSteps = done
         self.rnnInput = rnnInput; self.rnnOutputs = rnnOutputs
         self.generatorInput = generatorInput; self.generatorOutputs = generatorOutputs
         self.frames = frames; self.trajectories = trajectories; self.interventions = interventions
@@ -96,7 +99,7 @@ public struct Calibration {
 
     /// One sentence for the int8 file's `quantization.calibration` key.
     public var summary: String {
-        "activation ranges from \(trajectories) trajectories of the guarded float loop (\(trajectories * Swift.max(1, settings.steps / trajectories)) steps, "
+        "activation ranges from \(trajectories) trajectories of the guarded float loop (\(loopSteps) steps, "
             + "seed \(settings.seed), started from the model's start latents), the generator on \(frames) of their latents "
             + "and the start latents; " + "range = the \(settings.tail) and \(1 - settings.tail) quantiles of each int8 activation, the observed minimum and maximum of each int16 one"
             + ", widened to include 0"

@@ -37,7 +37,7 @@ public struct Int8Conversion {
         guard case .float(let generator) = model.generator, case .float(let rnn) = model.rnn else {
             throw ConversionError(path, "is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
         }
-        let steps = Swift.max(1, calibration.trajectories * Swift.max(1, calibration.settings.steps / calibration.trajectories))
+        let steps = Swift.max(1, calibration.loopSteps)
         if calibration.interventions * 100 > steps {
             throw ConversionError(path, "the float lamp's guards intervened on \(calibration.interventions) of \(steps) calibration steps (more than 1 in 100): its loop saturates or stalls, so its activation ranges are not the lamp's; check it with `duralava-train eval` first")
         }
