@@ -140,7 +140,7 @@ final class LampPair {
 
     /// A fresh shared start: the left lamp reseeds, the right one follows its latent.
     func reseed() {
-        left.reseed()
+        left.loop.reseed()
         let start = left.loop.latentArray
         left.restart(from: start)
         right.restart(from: start)

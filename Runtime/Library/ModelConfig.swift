@@ -17,9 +17,6 @@ public struct ModelConfig: Equatable {
     /// Float weights, or int8 weights with their quantization tensors.
     public var kind: ModelKind = .float
 
-    public static let formatName = ModelSchema.formatName
-    public static let formatVersion = ModelSchema.formatVersion
-
     public init() {}
 
     /// The seed's reference architecture (DESIGN §3) at a given frame size.
@@ -33,8 +30,8 @@ public struct ModelConfig: Equatable {
     public var metadata: [String: String] {
         typealias K = ModelSchema.Key
         return [
-            K.format: Self.formatName,
-            K.formatVersion: String(Self.formatVersion),
+            K.format: ModelSchema.formatName,
+            K.formatVersion: String(ModelSchema.formatVersion),
             K.kind: kind.rawValue,
             K.latentDim: String(latentDim),
             K.frameHeight: String(frameHeight),
@@ -82,12 +79,12 @@ public struct ModelConfig: Equatable {
             return parts.map { $0! }
         }
         let format = try value(K.format)
-        guard format == Self.formatName else {
-            throw ModelError(path, .version, "metadata \"format\" is \"\(format)\", expected \"\(Self.formatName)\"")
+        guard format == ModelSchema.formatName else {
+            throw ModelError(path, .version, "metadata \"format\" is \"\(format)\", expected \"\(ModelSchema.formatName)\"")
         }
         let version = try value(K.formatVersion)
-        guard version == String(Self.formatVersion) else {
-            throw ModelError(path, .version, "format_version \"\(version)\" is not supported (this runtime reads version \(Self.formatVersion))")
+        guard version == String(ModelSchema.formatVersion) else {
+            throw ModelError(path, .version, "format_version \"\(version)\" is not supported (this runtime reads version \(ModelSchema.formatVersion))")
         }
         let kindName = try value(K.kind)
         guard let kind = ModelKind(rawValue: kindName) else {
