@@ -70,20 +70,20 @@ extension DriftReport {
         if let f = floatLamp, let q = int8Lamp {
             m += "## (d) Each lamp on its own: \(EvalFormat.count(f.endurance.guards.steps)) steps\n\n"
             m += "| figure | float | int8 |\n| --- | --- | --- |\n"
-            func row(_ name: String, _ a: String, _ b: String) { m += "| \(name) | \(a) | \(b) |\n" }
-            row("median frame change per step (0–1)", EvalFormat.significant(f.change.median, 3), EvalFormat.significant(q.change.median, 3))
-            row("frame change 5th–95th percentile", "\(EvalFormat.significant(f.change.p5, 3))–\(EvalFormat.significant(f.change.p95, 3))",
-                "\(EvalFormat.significant(q.change.p5, 3))–\(EvalFormat.significant(q.change.p95, 3))")
-            row("near-frozen steps (< \(EvalFormat.significant(frozenFloor, 2)))", EvalFormat.fixed(f.nearFrozenFraction * 100, 2) + "%", EvalFormat.fixed(q.nearFrozenFraction * 100, 2) + "%")
-            row("longest near-frozen run", "\(f.longestFrozenRun)", "\(q.longestFrozenRun)")
-            row("stalls / short cycles", "\(f.stalls) / \(f.cycles)", "\(q.stalls) / \(q.cycles)")
-            row("raw RNN output std per window (min–max)", "\(EvalFormat.fixed(f.rawStd.minimum, 3))–\(EvalFormat.fixed(f.rawStd.maximum, 3))",
-                "\(EvalFormat.fixed(q.rawStd.minimum, 3))–\(EvalFormat.fixed(q.rawStd.maximum, 3))")
-            let fg = f.endurance.guards, qg = q.endurance.guards
-            row("guards: clamped steps, reseeds, stall/cycle injections",
-                "\(fg.clampedSteps), \(fg.nonFiniteReseeds + fg.saturatedReseeds), \(fg.stallInjections)/\(fg.cycleInjections)",
-                "\(qg.clampedSteps), \(qg.nonFiniteReseeds + qg.saturatedReseeds), \(qg.stallInjections)/\(qg.cycleInjections)")
-            row("loop steps per second (with rendered windows)", EvalFormat.fixed(f.endurance.stepsPerSecond, 0), EvalFormat.fixed(q.endurance.stepsPerSecond, 0))
+            /// One row: the figure of the float lamp, then of the int8 lamp.
+            func row(_ name: String, _ figure: (LampFigures) -> String) { m += "| \(name) | \(figure(f)) | \(figure(q)) |\n" }
+            func significant(_ x: Double) -> String { EvalFormat.significant(x, 3) }
+            row("median frame change per step (0–1)") { significant($0.change.median) }
+            row("frame change 5th–95th percentile") { "\(significant($0.change.p5))–\(significant($0.change.p95))" }
+            row("near-frozen steps (< \(EvalFormat.significant(frozenFloor, 2)))") { EvalFormat.fixed($0.nearFrozenFraction * 100, 2) + "%" }
+            row("longest near-frozen run") { "\($0.longestFrozenRun)" }
+            row("stalls / short cycles") { "\($0.stalls) / \($0.cycles)" }
+            row("raw RNN output std per window (min–max)") { "\(EvalFormat.fixed($0.rawStd.minimum, 3))–\(EvalFormat.fixed($0.rawStd.maximum, 3))" }
+            row("guards: clamped steps, reseeds, stall/cycle injections") {
+                let g = $0.endurance.guards
+                return "\(g.clampedSteps), \(g.nonFiniteReseeds + g.saturatedReseeds), \(g.stallInjections)/\(g.cycleInjections)"
+            }
+            row("loop steps per second (with rendered windows)") { EvalFormat.fixed($0.endurance.stepsPerSecond, 0) }
             m += "\nFrame change is measured on the \(f.endurance.settings.renderedFrames) frames rendered at the end of each of the "
             m += "\(f.endurance.settings.windows) windows.\n\n"
         }
@@ -96,32 +96,36 @@ extension DriftReport {
     }
 
     public func json() -> String {
-        func num(_ x: Double) -> String { x.isFinite ? EvalFormat.compact(x, 6) : "null" }
-        func dist(_ d: EvalDistribution) -> String {
-            "{\"count\":\(d.count),\"median\":\(num(d.median)),\"p5\":\(num(d.p5)),\"p95\":\(num(d.p95)),\"min\":\(num(d.minimum)),\"max\":\(num(d.maximum))}"
+        typealias J = ReportCardJSON
+        func lamp(_ l: LampFigures?) -> J {
+            guard let l else { return .null }
+            return .object([("steps", .integer(l.endurance.guards.steps)), ("frame_change", l.change.json),
+                            ("near_frozen_fraction", .num(l.nearFrozenFraction)), ("longest_frozen_run", .integer(l.longestFrozenRun)),
+                            ("stalls", .integer(l.stalls)), ("cycles", .integer(l.cycles)), ("raw_std", l.rawStd.json),
+                            ("guards", l.endurance.guards.json)])
         }
-        func rows(_ r: [LayerRow]) -> String {
-            "[" + r.map { "{\"name\":\(jsonQuoted($0.name)),\"sqnr_db\":\(num($0.sqnr)),\"max_abs_error\":\(num($0.maximumAbsoluteError))}" }.joined(separator: ",") + "]"
-        }
-        func lamp(_ l: LampFigures?) -> String {
-            guard let l else { return "null" }
-            let g = l.endurance.guards
-            return "{\"steps\":\(g.steps),\"frame_change\":\(dist(l.change)),\"near_frozen_fraction\":\(num(l.nearFrozenFraction)),"
-                + "\"longest_frozen_run\":\(l.longestFrozenRun),\"stalls\":\(l.stalls),\"cycles\":\(l.cycles),\"raw_std\":\(dist(l.rawStd)),"
-                + "\"guards\":{\"interventions\":\(g.interventions),\"clamped_steps\":\(g.clampedSteps),\"non_finite_reseeds\":\(g.nonFiniteReseeds),"
-                + "\"saturated_reseeds\":\(g.saturatedReseeds),\"stall_injections\":\(g.stallInjections),\"cycle_injections\":\(g.cycleInjections)}}"
-        }
-        var j = "{\"format\":\"duralava-drift-report\",\"version\":1,"
-        j += "\"float\":\(jsonQuoted(floatPath)),\"int8\":\(jsonQuoted(int8Path)),\"scheme\":\(jsonQuoted(scheme)),"
-        j += "\"frame_psnr_db\":\(dist(frameSNR)),\"frame_max_abs_levels\":\(num(frameMaximumAbsolute)),"
-        j += "\"layers\":\(rows(layers + rnnOutputLayers)),\"one_step_rms\":\(dist(oneStep)),"
-        j += "\"rollouts\":{\"pairs\":\(settings.rollouts),\"steps\":\(settings.rolloutSteps),\"parting_distance\":\(num(settings.partingDistance)),"
-        j += "\"parting_steps\":[\(partingSteps.map(String.init).joined(separator: ","))],\"parting_median\":\(num(partingMedian)),"
         let every = Swift.max(1, distanceMedian.count / 200)
-        j += "\"distance_every\":\(every),\"distance_median\":[\(stride(from: 0, to: distanceMedian.count, by: every).map { num(distanceMedian[$0]) }.joined(separator: ","))]},"
-        j += "\"float_lamp\":\(lamp(floatLamp)),\"int8_lamp\":\(lamp(int8Lamp)),\"motion_ratio\":\(motionRatio.map(num) ?? "null"),"
-        j += "\"targets\":[" + targets.map { "{\"name\":\(jsonQuoted($0.0)),\"measured\":\(jsonQuoted($0.1)),\"target\":\(jsonQuoted($0.2)),\"pass\":\($0.3)}" }.joined(separator: ",") + "]}\n"
-        return j
+        let value = J.object([
+            ("format", .string("duralava-drift-report")), ("version", .integer(1)),
+            ("float", .string(floatPath)), ("int8", .string(int8Path)), ("scheme", .string(scheme)),
+            ("frame_psnr_db", frameSNR.json), ("frame_max_abs_levels", .num(frameMaximumAbsolute)),
+            ("layers", .array((layers + rnnOutputLayers).map {
+                .object([("name", .string($0.name)), ("sqnr_db", .num($0.sqnr)), ("max_abs_error", .num($0.maximumAbsoluteError))])
+            })),
+            ("one_step_rms", oneStep.json),
+            ("rollouts", .object([
+                ("pairs", .integer(settings.rollouts)), ("steps", .integer(settings.rolloutSteps)),
+                ("parting_distance", .num(settings.partingDistance)), ("parting_steps", .array(partingSteps.map { .integer($0) })),
+                ("parting_median", .num(partingMedian)),
+                ("distance_every", .integer(every)),
+                ("distance_median", .array(stride(from: 0, to: distanceMedian.count, by: every).map { .num(distanceMedian[$0]) })),
+            ])),
+            ("float_lamp", lamp(floatLamp)), ("int8_lamp", lamp(int8Lamp)), ("motion_ratio", motionRatio.map { .num($0) } ?? .null),
+            ("targets", .array(targets.map {
+                .object([("name", .string($0.0)), ("measured", .string($0.1)), ("target", .string($0.2)), ("pass", .bool($0.3))])
+            })),
+        ])
+        return value.serialized() + "\n"
     }
 
     /// Median and 90th-percentile RMS latent distance of the paired rollouts over time.
