@@ -106,9 +106,8 @@ public struct DriftReport {
                     }
                 }
                 qg.forward(latent: zb.baseAddress!, logits: true) { i, out in
-                    let q = qg.layers[i].stage.output
                     for k in 0..<out.count {
-                        let a = Double(floatOutputs[i][k]), e = a - Double(q.dequantize(out[k]))
+                        let a = Double(floatOutputs[i][k]), e = a - Double(out.value(k))
                         signal[i] += a * a; noise[i] += e * e; maxErr[i] = Swift.max(maxErr[i], e.magnitude)
                     }
                 }

@@ -12,8 +12,6 @@ public struct OutputStage {
     public let output: ActivationQuantization
     /// s_in·s_w, one or one per channel (a following table may requantize more finely).
     public let accumulatorScales: [Double]
-    /// Channels sharing one multiplier (1 per-layer; the channel count per-channel).
-    public var perChannel: Bool { positive.count > 1 }
 
     /// `accumulatorScales` holds s_in·s_w for one (per-layer) or every output channel.
     public init(accumulatorScales: [Double], slope: Double, output: ActivationQuantization) {
