@@ -74,35 +74,9 @@ struct CompareLamps: ParsableCommand {
         }
         let display = LampWindow.open(windowed: windowed, frameWidth: pair.width, frameHeight: pair.height)
         defer { display.close() }
-        let stepPeriod = 1 / rate, framePeriod = 1 / fps
-        var stepStart = monotonicSeconds()
-        let started = stepStart
-        var paused = false, pausedAt = 0.0, nextFrame = stepStart
-        while true {
-            switch display.pollKeys() {
-            case .quit: return report(pair)
-            case .toggleFullscreen: display.toggleFullscreen()
-            case .pause:
-                paused.toggle()
-                if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
-            case .reseed: pair.reseed(); stepStart = monotonicSeconds()
-            case .screenshot, .none: break
-            }
-            let now = monotonicSeconds()
-            if duration > 0 && now - started >= duration { return report(pair) }
-            if !paused {
-                while now - stepStart >= stepPeriod {
-                    pair.advance()
-                    stepStart += stepPeriod
-                    if now - stepStart > 10 * stepPeriod { stepStart = now }
-                }
-                pair.render(phase: Float((now - stepStart) / stepPeriod))
-            }
-            display.show(pair.rgb)
-            nextFrame += framePeriod
-            let wait = nextFrame - monotonicSeconds()
-            if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
-        }
+        DisplayLoop.run(display, rate: rate, fps: fps, duration: duration, advance: { pair.advance() },
+                        render: { pair.render(phase: $0) }, frame: { pair.rgb }, reseed: { pair.reseed() }, screenshot: {})
+        report(pair)
     }
 
     private func load(_ path: String) -> LampModel {

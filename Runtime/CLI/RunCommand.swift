@@ -42,52 +42,24 @@ struct Run: ParsableCommand {
         let display = LampWindow.open(windowed: windowed, frameWidth: animator.width, frameHeight: animator.height)
         defer { display.close() }
 
-        let stepPeriod = 1 / lamp.rate, framePeriod = 1 / fps
-        var stepStart = monotonicSeconds()
-        let started = stepStart
-        var paused = false, pausedAt = 0.0
         var shots = 0
-        var nextFrame = stepStart
-        while true {
-            switch display.pollKeys() {
-            case .quit: return reportGuards(animator)
-            case .toggleFullscreen: display.toggleFullscreen()
-            case .pause:
-                paused.toggle()
-                if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
-            case .reseed: animator.reseed(); stepStart = monotonicSeconds()
-            case .screenshot:
-                shots += 1
-                let path = screenshots + "/duralava-\(time(nil))-\(shots).png"
-                let rgb = Array(animator.rgb)
-                do {
-                    try writePNG(path: path, width: animator.width, height: animator.height, rgb: rgb)
-                    fputs("duralava: screenshot \(path)\n", stderr)
-                } catch { fputs("duralava: screenshot failed: \(error)\n", stderr) }
-            case .none: break
+        DisplayLoop.run(display, rate: lamp.rate, fps: fps, duration: duration, advance: {
+            animator.advance()
+            if watch.shouldWarn(animator.loop.counters) {
+                fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
             }
-            let now = monotonicSeconds()
-            if duration > 0 && now - started >= duration { return reportGuards(animator) }
-            if !paused {
-                while now - stepStart >= stepPeriod {
-                    animator.advance()
-                    if watch.shouldWarn(animator.loop.counters) {
-                        fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
-                    }
-                    stepStart += stepPeriod
-                    // After a long stall (a suspended machine), resynchronise instead of catching up.
-                    if now - stepStart > 10 * stepPeriod { stepStart = now }
-                }
-                animator.render(phase: Float((now - stepStart) / stepPeriod))
-                frameWatch.check(animator, index: animator.stepCount)
-                display.show(animator.rgb)
-            } else {
-                display.show(animator.rgb)
-            }
-            nextFrame += framePeriod
-            let wait = nextFrame - monotonicSeconds()
-            if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
-        }
+        }, render: { phase in
+            animator.render(phase: phase)
+            frameWatch.check(animator, index: animator.stepCount)
+        }, frame: { animator.rgb }, reseed: { animator.reseed() }, screenshot: {
+            shots += 1
+            let path = screenshots + "/duralava-\(time(nil))-\(shots).png"
+            do {
+                try writePNG(path: path, width: animator.width, height: animator.height, rgb: Array(animator.rgb))
+                fputs("duralava: screenshot \(path)\n", stderr)
+            } catch { fputs("duralava: screenshot failed: \(error)\n", stderr) }
+        })
+        reportGuards(animator)
     }
 
     private func reportGuards(_ animator: LampAnimator) {
