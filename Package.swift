@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "duralava-train", targets: ["duralava-train"]),
         .executable(name: "duralava-convert", targets: ["duralava-convert"]),
         .library(name: "DuralavaKernels", targets: ["DuralavaKernels"]),
+        .library(name: "DuralavaSIMD", targets: ["DuralavaSIMD"]),
         .library(name: "DuralavaRuntime", targets: ["DuralavaRuntime"]),
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
@@ -34,7 +35,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
 
         // Kernels: one reference kernel per op, float and int8 (optimized ones beside them). libc only.
-        .target(name: "DuralavaKernels", path: "Runtime/Kernels", swiftSettings: release),
+        .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels", swiftSettings: release),
+        // The optimized kernels' inner loops in C: vector instructions picked at run time. libc only.
+        .target(name: "DuralavaSIMD", path: "Runtime/SIMD"),
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
         .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels"], path: "Runtime/Library", swiftSettings: release),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
@@ -66,7 +69,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI", swiftSettings: release),
 
-        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels"], path: "Tests/KernelTests"),
+        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD"], path: "Tests/KernelTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),

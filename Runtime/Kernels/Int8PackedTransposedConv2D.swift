@@ -1,0 +1,190 @@
+import DuralavaSIMD
+
+/// Optimized int8 transposed convolution: bit for bit the function of `Int8TransposedConv2D`
+/// (same accumulators, same output stage), computed as `TransposedConvPhases` with weights
+/// packed at load. Three layouts, chosen when the layer is created:
+/// - 16-channel panels on 16-bit inputs (dl_i16_panels: vpmaddwd on AVX2) — int16 inputs, and
+///   int8 inputs where the CPU has no VNNI;
+/// - 16-channel panels on unsigned bytes (dl_u8_panels: vpdpbusd on AVX-512 VNNI) — int8
+///   inputs offset by +128;
+/// - pixel rows (dl_i16_pixel_rows) for layers with fewer than 8 output channels.
+/// The input zero point never enters the inner loop: the padded border holds the zero point
+/// (so out-of-image taps add (zp − zp)·w = 0, as the reference's skipped taps do) and
+/// Σ (x − zp)·w = Σ x·w − zp·Σ w, with zp·Σ w folded into each phase's bias at load
+/// (integer arithmetic modulo 2^32, so the result equals the reference's exactly).
+public final class Int8PackedTransposedConv2D {
+    public enum Layout: String { case pairs, bytes, pixelRows }
+
+    public let geometry: TransposedConvGeometry
+    public let stage: OutputStage
+    public let plan: TransposedConvPhases
+    public let layout: Layout
+    /// Width of the codes `forward` takes (8 or 16).
+    public let inputBits: Int
+    private let depth: Int
+    private let staging: UnsafeMutableRawBufferPointer
+    private let pairs: PhaseStorage<Int16, Int32>?
+    private let bytes: PhaseStorage<Int8, Int32>?
+    private let requantArrays: UnsafeMutableBufferPointer<Int32>
+    private let requant: dl_requant
+
+    /// `inputBits`: the width of the codes the layer will be given (its input activation's).
+    public init(_ conv: Int8TransposedConv2D, inputBits: Int) {
+        precondition(inputBits == 8 || inputBits == 16)
+        let g = conv.geometry
+        geometry = g; stage = conv.stage; self.inputBits = inputBits
+        plan = TransposedConvPhases(g)
+        let cin = g.inputChannels, cout = g.outputChannels
+        let layout: Layout = cout < 8 ? .pixelRows
+            : (inputBits == 8 && dl_simd_active().rawValue >= DL_SIMD_AVX512VNNI.rawValue ? .bytes : .pairs)
+        self.layout = layout
+        let unit = layout == .bytes ? 4 : 2
+        let depth = (cin + unit - 1) / unit * unit
+        self.depth = depth
+        let zp = conv.inputZeroPoint
+        let paddedPixels = plan.paddedHeight * plan.paddedWidth
+        // The border (and padded channels) hold the zero point's code; forward fills the rest.
+        if layout == .bytes {
+            staging = .allocate(byteCount: paddedPixels * depth, alignment: 64)
+            staging.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: zp + 128))
+        } else {
+            staging = .allocate(byteCount: 2 * paddedPixels * depth, alignment: 64)
+            staging.initializeMemory(as: Int16.self, repeating: Int16(truncatingIfNeeded: zp))
+        }
+        let weight = conv.weight, bias = conv.bias
+        @inline(__always) func w(_ tap: TransposedConvPhases.Tap, _ co: Int, _ ci: Int) -> Int32 {
+            Int32(weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci])
+        }
+        // bias − offset·Σw over the phase's taps: the zero point (and +128 of the byte layout).
+        let offset = layout == .bytes ? zp &+ 128 : zp
+        func fillBias(_ taps: [TransposedConvPhases.Tap], _ b: UnsafeMutablePointer<Int32>) {
+            for co in 0..<cout {
+                var sum: Int32 = 0
+                for tap in taps { for ci in 0..<cin { sum = sum &+ w(tap, co, ci) } }
+                b[co] = bias[co] &- offset &* sum
+            }
+        }
+        let unitsPerTap = depth / unit
+        switch layout {
+        case .bytes:
+            pairs = nil
+            bytes = PhaseStorage(plan: plan, depth: depth, pixelRows: false, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
+                for j in 0..<((cout + 15) / 16) {
+                    for (t, tap) in taps.enumerated() {
+                        for u in 0..<unitsPerTap {
+                            for c in 0..<16 where j * 16 + c < cout {
+                                for e in 0..<4 where u * 4 + e < cin {
+                                    wp[((((j * taps.count + t) * unitsPerTap + u) * 16 + c) * 4) + e] =
+                                        Int8(truncatingIfNeeded: w(tap, j * 16 + c, u * 4 + e))
+                                }
+                            }
+                        }
+                    }
+                }
+                fillBias(taps, bp)
+            }
+        case .pairs, .pixelRows:
+            bytes = nil
+            let rows = layout == .pixelRows
+            pairs = PhaseStorage(plan: plan, depth: depth, pixelRows: rows, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
+                for (t, tap) in taps.enumerated() {
+                    for u in 0..<unitsPerTap {
+                        for co in 0..<cout {
+                            for e in 0..<2 where u * 2 + e < cin {
+                                let index = rows ? (((t * unitsPerTap + u) * cout + co) * 2 + e)
+                                    : (((((co / 16) * taps.count + t) * unitsPerTap + u) * 16 + co % 16) * 2 + e)
+                                wp[index] = Int16(w(tap, co, u * 2 + e))
+                            }
+                        }
+                    }
+                }
+                fillBias(taps, bp)
+            }
+        }
+        // The output stage per (padded) channel, as the C kernels read it.
+        let padded = (cout + 15) / 16 * 16
+        requantArrays = .allocate(capacity: 4 * padded)
+        let r = requantArrays.baseAddress!
+        for c in 0..<padded {
+            let k = stage.positive.count == 1 ? 0 : Swift.min(c, cout - 1)
+            r[c] = stage.positive[k].multiplier
+            r[padded + c] = stage.negative[k].multiplier
+            r[2 * padded + c] = Int32(31 - stage.positive[k].shift)
+            r[3 * padded + c] = Int32(31 - stage.negative[k].shift)
+        }
+        requant = dl_requant(multiplier_pos: r, multiplier_neg: r + padded, right_shift_pos: r + 2 * padded,
+                             right_shift_neg: r + 3 * padded, zero_point: stage.output.zeroPoint,
+                             code_min: stage.output.codeMinimum, code_max: stage.output.codeMaximum)
+    }
+
+    deinit { staging.deallocate(); requantArrays.deallocate() }
+
+    /// Output codes through the output stage (int8, or int16 where the stage's output is 16-bit).
+    @inline(__always)
+    public func forward<Input: FixedWidthInteger, Output: FixedWidthInteger>(_ input: UnsafePointer<Input>, _ output: UnsafeMutablePointer<Output>) {
+        precondition(Output.bitWidth == stage.output.bits)
+        run(input, UnsafeMutableRawPointer(output), kind: Int32(Output.bitWidth))
+    }
+
+    /// The raw int32 accumulators (for the sigmoid table of the last layer).
+    @inline(__always)
+    public func forwardAccumulators<Input: FixedWidthInteger>(_ input: UnsafePointer<Input>, _ output: UnsafeMutablePointer<Int32>) {
+        run(input, UnsafeMutableRawPointer(output), kind: Int32(DL_OUT_INT32))
+    }
+
+    @inline(__always)
+    private func run<Input: FixedWidthInteger>(_ input: UnsafePointer<Input>, _ output: UnsafeMutableRawPointer, kind: Int32) {
+        precondition(Input.bitWidth == inputBits, "the layer was planned for \(inputBits)-bit inputs")
+        let g = geometry
+        let cin = g.inputChannels, width = g.inputWidth
+        switch layout {
+        case .bytes:
+            let s = staging.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            for iy in 0..<g.inputHeight {
+                let row = s + plan.paddedPosition(iy, 0) * depth, x = input + iy * width * cin
+                for ix in 0..<width {
+                    for ci in 0..<cin { row[ix * depth + ci] = UInt8(truncatingIfNeeded: Int32(x[ix * cin + ci]) &+ 128) }
+                }
+            }
+            for job in bytes!.jobs {
+                withUnsafePointer(to: job.phase) { phase in
+                    withUnsafePointer(to: requant) { rq in
+                        _ = dl_u8_panels(phase, s, job.weights, job.bias, rq, kind, output)
+                    }
+                }
+            }
+        case .pairs:
+            let s = staging.baseAddress!.assumingMemoryBound(to: Int16.self)
+            for iy in 0..<g.inputHeight {
+                let row = s + plan.paddedPosition(iy, 0) * depth, x = input + iy * width * cin
+                for ix in 0..<width {
+                    for ci in 0..<cin { row[ix * depth + ci] = Int16(truncatingIfNeeded: x[ix * cin + ci]) }
+                }
+            }
+            for job in pairs!.jobs {
+                withUnsafePointer(to: job.phase) { phase in
+                    withUnsafePointer(to: requant) { rq in
+                        dl_i16_panels(phase, s, job.weights, job.bias, rq, kind, output)
+                    }
+                }
+            }
+        case .pixelRows:
+            let s = staging.baseAddress!.assumingMemoryBound(to: Int16.self)
+            let plane = pairs!.plane
+            for iy in 0..<g.inputHeight {
+                for ix in 0..<width {
+                    let pos = plan.paddedPosition(iy, ix), x = input + (iy * width + ix) * cin
+                    for ci in 0..<cin { s[((ci >> 1) * plane + pos) * 2 + (ci & 1)] = Int16(truncatingIfNeeded: x[ci]) }
+                }
+            }
+            for job in pairs!.jobs {
+                withUnsafePointer(to: job.grid) { grid in
+                    withUnsafePointer(to: requant) { rq in
+                        dl_i16_pixel_rows(grid, job.tapIn, job.phase.taps, Int32(depth), Int32(g.outputChannels),
+                                          s, job.weights, job.bias, rq, kind, output)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import DuralavaSIMD
+
+/// Optimized float transposed convolution with its activation: the same function as
+/// `TransposedConv2D` followed by `Activation.apply` (equal within float rounding: FMA and a
+/// vectorized exp), computed as `TransposedConvPhases` — one GEMM per parity phase over weights
+/// packed at load into panels of 16 output channels, accumulators in registers
+/// (DuralavaSIMD's dl_f32_panels). Layers with fewer than 8 output channels (the 3-channel
+/// last layer) run vectorized across pixels instead (dl_f32_pixel_rows). The input is copied
+/// into a padded buffer planned at creation; a forward pass allocates nothing. One instance
+/// is not for use from two threads at once (it owns that buffer).
+public final class PackedTransposedConv2D {
+    public let geometry: TransposedConvGeometry
+    public let activation: Activation
+    public let plan: TransposedConvPhases
+    /// Pixel rows instead of channel panels (few output channels).
+    public let usesPixelRows: Bool
+    private let staging: UnsafeMutableBufferPointer<Float>
+    private let storage: PhaseStorage<Float, Float>
+
+    public init(_ conv: TransposedConv2D, activation: Activation) {
+        let g = conv.geometry
+        geometry = g
+        self.activation = activation
+        plan = TransposedConvPhases(g)
+        usesPixelRows = g.outputChannels < 8
+        let cin = g.inputChannels, cout = g.outputChannels
+        let paddedPixels = plan.paddedHeight * plan.paddedWidth
+        staging = .allocate(capacity: paddedPixels * cin)
+        staging.initialize(repeating: 0)
+        let weight = conv.weight
+        let bias = conv.bias
+        let rows = usesPixelRows
+        storage = PhaseStorage(plan: plan, depth: cin, pixelRows: rows, zeroWeight: 0, zeroBias: 0) { _, taps, weights, biases in
+            // weights: panels [j][t][ci][16] or rows [t][ci][cout]; zero past cout.
+            if rows {
+                for (t, tap) in taps.enumerated() {
+                    for ci in 0..<cin {
+                        for co in 0..<cout {
+                            weights[(t * cin + ci) * cout + co] = weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci]
+                        }
+                    }
+                }
+                for co in 0..<cout { biases[co] = bias[co] }
+            } else {
+                let panel = 16
+                for j in 0..<((cout + panel - 1) / panel) {
+                    for (t, tap) in taps.enumerated() {
+                        for ci in 0..<cin {
+                            for c in 0..<panel where j * panel + c < cout {
+                                weights[((j * taps.count + t) * cin + ci) * panel + c] =
+                                    weight[((tap.ky * g.kernelWidth + tap.kx) * cout + j * panel + c) * cin + ci]
+                            }
+                        }
+                    }
+                }
+                for co in 0..<cout { biases[co] = bias[co] }
+            }
+        }
+    }
+
+    deinit { staging.deallocate() }
+
+    /// out = activation(conv(input)), channels-last like the reference kernel.
+    public func forward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        let cin = g.inputChannels
+        let s = staging.baseAddress!
+        if usesPixelRows {
+            for iy in 0..<g.inputHeight {
+                for ix in 0..<g.inputWidth {
+                    let pos = plan.paddedPosition(iy, ix), x = input + (iy * g.inputWidth + ix) * cin
+                    for ci in 0..<cin { s[ci * storage.plane + pos] = x[ci] }
+                }
+            }
+        } else {
+            for iy in 0..<g.inputHeight {
+                (s + plan.paddedPosition(iy, 0) * cin).update(from: input + iy * g.inputWidth * cin, count: g.inputWidth * cin)
+            }
+        }
+        var slope: Float = 1, code: Int32 = 0
+        switch activation {
+        case .leakyReLU(let a): slope = a
+        case .sigmoid: code = 1
+        case .none: break
+        }
+        for job in storage.jobs {
+            if usesPixelRows {
+                withUnsafePointer(to: job.grid) { grid in
+                    dl_f32_pixel_rows(grid, job.tapIn, job.phase.taps, Int32(cin), Int32(g.outputChannels), s,
+                                      job.weights, job.bias, code, slope, output)
+                }
+            } else {
+                withUnsafePointer(to: job.phase) { phase in
+                    dl_f32_panels(phase, s, job.weights, job.bias, slope, output)
+                }
+            }
+        }
+        if !usesPixelRows && code == 1 { dl_sigmoid(output, Int32(g.outputCount)) }
+    }
+}

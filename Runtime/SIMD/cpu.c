@@ -1,0 +1,48 @@
+// Which vector instructions the kernels use: detected once, lowered by DURALAVA_SIMD or by
+// dl_simd_use (the tests run every level the machine has against the reference kernels).
+#include "internal.h"
+#include <stdatomic.h>
+#include <stdlib.h>
+
+static _Atomic int active_level = -1;
+
+dl_simd_level dl_simd_detected(void) {
+#ifdef DL_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl")
+            && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f"))
+            return DL_SIMD_AVX512VNNI;
+        return DL_SIMD_AVX2;
+    }
+#endif
+    return DL_SIMD_PORTABLE;
+}
+
+const char *dl_simd_name(dl_simd_level level) {
+    switch (level) {
+    case DL_SIMD_AVX2: return "avx2-fma";
+    case DL_SIMD_AVX512VNNI: return "avx512-vnni";
+    default: return "portable";
+    }
+}
+
+dl_simd_level dl_simd_use(dl_simd_level level) {
+    dl_simd_level best = dl_simd_detected();
+    dl_simd_level use = level < best ? level : best;
+    if (use < DL_SIMD_PORTABLE) use = DL_SIMD_PORTABLE;
+    atomic_store_explicit(&active_level, (int)use, memory_order_relaxed);
+    return use;
+}
+
+dl_simd_level dl_simd_active(void) {
+    int level = atomic_load_explicit(&active_level, memory_order_relaxed);
+    if (level >= 0) return (dl_simd_level)level;
+    dl_simd_level want = DL_SIMD_AVX512VNNI;
+    const char *env = getenv("DURALAVA_SIMD");
+    if (env) {
+        if (strcmp(env, "portable") == 0) want = DL_SIMD_PORTABLE;
+        else if (strcmp(env, "avx2") == 0 || strcmp(env, "avx2-fma") == 0) want = DL_SIMD_AVX2;
+    }
+    return dl_simd_use(want);
+}

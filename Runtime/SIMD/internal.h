@@ -1,0 +1,83 @@
+// Shared by the kernel files of DuralavaSIMD: target attributes and the vector requantization.
+#ifndef DURALAVA_SIMD_INTERNAL_H
+#define DURALAVA_SIMD_INTERNAL_H
+
+#include "DuralavaSIMD.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define DL_X86 1
+#include <immintrin.h>
+#define DL_AVX2 __attribute__((target("avx2,fma")))
+#define DL_VNNI __attribute__((target("avx2,fma,avx512f,avx512vl,avx512bw,avx512vnni")))
+#endif
+
+#define DL_MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/// Pixels per register tile of the panel kernels (6 pixels × 16 channels: 12 accumulators).
+#define DL_TILE_PIXELS 6
+#define DL_PANEL 16
+/// Pixels per vector block of the pixel-row kernels.
+#define DL_ROW_BLOCK 16
+
+static inline int32_t dl_load_i32(const void *p) { int32_t v; memcpy(&v, p, 4); return v; }
+
+/// Stores the first n int32 codes of `codes` as `kind` at out + index (elements of that kind).
+static inline void dl_store_codes(const int32_t *codes, int n, int32_t kind, void *out, int32_t index) {
+    if (kind == DL_OUT_INT8) {
+        int8_t *o = (int8_t *)out + index;
+        for (int i = 0; i < n; i++) o[i] = (int8_t)codes[i];
+    } else if (kind == DL_OUT_INT16) {
+        int16_t *o = (int16_t *)out + index;
+        for (int i = 0; i < n; i++) o[i] = (int16_t)codes[i];
+    } else {
+        memcpy((int32_t *)out + index, codes, (size_t)n * 4);
+    }
+}
+
+#ifdef DL_X86
+/// Requantizes 8 int32 accumulators of channels c ... c+7 exactly as dl_requant_code does:
+/// the 32×32 → 64-bit products of the even and the odd lanes, rounded half away from zero by
+/// a per-lane right shift, plus the zero point, clamped to the code range in 64 bits.
+DL_AVX2 static inline __m256i dl_requant8_avx2(const dl_requant *rq, int c, __m256i acc) {
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i negative = _mm256_cmpgt_epi32(zero, acc);
+    __m256i m = _mm256_blendv_epi8(_mm256_loadu_si256((const __m256i *)(rq->multiplier_pos + c)),
+                                   _mm256_loadu_si256((const __m256i *)(rq->multiplier_neg + c)), negative);
+    __m256i s = _mm256_blendv_epi8(_mm256_loadu_si256((const __m256i *)(rq->right_shift_pos + c)),
+                                   _mm256_loadu_si256((const __m256i *)(rq->right_shift_neg + c)), negative);
+    const __m256i low = _mm256_set1_epi64x(0xffffffff);
+    const __m256i one = _mm256_set1_epi64x(1);
+    const __m256i zp = _mm256_set1_epi64x(rq->zero_point);
+    const __m256i lo = _mm256_set1_epi64x(rq->code_min), hi = _mm256_set1_epi64x(rq->code_max);
+    __m256i result[2];
+    for (int odd = 0; odd < 2; odd++) {
+        __m256i a = odd ? _mm256_srli_epi64(acc, 32) : acc;
+        __m256i mm = odd ? _mm256_srli_epi64(m, 32) : m;
+        __m256i shift = odd ? _mm256_srli_epi64(s, 32) : _mm256_and_si256(s, low);
+        __m256i product = _mm256_mul_epi32(a, mm);
+        __m256i sign = _mm256_cmpgt_epi64(zero, product);
+        __m256i magnitude = _mm256_sub_epi64(_mm256_xor_si256(product, sign), sign);
+        __m256i half = _mm256_sllv_epi64(one, _mm256_sub_epi64(shift, one));
+        __m256i r = _mm256_srlv_epi64(_mm256_add_epi64(magnitude, half), shift);
+        r = _mm256_sub_epi64(_mm256_xor_si256(r, sign), sign);
+        r = _mm256_add_epi64(r, zp);
+        r = _mm256_blendv_epi8(r, lo, _mm256_cmpgt_epi64(lo, r));
+        r = _mm256_blendv_epi8(r, hi, _mm256_cmpgt_epi64(r, hi));
+        result[odd] = r;
+    }
+    return _mm256_blend_epi32(result[0], _mm256_slli_epi64(result[1], 32), 0xAA);
+}
+
+/// The epilogue of an int8 register tile row: 16 accumulators → codes (or raw) → out.
+DL_AVX2 static inline void dl_store_tile_row_avx2(const dl_requant *rq, int c0, int n, __m256i a0, __m256i a1,
+                                                  int32_t kind, void *out, int32_t index) {
+    int32_t codes[16];
+    if (kind != DL_OUT_INT32) { a0 = dl_requant8_avx2(rq, c0, a0); a1 = dl_requant8_avx2(rq, c0 + 8, a1); }
+    _mm256_storeu_si256((__m256i *)codes, a0);
+    _mm256_storeu_si256((__m256i *)(codes + 8), a1);
+    dl_store_codes(codes, n, kind, out, index);
+}
+#endif
+
+#endif
