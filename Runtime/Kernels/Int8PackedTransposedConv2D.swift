@@ -137,51 +137,36 @@ public final class Int8PackedTransposedConv2D {
         precondition(Input.bitWidth == inputBits, "the layer was planned for \(inputBits)-bit inputs")
         let g = geometry
         let cin = g.inputChannels, width = g.inputWidth
+        let bits = Int32(inputBits), raw = UnsafeRawPointer(input)
+        let s = staging.baseAddress!
+        let origin = Int32(plan.paddedPosition(0, 0)), row = Int32(plan.paddedWidth)
         switch layout {
         case .bytes:
-            let s = staging.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for iy in 0..<g.inputHeight {
-                let row = s + plan.paddedPosition(iy, 0) * depth, x = input + iy * width * cin
-                for ix in 0..<width {
-                    for ci in 0..<cin { row[ix * depth + ci] = UInt8(truncatingIfNeeded: Int32(x[ix * cin + ci]) &+ 128) }
-                }
-            }
+            dl_stage_channels_last(raw, bits, Int32(g.inputHeight), Int32(width), Int32(cin), s, 1, origin, row, Int32(depth))
             for job in bytes!.jobs {
                 withUnsafePointer(to: job.phase) { phase in
                     withUnsafePointer(to: requant) { rq in
-                        _ = dl_u8_panels(phase, s, job.weights, job.bias, rq, kind, output)
+                        _ = dl_u8_panels(phase, s.assumingMemoryBound(to: UInt8.self), job.weights, job.bias, rq, kind, output)
                     }
                 }
             }
         case .pairs:
-            let s = staging.baseAddress!.assumingMemoryBound(to: Int16.self)
-            for iy in 0..<g.inputHeight {
-                let row = s + plan.paddedPosition(iy, 0) * depth, x = input + iy * width * cin
-                for ix in 0..<width {
-                    for ci in 0..<cin { row[ix * depth + ci] = Int16(truncatingIfNeeded: x[ix * cin + ci]) }
-                }
-            }
+            dl_stage_channels_last(raw, bits, Int32(g.inputHeight), Int32(width), Int32(cin), s, 0, origin, row, Int32(depth))
             for job in pairs!.jobs {
                 withUnsafePointer(to: job.phase) { phase in
                     withUnsafePointer(to: requant) { rq in
-                        dl_i16_panels(phase, s, job.weights, job.bias, rq, kind, output)
+                        dl_i16_panels(phase, s.assumingMemoryBound(to: Int16.self), job.weights, job.bias, rq, kind, output)
                     }
                 }
             }
         case .pixelRows:
-            let s = staging.baseAddress!.assumingMemoryBound(to: Int16.self)
-            let plane = pairs!.plane
-            for iy in 0..<g.inputHeight {
-                for ix in 0..<width {
-                    let pos = plan.paddedPosition(iy, ix), x = input + (iy * width + ix) * cin
-                    for ci in 0..<cin { s[((ci >> 1) * plane + pos) * 2 + (ci & 1)] = Int16(truncatingIfNeeded: x[ci]) }
-                }
-            }
+            dl_stage_pair_planes(raw, bits, Int32(g.inputHeight), Int32(width), Int32(cin),
+                                 s.assumingMemoryBound(to: Int16.self), origin, row, Int32(pairs!.plane))
             for job in pairs!.jobs {
                 withUnsafePointer(to: job.grid) { grid in
                     withUnsafePointer(to: requant) { rq in
                         dl_i16_pixel_rows(grid, job.tapIn, job.phase.taps, Int32(depth), Int32(g.outputChannels),
-                                          s, job.weights, job.bias, rq, kind, output)
+                                          s.assumingMemoryBound(to: Int16.self), job.weights, job.bias, rq, kind, output)
                     }
                 }
             }

@@ -10,13 +10,18 @@ public struct SigmoidTable {
     public let logits: ActivationQuantization
     public let multipliers: [RequantMultiplier]
     public let table: [UInt8]
+    /// The multipliers per vector lane for `pixels` (DuralavaSIMD's dl_sigmoid_table): for
+    /// 8·channels consecutive values, multiplier and right shift of channel k mod channels.
+    private let laneMultipliers: [Int32]
+    private let laneShifts: [Int32]
+    private let laneChannels: Int
 
     /// Real value of one 16-bit logit code.
     public var codeScale: Float { logits.scale / 256 }
     public var codeZeroPoint: Int32 { logits.zeroPoint * 256 }
 
     /// `accumulatorScales`: s_in·s_w of the last layer, one or one per channel.
-    public init(logits: ActivationQuantization, accumulatorScales: [Double]) {
+    public init(logits: ActivationQuantization, accumulatorScales: [Double], channels: Int? = nil) {
         self.logits = logits
         let codeScale = Double(logits.scale) / 256
         multipliers = accumulatorScales.map { RequantMultiplier($0 / codeScale) }
@@ -28,6 +33,26 @@ public struct SigmoidTable {
             t[code + 32768] = UInt8(Swift.max(0, Swift.min(255, (s * 255).rounded())))
         }
         table = t
+        let channels = channels ?? accumulatorScales.count
+        let m = multipliers
+        laneChannels = channels
+        laneMultipliers = (0..<(8 * channels)).map { m[m.count == 1 ? 0 : $0 % channels].multiplier }
+        laneShifts = (0..<(8 * channels)).map { Int32(31 - m[m.count == 1 ? 0 : $0 % channels].shift) }
+    }
+
+    /// Pixels of `count` accumulators, channel i mod `channels` for element i (the channels
+    /// given at creation); equal to `apply` element by element, vectorized where possible.
+    public func pixels(_ acc: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<UInt8>) {
+        laneMultipliers.withUnsafeBufferPointer { m in
+            laneShifts.withUnsafeBufferPointer { s in
+                table.withUnsafeBufferPointer { t in
+                    var rq = dl_requant(multiplier_pos: m.baseAddress, multiplier_neg: m.baseAddress,
+                                        right_shift_pos: s.baseAddress, right_shift_neg: s.baseAddress,
+                                        zero_point: codeZeroPoint, code_min: -32768, code_max: 32767)
+                    dl_sigmoid_table(acc, Int32(count), Int32(laneChannels), &rq, t.baseAddress, out)
+                }
+            }
+        }
     }
 
     /// The pixel of accumulator `acc` of output channel `channel`.
@@ -40,6 +65,7 @@ public struct SigmoidTable {
     }
 }
 
+import DuralavaSIMD
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -7,6 +7,10 @@ public final class FloatGenerator {
     public let config: ModelConfig
     public let layers: [TransposedConv2D]
     public let activations: [Activation]
+    /// The optimized twins of `layers`, hidden layers with their LeakyReLU fused.
+    private let packed: [PackedTransposedConv2D]
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet = .optimized
     private let bufferA: UnsafeMutableBufferPointer<Float>
     private let bufferB: UnsafeMutableBufferPointer<Float>
 
@@ -15,6 +19,9 @@ public final class FloatGenerator {
 
     public init(config: ModelConfig, layers: [TransposedConv2D], activations: [Activation]) {
         self.config = config; self.layers = layers; self.activations = activations
+        packed = layers.indices.map { i in
+            PackedTransposedConv2D(layers[i], activation: i == layers.count - 1 ? .none : activations[i])
+        }
         let largest = layers.map { $0.geometry.outputCount }.max() ?? 0
         bufferA = .allocate(capacity: Swift.max(largest, config.latentDim))
         bufferB = .allocate(capacity: Swift.max(largest, config.latentDim))
@@ -34,10 +41,20 @@ public final class FloatGenerator {
             let last = i == layers.count - 1
             let dst = last ? frame : (src == UnsafePointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!)
             let n = layer.geometry.outputCount
-            layer.forward(src, dst)
-            if last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
-            activations[i].apply(dst, count: n)
-            if !last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+            if kernels == .optimized {
+                packed[i].forward(src, dst)       // hidden layers: activation fused
+                if last {
+                    visit(i, UnsafeBufferPointer(start: dst, count: n))
+                    activations[i].applyVectorized(dst, count: n)
+                } else {
+                    visit(i, UnsafeBufferPointer(start: dst, count: n))
+                }
+            } else {
+                layer.forward(src, dst)
+                if last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+                activations[i].apply(dst, count: n)
+                if !last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+            }
             src = UnsafePointer(dst)
         }
     }

@@ -8,6 +8,10 @@ public final class FloatLatentRNN {
     public let residual: Bool
     public let layers: [Dense]
     public let leakySlope: Float
+    /// The optimized twins of `layers`, LeakyReLU fused into the hidden ones.
+    private let packed: [PackedDense]
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet = .optimized
     private let input: UnsafeMutableBufferPointer<Float>
     private let bufferA: UnsafeMutableBufferPointer<Float>
     private let bufferB: UnsafeMutableBufferPointer<Float>
@@ -16,6 +20,7 @@ public final class FloatLatentRNN {
         precondition(layers.first?.inputCount == latentDim + noiseDim && layers.last?.outputCount == latentDim)
         self.latentDim = latentDim; self.noiseDim = noiseDim; self.residual = residual
         self.layers = layers; self.leakySlope = leakySlope
+        packed = layers.indices.map { PackedDense(layers[$0], activation: $0 == layers.count - 1 ? .none : .leakyReLU(slope: leakySlope)) }
         input = .allocate(capacity: latentDim + noiseDim)
         let widest = layers.map { $0.outputCount }.max()!
         bufferA = .allocate(capacity: widest)
@@ -40,8 +45,12 @@ public final class FloatLatentRNN {
         for (i, layer) in layers.enumerated() {
             let last = i == layers.count - 1
             let dst = last ? y : (i % 2 == 0 ? bufferA.baseAddress! : bufferB.baseAddress!)
-            layer.forward(src, dst)
-            if !last { Activation.leakyReLU(slope: leakySlope).apply(dst, count: layer.outputCount) }
+            if kernels == .optimized {
+                packed[i].forward(src, dst)
+            } else {
+                layer.forward(src, dst)
+                if !last { Activation.leakyReLU(slope: leakySlope).apply(dst, count: layer.outputCount) }
+            }
             visit(i, UnsafeBufferPointer(start: dst, count: layer.outputCount))
             src = UnsafePointer(dst)
         }

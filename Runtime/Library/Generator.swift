@@ -1,3 +1,5 @@
+import DuralavaKernels
+
 /// The frame generator of a lamp, on float or on int8 weights (the file's `kind`). Callers
 /// see one interface; the switch costs nothing next to a frame.
 public enum Generator {
@@ -16,6 +18,12 @@ public enum Generator {
     }
 
     public var frameValueCount: Int { config.frameHeight * config.frameWidth * 3 }
+
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet {
+        get { switch self { case .float(let g): return g.kernels; case .int8(let g): return g.kernels } }
+        nonmutating set { switch self { case .float(let g): g.kernels = newValue; case .int8(let g): g.kernels = newValue } }
+    }
 
     public var multiplyAdds: Int {
         switch self { case .float(let g): return g.multiplyAdds; case .int8(let g): return g.multiplyAdds }

@@ -11,6 +11,10 @@ public final class Int8Generator {
     public let config: ModelConfig
     public let input: ActivationQuantization
     public let layers: [Int8TransposedConv2D]
+    /// The optimized twins of `layers` (bit for bit the same codes).
+    private let packed: [Int8PackedTransposedConv2D]
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet = .optimized
     public let sigmoid: SigmoidTable
     private let latentCodes: UnsafeMutableRawBufferPointer
     private let bufferA: UnsafeMutableRawBufferPointer
@@ -24,8 +28,14 @@ public final class Int8Generator {
     public init(config: ModelConfig, input: ActivationQuantization, layers: [Int8TransposedConv2D]) {
         precondition(!layers.isEmpty)
         self.config = config; self.input = input; self.layers = layers
+        var bits = input.bits
+        packed = layers.map { layer in
+            defer { bits = layer.stage.output.bits }
+            return Int8PackedTransposedConv2D(layer, inputBits: bits)
+        }
         let last = layers.last!
-        sigmoid = SigmoidTable(logits: last.stage.output, accumulatorScales: last.stage.accumulatorScales)
+        sigmoid = SigmoidTable(logits: last.stage.output, accumulatorScales: last.stage.accumulatorScales,
+                               channels: last.geometry.outputChannels)
         let largest = layers.map { $0.geometry.outputCount }.max()!
         latentCodes = .allocate(byteCount: 2 * config.latentDim, alignment: 16)
         bufferA = .allocate(byteCount: 2 * largest, alignment: 16)
@@ -41,8 +51,19 @@ public final class Int8Generator {
 
     /// Runs one layer on `src` (codes of `inBits`) into `dst` (its stage's width).
     @inline(__always)
-    private func run(_ layer: Int8TransposedConv2D, _ src: UnsafeRawPointer, inBits: Int, _ dst: UnsafeMutableRawPointer) {
+    private func run(_ index: Int, _ src: UnsafeRawPointer, inBits: Int, _ dst: UnsafeMutableRawPointer) {
+        let layer = layers[index]
         let n = layer.geometry.outputCount
+        if kernels == .optimized {
+            let p = packed[index]
+            switch (inBits, layer.stage.output.bits) {
+            case (8, 8): p.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int8.self, capacity: n))
+            case (8, _): p.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int16.self, capacity: n))
+            case (_, 8): p.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int8.self, capacity: n))
+            default: p.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int16.self, capacity: n))
+            }
+            return
+        }
         switch (inBits, layer.stage.output.bits) {
         case (8, 8): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int8.self, capacity: n))
         case (8, _): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int16.self, capacity: n))
@@ -67,7 +88,7 @@ public final class Int8Generator {
         for i in 0..<count {
             let layer = layers[i]
             let dst = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
-            run(layer, src, inBits: bits, dst)
+            run(i, src, inBits: bits, dst)
             visit(i, ActivationCodes(base: dst, count: layer.geometry.outputCount, quantization: layer.stage.output))
             src = UnsafeRawPointer(dst); bits = layer.stage.output.bits
         }
@@ -75,7 +96,16 @@ public final class Int8Generator {
     }
 
     @inline(__always)
-    private func accumulate(_ layer: Int8TransposedConv2D, _ src: UnsafeRawPointer, bits: Int, _ out: UnsafeMutablePointer<Int32>) {
+    private func accumulate(_ index: Int, _ src: UnsafeRawPointer, bits: Int, _ out: UnsafeMutablePointer<Int32>) {
+        let layer = layers[index]
+        if kernels == .optimized {
+            if bits == 16 {
+                packed[index].forwardAccumulators(src.assumingMemoryBound(to: Int16.self), out)
+            } else {
+                packed[index].forwardAccumulators(src.assumingMemoryBound(to: Int8.self), out)
+            }
+            return
+        }
         if bits == 16 {
             layer.forwardAccumulators(src.assumingMemoryBound(to: Int16.self), out)
         } else {
@@ -90,9 +120,13 @@ public final class Int8Generator {
                         visit: (Int, ActivationCodes) -> Void = { _, _ in }) {
         let (src, bits) = runLayers(latent: latent, count: layers.count - 1, visit: visit)
         let last = layers[layers.count - 1]
-        accumulate(last, src, bits: bits, accumulators.baseAddress!)
+        accumulate(layers.count - 1, src, bits: bits, accumulators.baseAddress!)
         let channels = last.geometry.outputChannels
-        for i in 0..<pixels.count { pixels[i] = sigmoid.apply(accumulators[i], channel: i % channels) }
+        if kernels == .optimized {
+            sigmoid.pixels(accumulators.baseAddress!, count: pixels.count, into: pixels.baseAddress!)
+        } else {
+            for i in 0..<pixels.count { pixels[i] = sigmoid.apply(accumulators[i], channel: i % channels) }
+        }
         guard reportLogits else { return }
         // The int8 logits the file's quantization describes, for the drift report.
         let out = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!

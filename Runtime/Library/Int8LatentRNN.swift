@@ -12,6 +12,10 @@ public final class Int8LatentRNN {
     public let residual: Bool
     public let input: ActivationQuantization
     public let layers: [Int8Dense]
+    /// The optimized twins of `layers` (bit for bit the same codes).
+    private let packed: [Int8PackedDense]
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet = .optimized
     private let codes: UnsafeMutableBufferPointer<Int8>
     private let bufferA: UnsafeMutableBufferPointer<Int8>
     private let bufferB: UnsafeMutableBufferPointer<Int8>
@@ -20,6 +24,7 @@ public final class Int8LatentRNN {
         precondition(layers.first?.inputCount == latentDim + noiseDim && layers.last?.outputCount == latentDim)
         self.latentDim = latentDim; self.noiseDim = noiseDim; self.residual = residual
         self.input = input; self.layers = layers
+        packed = layers.map { Int8PackedDense($0) }
         codes = .allocate(capacity: latentDim + noiseDim)
         let widest = layers.map { $0.outputCount }.max()!
         bufferA = .allocate(capacity: widest); bufferB = .allocate(capacity: widest)
@@ -38,7 +43,7 @@ public final class Int8LatentRNN {
         var src = UnsafePointer(codes.baseAddress!)
         for (j, layer) in layers.enumerated() {
             let dst = j % 2 == 0 ? bufferA.baseAddress! : bufferB.baseAddress!
-            layer.forward(src, dst)
+            if kernels == .optimized { packed[j].forward(src, dst) } else { layer.forward(src, dst) }
             visit(j, UnsafeBufferPointer(start: dst, count: layer.outputCount))
             src = UnsafePointer(dst)
         }

@@ -17,11 +17,11 @@ public final class LampAnimator {
     public var width: Int { model.config.frameWidth }
     public var height: Int { model.config.frameHeight }
     private let dim: Int
-    private let from: UnsafeMutableBufferPointer<Float>
-    private let to: UnsafeMutableBufferPointer<Float>
+    private var from: UnsafeMutableBufferPointer<Float>
+    private var to: UnsafeMutableBufferPointer<Float>
     private let mixed: UnsafeMutableBufferPointer<Float>
-    private let fromFrame: UnsafeMutableBufferPointer<Float>
-    private let toFrame: UnsafeMutableBufferPointer<Float>
+    private var fromFrame: UnsafeMutableBufferPointer<Float>
+    private var toFrame: UnsafeMutableBufferPointer<Float>
     public let frame: UnsafeMutableBufferPointer<Float>
     public let rgb: UnsafeMutableBufferPointer<UInt8>
     public private(set) var stepCount = 0
@@ -47,8 +47,9 @@ public final class LampAnimator {
 
     /// Advances one model step: the old target becomes the start of the next interval.
     public func advance() {
-        _ = from.baseAddress!.update(from: to.baseAddress!, count: dim)
-        _ = fromFrame.baseAddress!.update(from: toFrame.baseAddress!, count: frameValueCount)
+        // The old target becomes the start: swap the buffers rather than copy them.
+        swap(&from, &to)
+        swap(&fromFrame, &toFrame)
         loop.step()
         _ = to.baseAddress!.update(from: loop.latent.baseAddress!, count: dim)
         model.generator.forward(latent: to.baseAddress!, frame: toFrame.baseAddress!)

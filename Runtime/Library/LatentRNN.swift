@@ -28,6 +28,12 @@ public enum LatentRNN {
     public var residual: Bool {
         switch self { case .float(let r): return r.residual; case .int8(let r): return r.residual }
     }
+    /// Optimized (default) or reference kernels.
+    public var kernels: KernelSet {
+        get { switch self { case .float(let r): return r.kernels; case .int8(let r): return r.kernels } }
+        nonmutating set { switch self { case .float(let r): r.kernels = newValue; case .int8(let r): r.kernels = newValue } }
+    }
+
     public var multiplyAdds: Int {
         switch self { case .float(let r): return r.multiplyAdds; case .int8(let r): return r.multiplyAdds }
     }

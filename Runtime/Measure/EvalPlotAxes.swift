@@ -1,5 +1,6 @@
 // A rectangular plot area on a canvas: maps data coordinates to pixels and draws the frame,
 // grid, tick labels and axis titles.
+import DuralavaRuntime
 
 public struct EvalPlotAxes {
     public var left: Int, top: Int, width: Int, height: Int

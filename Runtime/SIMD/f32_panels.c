@@ -37,8 +37,48 @@ static void f32_panels_portable(const dl_phase *p, const float *in, const float 
     else { float tmp[DL_PANEL]; _mm256_storeu_ps(tmp, v0); _mm256_storeu_ps(tmp + 8, v1); \
            for (int c = 0; c < n; c++) o[c] = tmp[c]; } }
 
+/// One pixel (a dense layer, the generator's 1×1 latent): no tile to share the weight loads,
+/// so the reduction is split over four accumulator pairs to hide the FMA latency instead.
+DL_AVX2 static void f32_one_pixel_avx2(const dl_phase *p, const float *in, const float *panels,
+                                       const float *bias, float slope, float *out) {
+    const int K = p->taps * p->depth;
+    const __m256 vs = _mm256_set1_ps(slope);
+    for (int j = 0; j * DL_PANEL < p->cout; j++) {
+        const float *w = panels + (size_t)j * K * DL_PANEL;
+        const int c0 = j * DL_PANEL, n = DL_MIN(DL_PANEL, p->cout - c0);
+        __m256 a[4][2];
+        for (int u = 0; u < 4; u++) a[u][0] = a[u][1] = _mm256_setzero_ps();
+        a[0][0] = _mm256_loadu_ps(bias + c0); a[0][1] = _mm256_loadu_ps(bias + c0 + 8);
+        for (int t = 0; t < p->taps; t++) {
+            const float *x = in + p->pixel_in[0] + p->tap_in[t];
+            int d = 0;
+            for (; d + 4 <= p->depth; d += 4, w += 4 * DL_PANEL) {
+                for (int u = 0; u < 4; u++) {
+                    const __m256 b = _mm256_broadcast_ss(x + d + u);
+                    a[u][0] = _mm256_fmadd_ps(b, _mm256_loadu_ps(w + u * DL_PANEL), a[u][0]);
+                    a[u][1] = _mm256_fmadd_ps(b, _mm256_loadu_ps(w + u * DL_PANEL + 8), a[u][1]);
+                }
+            }
+            for (; d < p->depth; d++, w += DL_PANEL) {
+                const __m256 b = _mm256_broadcast_ss(x + d);
+                a[0][0] = _mm256_fmadd_ps(b, _mm256_loadu_ps(w), a[0][0]);
+                a[0][1] = _mm256_fmadd_ps(b, _mm256_loadu_ps(w + 8), a[0][1]);
+            }
+        }
+        __m256 v0 = _mm256_add_ps(_mm256_add_ps(a[0][0], a[1][0]), _mm256_add_ps(a[2][0], a[3][0]));
+        __m256 v1 = _mm256_add_ps(_mm256_add_ps(a[0][1], a[1][1]), _mm256_add_ps(a[2][1], a[3][1]));
+        v0 = _mm256_blendv_ps(v0, _mm256_mul_ps(v0, vs), v0);
+        v1 = _mm256_blendv_ps(v1, _mm256_mul_ps(v1, vs), v1);
+        float tmp[DL_PANEL];
+        _mm256_storeu_ps(tmp, v0); _mm256_storeu_ps(tmp + 8, v1);
+        float *o = out + p->pixel_out[0] + c0;
+        for (int c = 0; c < n; c++) o[c] = tmp[c];
+    }
+}
+
 DL_AVX2 static void f32_panels_avx2(const dl_phase *p, const float *in, const float *panels,
                                     const float *bias, float slope, float *out) {
+    if (p->pixels == 1) { f32_one_pixel_avx2(p, in, panels, bias, slope, out); return; }
     const int K = p->taps * p->depth;
     const __m256 vs = _mm256_set1_ps(slope);
     for (int j = 0; j * DL_PANEL < p->cout; j++) {

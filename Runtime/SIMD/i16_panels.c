@@ -34,8 +34,42 @@ static void i16_panels_portable(const dl_phase *p, const int16_t *in, const int1
     a##r##1 = _mm256_add_epi32(a##r##1, _mm256_madd_epi16(b, w1)); }
 #define ROW_STORE(r) if (r < rows) dl_store_tile_row_avx2(rq, c0, n, a##r##0, a##r##1, kind, out, p->pixel_out[i + r] + c0);
 
+/// One pixel (a dense layer, the generator's 1×1 latent): four independent accumulator pairs.
+DL_AVX2 static void i16_one_pixel_avx2(const dl_phase *p, const int16_t *in, const int16_t *panels,
+                                       const int32_t *bias, const dl_requant *rq, int32_t kind, void *out) {
+    const int pairs = p->depth / 2, K2 = p->taps * pairs;
+    for (int j = 0; j * DL_PANEL < p->cout; j++) {
+        const int16_t *w = panels + (size_t)j * K2 * DL_PANEL * 2;
+        const int c0 = j * DL_PANEL, n = DL_MIN(DL_PANEL, p->cout - c0);
+        __m256i a[4][2];
+        for (int u = 0; u < 4; u++) a[u][0] = a[u][1] = _mm256_setzero_si256();
+        a[0][0] = _mm256_loadu_si256((const __m256i *)(bias + c0));
+        a[0][1] = _mm256_loadu_si256((const __m256i *)(bias + c0 + 8));
+        for (int t = 0; t < p->taps; t++) {
+            const int16_t *x = in + p->pixel_in[0] + p->tap_in[t];
+            int d = 0;
+            for (; d + 4 <= pairs; d += 4, w += 8 * DL_PANEL) {
+                for (int u = 0; u < 4; u++) {
+                    const __m256i b = _mm256_set1_epi32(dl_load_i32(x + 2 * (d + u)));
+                    a[u][0] = _mm256_add_epi32(a[u][0], _mm256_madd_epi16(b, _mm256_loadu_si256((const __m256i *)(w + 2 * u * DL_PANEL))));
+                    a[u][1] = _mm256_add_epi32(a[u][1], _mm256_madd_epi16(b, _mm256_loadu_si256((const __m256i *)(w + 2 * u * DL_PANEL + 16))));
+                }
+            }
+            for (; d < pairs; d++, w += 2 * DL_PANEL) {
+                const __m256i b = _mm256_set1_epi32(dl_load_i32(x + 2 * d));
+                a[0][0] = _mm256_add_epi32(a[0][0], _mm256_madd_epi16(b, _mm256_loadu_si256((const __m256i *)w)));
+                a[0][1] = _mm256_add_epi32(a[0][1], _mm256_madd_epi16(b, _mm256_loadu_si256((const __m256i *)(w + 16))));
+            }
+        }
+        __m256i v0 = _mm256_add_epi32(_mm256_add_epi32(a[0][0], a[1][0]), _mm256_add_epi32(a[2][0], a[3][0]));
+        __m256i v1 = _mm256_add_epi32(_mm256_add_epi32(a[0][1], a[1][1]), _mm256_add_epi32(a[2][1], a[3][1]));
+        dl_store_tile_row_avx2(rq, c0, n, v0, v1, kind, out, p->pixel_out[0] + c0);
+    }
+}
+
 DL_AVX2 static void i16_panels_avx2(const dl_phase *p, const int16_t *in, const int16_t *panels,
                                     const int32_t *bias, const dl_requant *rq, int32_t kind, void *out) {
+    if (p->pixels == 1) { i16_one_pixel_avx2(p, in, panels, bias, rq, kind, out); return; }
     const int pairs = p->depth / 2, K2 = p->taps * pairs;
     for (int j = 0; j * DL_PANEL < p->cout; j++) {
         const int16_t *wp = panels + (size_t)j * K2 * DL_PANEL * 2;

@@ -1,4 +1,5 @@
 import DuralavaMeasure
+import DuralavaRuntime
 // The report card as Markdown (report.md), and the exact definitions of its figures, shared
 // with the JSON.
 

@@ -1,4 +1,5 @@
 import DuralavaMeasure
+import DuralavaRuntime
 // The report card's plots, drawn into RGB canvases: frame-change histograms (generated vs
 // real), raw latent moments per endurance window, realism and motion per window, and a strip
 // of generated frames next to real ones.

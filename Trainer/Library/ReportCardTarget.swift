@@ -1,4 +1,5 @@
 import DuralavaMeasure
+import DuralavaRuntime
 // The targets of a lamp's report card (issue 5), each with the measured value, the limit and
 // pass/fail.
 

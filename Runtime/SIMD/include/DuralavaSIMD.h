@@ -96,6 +96,23 @@ void dl_i16_pixel_rows(const dl_pixel_grid *g, const int32_t *tap_in, int32_t ta
                        int32_t cout, const int16_t *in, const int16_t *weights, const int32_t *bias,
                        const dl_requant *rq, int32_t out_kind, void *out);
 
+/// Copies an int8 (in_bits 8) or int16 (16) channels-last image of height × width × cin into
+/// the padded buffer of a panel layout: pixel (y, x) at out[(origin + y·row + x)·depth + c],
+/// widened to int16, or (u8 != 0) offset by +128 to unsigned bytes.
+void dl_stage_channels_last(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
+                            void *out, int32_t u8, int32_t origin, int32_t row, int32_t depth);
+
+/// The same into the channel-pair planar buffer of the pixel-row layout:
+/// channel c of pixel (y, x) at out[((c/2)·plane + origin + y·row + x)·2 + c%2], int16.
+void dl_stage_pair_planes(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
+                          int16_t *out, int32_t origin, int32_t row, int32_t plane);
+
+/// The last layer's pixels: each int32 accumulator (channel i mod channels) requantized to a
+/// 16-bit logit code through `rq` (per channel) and looked up in the 65,536-entry `table`
+/// (indexed by code + 32768).
+void dl_sigmoid_table(const int32_t *acc, int32_t n, int32_t channels, const dl_requant *rq,
+                      const uint8_t *table, uint8_t *out);
+
 /// The output code of `acc` for channel c (the scalar definition the vector code follows).
 int32_t dl_requant_code(const dl_requant *rq, int32_t c, int32_t acc);
 

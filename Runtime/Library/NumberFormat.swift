@@ -1,5 +1,5 @@
-// Number formatting for the report's text and plot labels (the trainer library does not use
-// Foundation, so no String(format:)).
+// Number formatting for reports, benchmarks and plot labels (the runtime and the trainer do not
+// use Foundation, so no String(format:)).
 
 public enum EvalFormat {
     /// `x` with exactly `decimals` digits after the point ("0.700", "-1.25", "12").

@@ -1,0 +1,38 @@
+// Copies a layer's input codes into the padded buffer its optimized kernel reads (the border
+// was filled with the input zero point at creation and is never written).
+#include "internal.h"
+
+void dl_stage_channels_last(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
+                            void *out, int32_t u8, int32_t origin, int32_t row, int32_t depth) {
+    for (int y = 0; y < height; y++) {
+        const size_t base = (size_t)(origin + y * row) * depth;
+        for (int x = 0; x < width; x++) {
+            const size_t src = ((size_t)y * width + x) * cin, dst = base + (size_t)x * depth;
+            if (u8) {
+                const int8_t *s = (const int8_t *)in + src;
+                uint8_t *d = (uint8_t *)out + dst;
+                for (int c = 0; c < cin; c++) d[c] = (uint8_t)(s[c] + 128);
+            } else if (in_bits == 8) {
+                const int8_t *s = (const int8_t *)in + src;
+                int16_t *d = (int16_t *)out + dst;
+                for (int c = 0; c < cin; c++) d[c] = s[c];
+            } else {
+                memcpy((int16_t *)out + dst, (const int16_t *)in + src, (size_t)cin * 2);
+            }
+        }
+    }
+}
+
+void dl_stage_pair_planes(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
+                          int16_t *out, int32_t origin, int32_t row, int32_t plane) {
+    for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+            const size_t src = ((size_t)y * width + x) * cin;
+            const size_t pos = (size_t)origin + (size_t)y * row + x;
+            for (int c = 0; c < cin; c++) {
+                const int16_t v = in_bits == 8 ? ((const int8_t *)in)[src + c] : ((const int16_t *)in)[src + c];
+                out[((size_t)(c >> 1) * plane + pos) * 2 + (c & 1)] = v;
+            }
+        }
+    }
+}
