@@ -9,7 +9,7 @@ TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps clean
+.PHONY: all build run render test check fuzz deps test-deps peer clean
 
 all: build
 
@@ -73,6 +73,17 @@ check: test-deps
 FUZZ_RUNS ?= 1000000
 fuzz: deps
 	fuzz/run.sh $(FUZZ_RUNS)
+
+# ONNX Runtime as a peer on this CPU (Benchmarks/peer/README.md): checks that ORT's frame is
+# ours, then times ORT float and int8 against our generator and lamp step, one thread each.
+# Extra options through PEER_ARGS, e.g. PEER_ARGS="--runs 1000 --markdown peer.md".
+PEER_ARGS ?=
+peer: build
+	$(call ensure_packages,python3 python3-pip)
+	@python3 -c "import numpy, safetensors, onnx, onnxruntime" 2>/dev/null || \
+	  python3 -m pip install -q numpy safetensors onnx onnxruntime 2>/dev/null || \
+	  python3 -m pip install -q --break-system-packages numpy safetensors onnx onnxruntime
+	python3 Benchmarks/peer/peer.py --duralava $(BIN)/duralava $(PEER_ARGS)
 
 clean:
 	rm -rf .build .build-asan .build-ubsan .build-fuzz $(OUT)
