@@ -25,14 +25,7 @@ struct CompareLamps: ParsableCommand {
     @Option(name: .long, help: "Seed of the shared start and noise.")
     var seed: UInt64 = 1
 
-    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
-    var windowed = false
-
-    @Option(name: .long, help: "Display frames per second.")
-    var fps: Double = 30
-
-    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
-    var duration: Double = 0
+    @OptionGroup var window: WindowOptions
 
     @Option(name: .long, help: "Headless: write this many model steps to --out instead of opening a window.")
     var steps: Int = 0
@@ -45,8 +38,6 @@ struct CompareLamps: ParsableCommand {
 
     func validate() throws {
         guard rate.isFinite, rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] steps per second") }
-        guard fps.isFinite, fps > 0, fps <= 240 else { throw ValidationError("--fps must be in (0, 240]") }
-        guard duration.isFinite, duration >= 0 else { throw ValidationError("--duration must not be negative") }
         guard (1...16).contains(scale) else { throw ValidationError("--scale must be in 1...16") }
         guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000") }
         guard (steps > 0) == (out != nil) else { throw ValidationError("--steps and --out go together (headless), or neither (window)") }
@@ -72,9 +63,9 @@ struct CompareLamps: ParsableCommand {
             print("wrote \(out) (APNG, \(steps) frames, left | right, \(pair.width * scale)x\(pair.height * scale)); latent distance at the end \(pair.distance)")
             return
         }
-        let display = LampWindow.open(windowed: windowed, frameWidth: pair.width, frameHeight: pair.height)
+        let display = window.open(frameWidth: pair.width, frameHeight: pair.height)
         defer { display.close() }
-        DisplayLoop.run(display, rate: rate, fps: fps, duration: duration, advance: { pair.advance() },
+        DisplayLoop.run(display, rate: rate, fps: window.fps, duration: window.duration, advance: { pair.advance() },
                         render: { pair.render(phase: $0) }, frame: { pair.rgb }, reseed: { pair.reseed() }, screenshot: {})
         report(pair)
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CSDL2
 import DuralavaRuntime
 #if canImport(Glibc)
@@ -5,6 +6,39 @@ import Glibc
 #endif
 
 enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot }
+
+/// How the window is drawn. `software` scales the frame on the CPU into the window's own
+/// framebuffer: no GL stack is loaded (Mesa's software GL alone is 55 MB of resident memory
+/// under Xvfb). `accelerated` uses SDL's GPU renderer (GL/GLES). `auto` takes software where the
+/// video driver has a framebuffer and falls back to accelerated (a KMS/DRM console has none).
+enum LampRenderer: String, CaseIterable { case auto, software, accelerated }
+
+/// Options of the commands that open a lamp window (run, compare).
+struct WindowOptions: ParsableArguments {
+    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
+    var windowed = false
+
+    @Option(name: .long, help: "Display frames per second (between-step frames are generated at this rate).")
+    var fps: Double = 30
+
+    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
+    var duration: Double = 0
+
+    @Option(name: .long, help: "Drawing: auto (software where the display has a framebuffer, else accelerated), software (the CPU scales; no GL loaded) or accelerated (GPU).")
+    var renderer: String = "auto"
+
+    func validate() throws {
+        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
+        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
+        guard LampRenderer(rawValue: renderer) != nil else {
+            throw ValidationError("--renderer must be one of: \(LampRenderer.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func open(frameWidth: Int, frameHeight: Int) -> LampWindow {
+        LampWindow.open(windowed: windowed, frameWidth: frameWidth, frameHeight: frameHeight, renderer: LampRenderer(rawValue: renderer)!)
+    }
+}
 
 /// The SDL2 display: one window, a streaming RGB texture of the lamp's size, scaled smoothly
 /// to the window with its aspect ratio kept, presented with vsync.
@@ -24,7 +58,7 @@ final class LampWindow {
 
     static func sdlError() -> String { String(cString: SDL_GetError()) }
 
-    static func open(windowed: Bool, frameWidth: Int, frameHeight: Int) -> LampWindow {
+    static func open(windowed: Bool, frameWidth: Int, frameHeight: Int, renderer choice: LampRenderer = .auto) -> LampWindow {
         let noDisplay = "; on a console set SDL_VIDEODRIVER=kmsdrm, or render headless with `duralava render --out lamp.png`"
         let requested = getenv("SDL_VIDEODRIVER").map { String(cString: $0) } ?? ""
         let env = { (name: String) in !(getenv(name).map { String(cString: $0) } ?? "").isEmpty }
@@ -64,8 +98,16 @@ final class LampWindow {
         guard let window = SDL_CreateWindow("duralava", centered, centered, w, h, flags) else {
             Duralava.fail("cannot create a window (SDL: \(sdlError()))")
         }
-        var renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | SDL_RENDERER_PRESENTVSYNC.rawValue)
-        if renderer == nil { renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) }
+        var renderer: OpaquePointer? = nil
+        if choice != .accelerated {
+            // The window's framebuffer drawn by the CPU, not emulated with a GL texture.
+            SDL_SetHint("SDL_FRAMEBUFFER_ACCELERATION", "0")
+            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue)
+        }
+        if renderer == nil && choice != .software {
+            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | SDL_RENDERER_PRESENTVSYNC.rawValue)
+        }
+        if renderer == nil && choice == .accelerated { renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) }
         guard let renderer else { Duralava.fail("cannot create a renderer (SDL: \(sdlError()))") }
         guard let texture = SDL_CreateTexture(renderer, UInt32(SDL_PIXELFORMAT_RGB24.rawValue),
                                               Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),

@@ -25,6 +25,9 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "Scale each frame up by this integer factor (nearest neighbour).")
     var scale: Int = 1
 
+    @Option(name: .long, help: "zlib level of the PNG frames: 1 fastest ... 9 smallest.")
+    var compression: Int = 1
+
     @Flag(name: .long, help: "Generate every frame but write none (soak tests, timing); --out is ignored.")
     var discard = false
 
@@ -32,6 +35,7 @@ struct Render: ParsableCommand {
         try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
         try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
         try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
+        try OptionRange.check("compression", compression, 1...9, "a zlib level")
         let frames = steps * (between + 1)
         if !discard && frames > 100_000_000 {
             throw ValidationError("--steps \(steps) × (--between \(between) + 1) = \(frames) frames, above 10^8: "
@@ -56,7 +60,7 @@ struct Render: ParsableCommand {
             } else if !discard {
                 let (num, den) = frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
                 apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
-                                      delayNumerator: num, delayDenominator: den)
+                                      delayNumerator: num, delayDenominator: den, compression: Int32(compression))
             }
             var scaled = [UInt8](repeating: 0, count: w * h * 3)
             var progress = Progress(total: frames)

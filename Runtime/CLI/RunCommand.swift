@@ -17,21 +17,12 @@ struct Run: ParsableCommand {
 
     @OptionGroup var lamp: LampOptions
 
-    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
-    var windowed = false
-
-    @Option(name: .long, help: "Display frames per second (between-step frames are generated at this rate).")
-    var fps: Double = 30
-
-    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
-    var duration: Double = 0
+    @OptionGroup var window: WindowOptions
 
     @Option(name: .long, help: "Directory for screenshots (the s key).")
     var screenshots: String = "."
 
     func validate() throws {
-        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
-        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
     }
 
     func run() throws {
@@ -39,11 +30,11 @@ struct Run: ParsableCommand {
         let modelPath = ModelLookup.resolve(explicit: lamp.model)
         var watch = GuardWatch()
         var frameWatch = FrameWatch(model: modelPath)
-        let display = LampWindow.open(windowed: windowed, frameWidth: animator.width, frameHeight: animator.height)
+        let display = window.open(frameWidth: animator.width, frameHeight: animator.height)
         defer { display.close() }
 
         var shots = 0
-        DisplayLoop.run(display, rate: lamp.rate, fps: fps, duration: duration, advance: {
+        DisplayLoop.run(display, rate: lamp.rate, fps: window.fps, duration: window.duration, advance: {
             animator.advance()
             if watch.shouldWarn(animator.loop.counters) {
                 fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)

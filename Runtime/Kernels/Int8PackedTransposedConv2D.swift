@@ -21,6 +21,8 @@ public final class Int8PackedTransposedConv2D {
     public let layout: Layout
     /// Width of the codes `forward` takes (8 or 16).
     public let inputBits: Int
+    public let inputZeroPoint: Int32
+    private let bias: [Int32]
     private let depth: Int
     private let staging: UnsafeMutableRawBufferPointer
     private let pairs: PhaseStorage<Int16, Int32>?
@@ -33,6 +35,7 @@ public final class Int8PackedTransposedConv2D {
         precondition(inputBits == 8 || inputBits == 16)
         let g = conv.geometry
         geometry = g; stage = conv.stage; self.inputBits = inputBits
+        inputZeroPoint = conv.inputZeroPoint; bias = conv.bias
         plan = TransposedConvPhases(g)
         let cin = g.inputChannels, cout = g.outputChannels
         let layout: Layout = cout < 8 ? .pixelRows
@@ -64,20 +67,15 @@ public final class Int8PackedTransposedConv2D {
                 b[co] = bias[co] &- offset &* sum
             }
         }
-        let unitsPerTap = depth / unit
         switch layout {
         case .bytes:
             pairs = nil
             bytes = PhaseStorage(plan: plan, depth: depth, pixelRows: false, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
-                for j in 0..<((cout + 15) / 16) {
-                    for (t, tap) in taps.enumerated() {
-                        for u in 0..<unitsPerTap {
-                            for c in 0..<16 where j * 16 + c < cout {
-                                for e in 0..<4 where u * 4 + e < cin {
-                                    wp[((((j * taps.count + t) * unitsPerTap + u) * 16 + c) * 4) + e] =
-                                        Int8(truncatingIfNeeded: w(tap, j * 16 + c, u * 4 + e))
-                                }
-                            }
+                for (t, tap) in taps.enumerated() {
+                    for co in 0..<cout {
+                        for ci in 0..<cin {
+                            wp[Self.packedIndex(.bytes, taps: taps.count, t, ci, co, depth: depth, cout: cout)] =
+                                Int8(truncatingIfNeeded: w(tap, co, ci))
                         }
                     }
                 }
@@ -85,16 +83,11 @@ public final class Int8PackedTransposedConv2D {
             }
         case .pairs, .pixelRows:
             bytes = nil
-            let rows = layout == .pixelRows
-            pairs = PhaseStorage(plan: plan, depth: depth, pixelRows: rows, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
+            pairs = PhaseStorage(plan: plan, depth: depth, pixelRows: layout == .pixelRows, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
                 for (t, tap) in taps.enumerated() {
-                    for u in 0..<unitsPerTap {
-                        for co in 0..<cout {
-                            for e in 0..<2 where u * 2 + e < cin {
-                                let index = rows ? (((t * unitsPerTap + u) * cout + co) * 2 + e)
-                                    : (((((co / 16) * taps.count + t) * unitsPerTap + u) * 16 + co % 16) * 2 + e)
-                                wp[index] = Int16(w(tap, co, u * 2 + e))
-                            }
+                    for co in 0..<cout {
+                        for ci in 0..<cin {
+                            wp[Self.packedIndex(layout, taps: taps.count, t, ci, co, depth: depth, cout: cout)] = Int16(w(tap, co, ci))
                         }
                     }
                 }
@@ -118,6 +111,35 @@ public final class Int8PackedTransposedConv2D {
     }
 
     deinit { staging.deallocate(); requantArrays.deallocate() }
+
+    /// Where weight (tap t, ci, co) of a phase lives: panels [co/16][t][ci/4][16][4] (bytes) or
+    /// [co/16][t][ci/2][16][2] (pairs), pixel rows [t][ci/2][cout][2].
+    @inline(__always)
+    private static func packedIndex(_ layout: Layout, taps: Int, _ t: Int, _ ci: Int, _ co: Int, depth: Int, cout: Int) -> Int {
+        switch layout {
+        case .bytes: return ((((co / 16) * taps + t) * (depth / 4) + ci / 4) * 16 + co % 16) * 4 + ci % 4
+        case .pairs: return ((((co / 16) * taps + t) * (depth / 2) + ci / 2) * 16 + co % 16) * 2 + ci % 2
+        case .pixelRows: return ((t * (depth / 2) + ci / 2) * cout + co) * 2 + ci % 2
+        }
+    }
+
+    /// The reference kernel this one was packed from (weights read back from the panels).
+    public var reference: Int8TransposedConv2D {
+        let g = geometry, cin = g.inputChannels, cout = g.outputChannels
+        var weight = [Int8](repeating: 0, count: g.kernelHeight * g.kernelWidth * cout * cin)
+        for (k, phase) in plan.phases.enumerated() {
+            for (t, tap) in phase.taps.enumerated() {
+                for co in 0..<cout {
+                    for ci in 0..<cin {
+                        let i = Self.packedIndex(layout, taps: phase.taps.count, t, ci, co, depth: depth, cout: cout)
+                        weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci] =
+                            layout == .bytes ? bytes!.jobs[k].weights[i] : Int8(truncatingIfNeeded: pairs!.jobs[k].weights[i])
+                    }
+                }
+            }
+        }
+        return Int8TransposedConv2D(geometry: g, weight: weight, bias: bias, inputZeroPoint: inputZeroPoint, stage: stage)
+    }
 
     /// Output codes through the output stage (int8, or int16 where the stage's output is 16-bit).
     @inline(__always)

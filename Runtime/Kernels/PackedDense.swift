@@ -16,6 +16,12 @@ public final class PackedDense {
     /// y = activation(W x + b).
     @inline(__always)
     public func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) { conv.forward(x, y) }
+
+    /// The reference layer this one was packed from.
+    public var reference: Dense {
+        let c = conv.reference
+        return Dense(inputCount: inputCount, outputCount: outputCount, weight: c.weight, bias: c.bias)
+    }
 }
 
 public final class Int8PackedDense {
@@ -30,9 +36,18 @@ public final class Int8PackedDense {
             inputBits: 8)
     }
 
+    public var stage: OutputStage { conv.stage }
+
     /// The int8 output codes (LeakyReLU fused in the output stage), as `Int8Dense.forward`.
     @inline(__always)
     public func forward(_ x: UnsafePointer<Int8>, _ y: UnsafeMutablePointer<Int8>) { conv.forward(x, y) }
+
+    /// The reference layer this one was packed from.
+    public var reference: Int8Dense {
+        let c = conv.reference
+        return Int8Dense(inputCount: inputCount, outputCount: outputCount, weight: c.weight, bias: c.bias,
+                         inputZeroPoint: c.inputZeroPoint, stage: c.stage)
+    }
 }
 
 extension TransposedConvGeometry {

@@ -14,6 +14,7 @@ public final class PackedTransposedConv2D {
     public let plan: TransposedConvPhases
     /// Pixel rows instead of channel panels (few output channels).
     public let usesPixelRows: Bool
+    private let bias: [Float]
     private let staging: UnsafeMutableBufferPointer<Float>
     private let storage: PhaseStorage<Float, Float>
 
@@ -27,35 +28,44 @@ public final class PackedTransposedConv2D {
         let paddedPixels = plan.paddedHeight * plan.paddedWidth
         staging = .allocate(capacity: paddedPixels * cin)
         staging.initialize(repeating: 0)
-        let weight = conv.weight
-        let bias = conv.bias
+        let weight = conv.weight, bias = conv.bias
+        self.bias = bias
         let rows = usesPixelRows
         storage = PhaseStorage(plan: plan, depth: cin, pixelRows: rows, zeroWeight: 0, zeroBias: 0) { _, taps, weights, biases in
-            // weights: panels [j][t][ci][16] or rows [t][ci][cout]; zero past cout.
-            if rows {
-                for (t, tap) in taps.enumerated() {
+            for (t, tap) in taps.enumerated() {
+                for co in 0..<cout {
                     for ci in 0..<cin {
-                        for co in 0..<cout {
-                            weights[(t * cin + ci) * cout + co] = weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci]
-                        }
+                        weights[Self.packedIndex(rows: rows, taps: taps.count, t, ci, co, cin: cin, cout: cout)] =
+                            weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci]
                     }
                 }
-                for co in 0..<cout { biases[co] = bias[co] }
-            } else {
-                let panel = 16
-                for j in 0..<((cout + panel - 1) / panel) {
-                    for (t, tap) in taps.enumerated() {
-                        for ci in 0..<cin {
-                            for c in 0..<panel where j * panel + c < cout {
-                                weights[((j * taps.count + t) * cin + ci) * panel + c] =
-                                    weight[((tap.ky * g.kernelWidth + tap.kx) * cout + j * panel + c) * cin + ci]
-                            }
-                        }
+            }
+            for co in 0..<cout { biases[co] = bias[co] }
+        }
+    }
+
+    /// Where weight (tap t, ci, co) of a phase lives: channel panels [co/16][t][ci][16], or pixel
+    /// rows [t][ci][cout] (zeros past cout).
+    @inline(__always)
+    private static func packedIndex(rows: Bool, taps: Int, _ t: Int, _ ci: Int, _ co: Int, cin: Int, cout: Int) -> Int {
+        rows ? (t * cin + ci) * cout + co : (((co / 16) * taps + t) * cin + ci) * 16 + co % 16
+    }
+
+    /// The reference kernel this one was packed from (weights read back from the panels).
+    public var reference: TransposedConv2D {
+        let g = geometry, cin = g.inputChannels, cout = g.outputChannels
+        var weight = [Float](repeating: 0, count: g.kernelHeight * g.kernelWidth * cout * cin)
+        for (phase, job) in zip(plan.phases, storage.jobs) {
+            for (t, tap) in phase.taps.enumerated() {
+                for co in 0..<cout {
+                    for ci in 0..<cin {
+                        weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci] =
+                            job.weights[Self.packedIndex(rows: usesPixelRows, taps: phase.taps.count, t, ci, co, cin: cin, cout: cout)]
                     }
                 }
-                for co in 0..<cout { biases[co] = bias[co] }
             }
         }
+        return TransposedConv2D(geometry: g, weight: weight, bias: bias)
     }
 
     deinit { staging.deallocate() }

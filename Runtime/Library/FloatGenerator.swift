@@ -5,24 +5,37 @@ import DuralavaKernels
 /// intermediate buffers are allocated once, so generating a frame allocates nothing.
 public final class FloatGenerator {
     public let config: ModelConfig
-    public let layers: [TransposedConv2D]
     public let activations: [Activation]
-    /// The optimized twins of `layers`, hidden layers with their LeakyReLU fused.
+    /// The optimized kernels, hidden layers with their LeakyReLU fused: the only copy of the
+    /// weights a running lamp holds.
     private let packed: [PackedTransposedConv2D]
+    /// The reference kernels, read back from the packed ones when first asked for (the
+    /// converter, the tests, `kernels = .reference`).
+    public private(set) lazy var layers: [TransposedConv2D] = packed.map { $0.reference }
     /// Optimized (default) or reference kernels.
     public var kernels: KernelSet = .optimized
     private let bufferA: UnsafeMutableBufferPointer<Float>
     private let bufferB: UnsafeMutableBufferPointer<Float>
 
     public var frameValueCount: Int { config.frameHeight * config.frameWidth * 3 }
-    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.geometry.multiplyAdds } }
+    public var multiplyAdds: Int { packed.reduce(0) { $0 + $1.geometry.multiplyAdds } }
+    public var layerCount: Int { packed.count }
 
-    public init(config: ModelConfig, layers: [TransposedConv2D], activations: [Activation]) {
-        self.config = config; self.layers = layers; self.activations = activations
-        packed = layers.indices.map { i in
-            PackedTransposedConv2D(layers[i], activation: i == layers.count - 1 ? .none : activations[i])
-        }
-        let largest = layers.map { $0.geometry.outputCount }.max() ?? 0
+    public convenience init(config: ModelConfig, layers: [TransposedConv2D], activations: [Activation]) {
+        self.init(config: config, packed: layers.indices.map { Self.pack(layers[$0], activations[$0], last: $0 == layers.count - 1) },
+                  activations: activations)
+        self.layers = layers
+    }
+
+    /// The optimized kernel of layer i: hidden layers with their activation fused; the last
+    /// layer's sigmoid runs after `visit` has seen its logits.
+    private static func pack(_ layer: TransposedConv2D, _ activation: Activation, last: Bool) -> PackedTransposedConv2D {
+        PackedTransposedConv2D(layer, activation: last ? .none : activation)
+    }
+
+    private init(config: ModelConfig, packed: [PackedTransposedConv2D], activations: [Activation]) {
+        self.config = config; self.packed = packed; self.activations = activations
+        let largest = packed.map { $0.geometry.outputCount }.max() ?? 0
         bufferA = .allocate(capacity: Swift.max(largest, config.latentDim))
         bufferB = .allocate(capacity: Swift.max(largest, config.latentDim))
     }
@@ -37,10 +50,10 @@ public final class FloatGenerator {
                         visit: (Int, UnsafeBufferPointer<Float>) -> Void = { _, _ in }) {
         var src = UnsafePointer(bufferA.baseAddress!)
         _ = bufferA.baseAddress!.update(from: latent, count: config.latentDim)
-        for (i, layer) in layers.enumerated() {
-            let last = i == layers.count - 1
+        for i in 0..<packed.count {
+            let last = i == packed.count - 1
             let dst = last ? frame : (src == UnsafePointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!)
-            let n = layer.geometry.outputCount
+            let n = packed[i].geometry.outputCount
             if kernels == .optimized {
                 packed[i].forward(src, dst)       // hidden layers: activation fused
                 if last {
@@ -50,7 +63,7 @@ public final class FloatGenerator {
                     visit(i, UnsafeBufferPointer(start: dst, count: n))
                 }
             } else {
-                layer.forward(src, dst)
+                layers[i].forward(src, dst)
                 if last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
                 activations[i].apply(dst, count: n)
                 if !last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
@@ -61,7 +74,7 @@ public final class FloatGenerator {
 
     /// Loads and folds the generator tensors of a validated file.
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
-        var layers: [TransposedConv2D] = []
+        var packed: [PackedTransposedConv2D] = []
         var acts: [Activation] = []
         var h = 1, w = 1, cin = c.latentDim
         let count = c.channels.count + 1
@@ -94,11 +107,12 @@ public final class FloatGenerator {
             let layer = TransposedConv2D(inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
                                          kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw,
                                          weight: weight, bias: bias)
-            layers.append(layer)
-            h = layer.outputHeight; w = layer.outputWidth
             acts.append(last ? .sigmoid : .leakyReLU(slope: c.generatorLeakySlope))
+            // Packed layer by layer: the file-layout copy of one layer is all that is held twice.
+            packed.append(Self.pack(layer, acts[i], last: last))
+            h = layer.outputHeight; w = layer.outputWidth
             cin = cout
         }
-        self.init(config: c, layers: layers, activations: acts)
+        self.init(config: c, packed: packed, activations: acts)
     }
 }

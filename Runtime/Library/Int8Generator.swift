@@ -10,9 +10,12 @@ import DuralavaKernels
 public final class Int8Generator {
     public let config: ModelConfig
     public let input: ActivationQuantization
-    public let layers: [Int8TransposedConv2D]
-    /// The optimized twins of `layers` (bit for bit the same codes).
+    /// The optimized kernels (bit for bit the codes of the reference ones): the only copy of
+    /// the weights a running lamp holds.
     private let packed: [Int8PackedTransposedConv2D]
+    /// The reference kernels, read back from the packed ones when first asked for (the
+    /// converter, the drift report, the tests, `kernels = .reference`).
+    public private(set) lazy var layers: [Int8TransposedConv2D] = packed.map { $0.reference }
     /// Optimized (default) or reference kernels.
     public var kernels: KernelSet = .optimized
     public let sigmoid: SigmoidTable
@@ -23,20 +26,25 @@ public final class Int8Generator {
     public let pixels: UnsafeMutableBufferPointer<UInt8>
 
     public var frameValueCount: Int { config.frameHeight * config.frameWidth * 3 }
-    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.geometry.multiplyAdds } }
+    public var multiplyAdds: Int { packed.reduce(0) { $0 + $1.geometry.multiplyAdds } }
+    public var layerCount: Int { packed.count }
 
-    public init(config: ModelConfig, input: ActivationQuantization, layers: [Int8TransposedConv2D]) {
+    public convenience init(config: ModelConfig, input: ActivationQuantization, layers: [Int8TransposedConv2D]) {
         precondition(!layers.isEmpty)
-        self.config = config; self.input = input; self.layers = layers
         var bits = input.bits
-        packed = layers.map { layer in
+        self.init(config: config, input: input, packed: layers.map { layer in
             defer { bits = layer.stage.output.bits }
             return Int8PackedTransposedConv2D(layer, inputBits: bits)
-        }
-        let last = layers.last!
+        })
+        self.layers = layers
+    }
+
+    private init(config: ModelConfig, input: ActivationQuantization, packed: [Int8PackedTransposedConv2D]) {
+        self.config = config; self.input = input; self.packed = packed
+        let last = packed.last!
         sigmoid = SigmoidTable(logits: last.stage.output, accumulatorScales: last.stage.accumulatorScales,
                                channels: last.geometry.outputChannels)
-        let largest = layers.map { $0.geometry.outputCount }.max()!
+        let largest = packed.map { $0.geometry.outputCount }.max()!
         latentCodes = .allocate(byteCount: 2 * config.latentDim, alignment: 16)
         bufferA = .allocate(byteCount: 2 * largest, alignment: 16)
         bufferB = .allocate(byteCount: 2 * largest, alignment: 16)
@@ -49,26 +57,21 @@ public final class Int8Generator {
         accumulators.deallocate(); pixels.deallocate()
     }
 
-    /// Runs one layer on `src` (codes of `inBits`) into `dst` (its stage's width).
+    /// Runs layer `index` on `src` (codes of `inBits`) into `dst` (codes of its stage's width).
     @inline(__always)
     private func run(_ index: Int, _ src: UnsafeRawPointer, inBits: Int, _ dst: UnsafeMutableRawPointer) {
-        let layer = layers[index]
-        let n = layer.geometry.outputCount
-        if kernels == .optimized {
-            let p = packed[index]
-            switch (inBits, layer.stage.output.bits) {
-            case (8, 8): p.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int8.self, capacity: n))
-            case (8, _): p.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int16.self, capacity: n))
-            case (_, 8): p.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int8.self, capacity: n))
-            default: p.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int16.self, capacity: n))
-            }
-            return
-        }
-        switch (inBits, layer.stage.output.bits) {
-        case (8, 8): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int8.self, capacity: n))
-        case (8, _): layer.forward(src.assumingMemoryBound(to: Int8.self), dst.bindMemory(to: Int16.self, capacity: n))
-        case (_, 8): layer.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int8.self, capacity: n))
-        default: layer.forward(src.assumingMemoryBound(to: Int16.self), dst.bindMemory(to: Int16.self, capacity: n))
+        if inBits == 16 { run(index, src.assumingMemoryBound(to: Int16.self), dst) } else { run(index, src.assumingMemoryBound(to: Int8.self), dst) }
+    }
+
+    @inline(__always)
+    private func run<Input: FixedWidthInteger>(_ index: Int, _ x: UnsafePointer<Input>, _ dst: UnsafeMutableRawPointer) {
+        let p = packed[index], n = p.geometry.outputCount
+        if p.stage.output.bits == 16 {
+            let y = dst.bindMemory(to: Int16.self, capacity: n)
+            if kernels == .optimized { p.forward(x, y) } else { layers[index].forward(x, y) }
+        } else {
+            let y = dst.bindMemory(to: Int8.self, capacity: n)
+            if kernels == .optimized { p.forward(x, y) } else { layers[index].forward(x, y) }
         }
     }
 
@@ -86,7 +89,7 @@ public final class Int8Generator {
         var src = UnsafeRawPointer(latentCodes.baseAddress!)
         var bits = input.bits
         for i in 0..<count {
-            let layer = layers[i]
+            let layer = packed[i]
             let dst = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
             run(i, src, inBits: bits, dst)
             visit(i, ActivationCodes(base: dst, count: layer.geometry.outputCount, quantization: layer.stage.output))
@@ -95,22 +98,15 @@ public final class Int8Generator {
         return (src, bits)
     }
 
+    /// The raw int32 accumulators of layer `index` (the last) on `src` (codes of `bits`).
     @inline(__always)
     private func accumulate(_ index: Int, _ src: UnsafeRawPointer, bits: Int, _ out: UnsafeMutablePointer<Int32>) {
-        let layer = layers[index]
-        if kernels == .optimized {
-            if bits == 16 {
-                packed[index].forwardAccumulators(src.assumingMemoryBound(to: Int16.self), out)
-            } else {
-                packed[index].forwardAccumulators(src.assumingMemoryBound(to: Int8.self), out)
-            }
-            return
-        }
-        if bits == 16 {
-            layer.forwardAccumulators(src.assumingMemoryBound(to: Int16.self), out)
-        } else {
-            layer.forwardAccumulators(src.assumingMemoryBound(to: Int8.self), out)
-        }
+        if bits == 16 { accumulate(index, src.assumingMemoryBound(to: Int16.self), out) } else { accumulate(index, src.assumingMemoryBound(to: Int8.self), out) }
+    }
+
+    @inline(__always)
+    private func accumulate<Input: FixedWidthInteger>(_ index: Int, _ x: UnsafePointer<Input>, _ out: UnsafeMutablePointer<Int32>) {
+        if kernels == .optimized { packed[index].forwardAccumulators(x, out) } else { layers[index].forwardAccumulators(x, out) }
     }
 
     /// Runs the network on `latent` and leaves 8-bit RGB in `pixels`; `visit(i, codes)` sees
@@ -118,9 +114,9 @@ public final class Int8Generator {
     @inline(__always)
     public func forward(latent: UnsafePointer<Float>, logits reportLogits: Bool = false,
                         visit: (Int, ActivationCodes) -> Void = { _, _ in }) {
-        let (src, bits) = runLayers(latent: latent, count: layers.count - 1, visit: visit)
-        let last = layers[layers.count - 1]
-        accumulate(layers.count - 1, src, bits: bits, accumulators.baseAddress!)
+        let (src, bits) = runLayers(latent: latent, count: packed.count - 1, visit: visit)
+        let last = packed[packed.count - 1]
+        accumulate(packed.count - 1, src, bits: bits, accumulators.baseAddress!)
         let channels = last.geometry.outputChannels
         if kernels == .optimized {
             sigmoid.pixels(accumulators.baseAddress!, count: pixels.count, into: pixels.baseAddress!)
@@ -132,7 +128,7 @@ public final class Int8Generator {
         let out = src == UnsafeRawPointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!
         let logits = out.bindMemory(to: Int8.self, capacity: accumulators.count)
         for i in 0..<accumulators.count { logits[i] = last.stage.apply(accumulators[i], channel: i % channels) }
-        visit(layers.count - 1, ActivationCodes(base: out, count: accumulators.count, quantization: last.stage.output))
+        visit(packed.count - 1, ActivationCodes(base: out, count: accumulators.count, quantization: last.stage.output))
     }
 
     /// The frame as floats in [0,1] (pixel / 255), for code that works on float frames.
@@ -145,7 +141,7 @@ public final class Int8Generator {
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
         let t = try Int8Tensors(file: file)
         let input = try t.activation(ModelSchema.Generator.input)
-        var layers: [Int8TransposedConv2D] = []
+        var packed: [Int8PackedTransposedConv2D] = []
         var h = 1, w = 1, cin = c.latentDim
         var layerInput = input
         let count = c.channels.count + 1
@@ -167,11 +163,13 @@ public final class Int8Generator {
             let taps = ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw)
             let stage = try t.stage(layer: "generator.tconv\(i)", input: layerInput, weightScales: scales,
                                     slope: last ? 1 : c.generatorLeakySlope, output: output, reduction: cin * taps)
-            layers.append(Int8TransposedConv2D(geometry: g, weight: weight, bias: bias,
-                                               inputZeroPoint: layerInput.zeroPoint, stage: stage))
+            // Packed layer by layer: the file's int8 copy of one layer is all that is held twice.
+            packed.append(Int8PackedTransposedConv2D(Int8TransposedConv2D(geometry: g, weight: weight, bias: bias,
+                                                                          inputZeroPoint: layerInput.zeroPoint, stage: stage),
+                                                     inputBits: layerInput.bits))
             h = g.outputHeight; w = g.outputWidth; cin = cout
             layerInput = output
         }
-        self.init(config: c, input: input, layers: layers)
+        self.init(config: c, input: input, packed: packed)
     }
 }

@@ -11,28 +11,34 @@ public final class Int8LatentRNN {
     public let noiseDim: Int
     public let residual: Bool
     public let input: ActivationQuantization
-    public let layers: [Int8Dense]
-    /// The optimized twins of `layers` (bit for bit the same codes).
+    /// The optimized layers (bit for bit the codes of the reference ones): the only copy of
+    /// the weights a running lamp holds.
     private let packed: [Int8PackedDense]
+    /// The reference layers, read back from the packed ones when first asked for.
+    public private(set) lazy var layers: [Int8Dense] = packed.map { $0.reference }
     /// Optimized (default) or reference kernels.
     public var kernels: KernelSet = .optimized
     private let codes: UnsafeMutableBufferPointer<Int8>
     private let bufferA: UnsafeMutableBufferPointer<Int8>
     private let bufferB: UnsafeMutableBufferPointer<Int8>
 
-    public init(latentDim: Int, noiseDim: Int, residual: Bool, input: ActivationQuantization, layers: [Int8Dense]) {
-        precondition(layers.first?.inputCount == latentDim + noiseDim && layers.last?.outputCount == latentDim)
+    public convenience init(latentDim: Int, noiseDim: Int, residual: Bool, input: ActivationQuantization, layers: [Int8Dense]) {
+        self.init(latentDim: latentDim, noiseDim: noiseDim, residual: residual, input: input, packed: layers.map { Int8PackedDense($0) })
+        self.layers = layers
+    }
+
+    private init(latentDim: Int, noiseDim: Int, residual: Bool, input: ActivationQuantization, packed: [Int8PackedDense]) {
+        precondition(packed.first?.inputCount == latentDim + noiseDim && packed.last?.outputCount == latentDim)
         self.latentDim = latentDim; self.noiseDim = noiseDim; self.residual = residual
-        self.input = input; self.layers = layers
-        packed = layers.map { Int8PackedDense($0) }
+        self.input = input; self.packed = packed
         codes = .allocate(capacity: latentDim + noiseDim)
-        let widest = layers.map { $0.outputCount }.max()!
+        let widest = packed.map { $0.outputCount }.max()!
         bufferA = .allocate(capacity: widest); bufferB = .allocate(capacity: widest)
     }
 
     deinit { codes.deallocate(); bufferA.deallocate(); bufferB.deallocate() }
 
-    public var multiplyAdds: Int { layers.reduce(0) { $0 + $1.inputCount * $1.outputCount } }
+    public var multiplyAdds: Int { packed.reduce(0) { $0 + $1.inputCount * $1.outputCount } }
 
     /// One step before renormalization; `visit(j, output)` sees each layer's int8 output.
     @inline(__always)
@@ -41,20 +47,20 @@ public final class Int8LatentRNN {
         for i in 0..<latentDim { codes[i] = input.quantize(z[i]) }
         for i in 0..<noiseDim { codes[latentDim + i] = input.quantize(noise![i]) }
         var src = UnsafePointer(codes.baseAddress!)
-        for (j, layer) in layers.enumerated() {
+        for (j, layer) in packed.enumerated() {
             let dst = j % 2 == 0 ? bufferA.baseAddress! : bufferB.baseAddress!
-            if kernels == .optimized { packed[j].forward(src, dst) } else { layer.forward(src, dst) }
+            if kernels == .optimized { layer.forward(src, dst) } else { layers[j].forward(src, dst) }
             visit(j, UnsafeBufferPointer(start: dst, count: layer.outputCount))
             src = UnsafePointer(dst)
         }
-        let out = layers.last!.stage.output
+        let out = packed.last!.stage.output
         for i in 0..<latentDim { y[i] = out.dequantize(src[i]) + (residual ? z[i] : 0) }
     }
 
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
         let t = try Int8Tensors(file: file)
         let input = try t.activation(ModelSchema.RNN.input)   // int8: only generator activations may be int16
-        var layers: [Int8Dense] = []
+        var packed: [Int8PackedDense] = []
         var inCount = c.latentDim + c.rnnNoiseDim
         var layerInput = input
         let widths = c.rnnHidden + [c.latentDim]
@@ -66,11 +72,11 @@ public final class Int8LatentRNN {
             let output = try t.activation(ModelSchema.RNN.output(j))
             let stage = try t.stage(layer: "rnn.dense\(j)", input: layerInput, weightScales: scales,
                                     slope: last ? 1 : c.rnnLeakySlope, output: output, reduction: inCount)
-            layers.append(Int8Dense(inputCount: inCount, outputCount: out, weight: w, bias: b,
-                                    inputZeroPoint: layerInput.zeroPoint, stage: stage))
+            packed.append(Int8PackedDense(Int8Dense(inputCount: inCount, outputCount: out, weight: w, bias: b,
+                                                    inputZeroPoint: layerInput.zeroPoint, stage: stage)))
             inCount = out
             layerInput = output
         }
-        self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual, input: input, layers: layers)
+        self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual, input: input, packed: packed)
     }
 }

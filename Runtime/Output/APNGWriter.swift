@@ -11,10 +11,12 @@ public final class APNGWriter {
     private var file: OutputFile?
     private var framesWritten = 0
     private var sequence: UInt32 = 0
+    private let compressor: PNGCompressor
 
-    /// Each frame is shown for delayNumerator/delayDenominator seconds.
+    /// Each frame is shown for delayNumerator/delayDenominator seconds; frames are deflated at
+    /// zlib level `compression` (1 fastest ... 9 smallest).
     public init(path: String, width: Int, height: Int, frameCount: Int,
-                delayNumerator: UInt16, delayDenominator: UInt16) throws {
+                delayNumerator: UInt16, delayDenominator: UInt16, compression: Int32 = 6) throws {
         guard width > 0, height > 0 else {
             throw OutputError(path: path, message: "frame size \(width)x\(height) is empty")
         }
@@ -26,6 +28,7 @@ public final class APNGWriter {
         }
         self.path = path; self.width = width; self.height = height; self.frameCount = frameCount
         self.delayNumerator = delayNumerator; self.delayDenominator = delayDenominator
+        compressor = PNGCompressor(level: compression)
         let file = try OutputFile(path: path)
         self.file = file
         var actl: [UInt8] = []
@@ -54,9 +57,9 @@ public final class APNGWriter {
         PNGEncoder.appendUInt16(&fctl, delayNumerator); PNGEncoder.appendUInt16(&fctl, delayDenominator)
         fctl += [0, 0] // dispose none, blend source: every frame is a full image
         var bytes = PNGEncoder.chunk("fcTL", fctl)
-        let data = PNGEncoder.compressedImage(width: width, height: height, rgb: rgb)
+        let data = compressor.compress(width: width, height: height, rgb: rgb)
         if framesWritten == 0 {
-            bytes += PNGEncoder.chunk("IDAT", data) // the default image is the first frame
+            bytes += PNGEncoder.chunk("IDAT", Array(data)) // the default image is the first frame
         } else {
             var fdat: [UInt8] = []
             fdat.reserveCapacity(data.count + 4)

@@ -25,6 +25,20 @@ void dl_stage_channels_last(const void *in, int32_t in_bits, int32_t height, int
 
 void dl_stage_pair_planes(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
                           int16_t *out, int32_t origin, int32_t row, int32_t plane) {
+    if (in_bits == 16 && cin % 2 == 0) {
+        // Whole pairs: plane by plane, contiguous writes of 32-bit pairs.
+        const int32_t *src = (const int32_t *)in;
+        int32_t *dst = (int32_t *)out;
+        const int pairs = cin / 2;
+        for (int c = 0; c < pairs; c++) {
+            for (int y = 0; y < height; y++) {
+                int32_t *d = dst + (size_t)c * plane + origin + (size_t)y * row;
+                const int32_t *s = src + (size_t)y * width * pairs + c;
+                for (int x = 0; x < width; x++) d[x] = s[(size_t)x * pairs];
+            }
+        }
+        return;
+    }
     for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
             const size_t src = ((size_t)y * width + x) * cin;

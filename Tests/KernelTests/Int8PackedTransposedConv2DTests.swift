@@ -52,6 +52,8 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
                         }
                         XCTAssertNil(firstDifference(acc, expectedAcc), what)
                         if outputBits == 8 { XCTAssertNil(firstDifference(out8, expected8), what) } else { XCTAssertNil(firstDifference(out16, expected16), what) }
+                        XCTAssertEqual(packed.reference.weight, conv.weight, what)
+                        XCTAssertEqual(packed.reference.bias, conv.bias, what)
                         if g.outputChannels >= 8 {
                             let vnni = level == DL_SIMD_AVX512VNNI && inputBits == 8
                             XCTAssertEqual(packed.layout, vnni ? .bytes : .pairs, what)

@@ -56,6 +56,9 @@ final class PackedTransposedConv2DTests: XCTestCase {
                     var again = [Float](repeating: .nan, count: g.outputCount)
                     packed.forward(x, &again)
                     XCTAssertEqual(again, out)
+                    // The weights read back from the panels are the reference's.
+                    XCTAssertEqual(packed.reference.weight, conv.weight)
+                    XCTAssertEqual(packed.reference.bias, conv.bias)
                 }
             }
         }

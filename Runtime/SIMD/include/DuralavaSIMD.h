@@ -113,6 +113,12 @@ void dl_stage_pair_planes(const void *in, int32_t in_bits, int32_t height, int32
 void dl_sigmoid_table(const int32_t *acc, int32_t n, int32_t channels, const dl_requant *rq,
                       const uint8_t *table, uint8_t *out);
 
+/// Float frame in [0, 1] → 8-bit pixels, rounded; NaN becomes 0.
+void dl_frame_to_pixels(const float *frame, int32_t n, uint8_t *rgb);
+
+/// Mean absolute difference of two frames.
+float dl_mean_abs_difference(const float *a, const float *b, int32_t n);
+
 /// The output code of `acc` for channel c (the scalar definition the vector code follows).
 int32_t dl_requant_code(const dl_requant *rq, int32_t c, int32_t acc);
 
