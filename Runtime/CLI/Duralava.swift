@@ -44,7 +44,8 @@ struct LampOptions: ParsableArguments {
         }
     }
 
-    func loadAnimator() -> LampAnimator {
+    /// `threaded`: model steps computed ahead on a worker thread (the window).
+    func loadAnimator(threaded: Bool = false) -> LampAnimator {
         let path = ModelLookup.resolve(explicit: model)
         let lamp: LampModel
         do { lamp = try LampModel(path: path) } catch { Duralava.fail("\(error)") }
@@ -52,7 +53,7 @@ struct LampOptions: ParsableArguments {
             fputs("duralava: note: \(path) is an untrained, randomly initialised model; train one with duralava-train\n", stderr)
         }
         fputs("duralava: note: \(path): \(lamp.kindDescription) model\n", stderr)
-        return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!)
+        return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!, threaded: threaded)
     }
 }
 

@@ -26,7 +26,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let animator = lamp.loadAnimator()
+        // The next model step is computed on a worker thread while this one is shown.
+        let animator = lamp.loadAnimator(threaded: true)
         let modelPath = ModelLookup.resolve(explicit: lamp.model)
         var watch = GuardWatch()
         var frameWatch = FrameWatch(model: modelPath)
@@ -36,8 +37,8 @@ struct Run: ParsableCommand {
         var shots = 0
         DisplayLoop.run(display, rate: lamp.rate, fps: window.fps, duration: window.duration, advance: {
             animator.advance()
-            if watch.shouldWarn(animator.loop.counters) {
-                fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
+            if watch.shouldWarn(animator.counters) {
+                fputs(watch.warning(model: modelPath, counters: animator.counters) + "\n", stderr)
             }
         }, render: { phase in
             animator.render(phase: phase)
@@ -54,6 +55,6 @@ struct Run: ParsableCommand {
     }
 
     private func reportGuards(_ animator: LampAnimator) {
-        fputs("duralava: \(animator.stepCount) steps; guards: \(animator.loop.counters)\n", stderr)
+        fputs("duralava: \(animator.stepCount) steps; guards: \(animator.counters)\n", stderr)
     }
 }

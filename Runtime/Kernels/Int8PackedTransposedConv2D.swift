@@ -45,15 +45,7 @@ public final class Int8PackedTransposedConv2D {
         let depth = (cin + unit - 1) / unit * unit
         self.depth = depth
         let zp = conv.inputZeroPoint
-        let paddedPixels = plan.paddedHeight * plan.paddedWidth
-        // The border (and padded channels) hold the zero point's code; forward fills the rest.
-        if layout == .bytes {
-            staging = .allocate(byteCount: paddedPixels * depth, alignment: 64)
-            staging.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: zp + 128))
-        } else {
-            staging = .allocate(byteCount: 2 * paddedPixels * depth, alignment: 64)
-            staging.initializeMemory(as: Int16.self, repeating: Int16(truncatingIfNeeded: zp))
-        }
+        staging = Self.makeStaging(plan, layout, depth: depth, zeroPoint: zp)
         let weight = conv.weight, bias = conv.bias
         @inline(__always) func w(_ tap: TransposedConvPhases.Tap, _ co: Int, _ ci: Int) -> Int32 {
             Int32(weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci])
@@ -94,10 +86,38 @@ public final class Int8PackedTransposedConv2D {
                 fillBias(taps, bp)
             }
         }
-        // The output stage per (padded) channel, as the C kernels read it.
+        (requantArrays, requant) = Self.makeRequant(stage, cout: cout)
+    }
+
+    /// A second instance on the same packed weights with its own input buffer, for use on
+    /// another thread.
+    public init(sharingWeightsOf other: Int8PackedTransposedConv2D) {
+        geometry = other.geometry; stage = other.stage; plan = other.plan; layout = other.layout
+        inputBits = other.inputBits; inputZeroPoint = other.inputZeroPoint; bias = other.bias
+        depth = other.depth; pairs = other.pairs; bytes = other.bytes
+        staging = Self.makeStaging(plan, layout, depth: depth, zeroPoint: inputZeroPoint)
+        (requantArrays, requant) = Self.makeRequant(stage, cout: geometry.outputChannels)
+    }
+
+    /// The padded input buffer; its border (and padded channels) hold the zero point's code,
+    /// `forward` fills the rest.
+    private static func makeStaging(_ plan: TransposedConvPhases, _ layout: Layout, depth: Int, zeroPoint zp: Int32) -> UnsafeMutableRawBufferPointer {
+        let paddedPixels = plan.paddedHeight * plan.paddedWidth
+        if layout == .bytes {
+            let s = UnsafeMutableRawBufferPointer.allocate(byteCount: paddedPixels * depth, alignment: 64)
+            s.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: zp + 128))
+            return s
+        }
+        let s = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * paddedPixels * depth, alignment: 64)
+        s.initializeMemory(as: Int16.self, repeating: Int16(truncatingIfNeeded: zp))
+        return s
+    }
+
+    /// The output stage per (padded) channel, as the C kernels read it.
+    private static func makeRequant(_ stage: OutputStage, cout: Int) -> (UnsafeMutableBufferPointer<Int32>, dl_requant) {
         let padded = (cout + 15) / 16 * 16
-        requantArrays = .allocate(capacity: 4 * padded)
-        let r = requantArrays.baseAddress!
+        let arrays = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 4 * padded)
+        let r = arrays.baseAddress!
         for c in 0..<padded {
             let k = stage.positive.count == 1 ? 0 : Swift.min(c, cout - 1)
             r[c] = stage.positive[k].multiplier
@@ -105,9 +125,9 @@ public final class Int8PackedTransposedConv2D {
             r[2 * padded + c] = Int32(31 - stage.positive[k].shift)
             r[3 * padded + c] = Int32(31 - stage.negative[k].shift)
         }
-        requant = dl_requant(multiplier_pos: r, multiplier_neg: r + padded, right_shift_pos: r + 2 * padded,
-                             right_shift_neg: r + 3 * padded, zero_point: stage.output.zeroPoint,
-                             code_min: stage.output.codeMinimum, code_max: stage.output.codeMaximum)
+        return (arrays, dl_requant(multiplier_pos: r, multiplier_neg: r + padded, right_shift_pos: r + 2 * padded,
+                                   right_shift_neg: r + 3 * padded, zero_point: stage.output.zeroPoint,
+                                   code_min: stage.output.codeMinimum, code_max: stage.output.codeMaximum))
     }
 
     deinit { staging.deallocate(); requantArrays.deallocate() }

@@ -68,6 +68,15 @@ public final class PackedTransposedConv2D {
         return TransposedConv2D(geometry: g, weight: weight, bias: bias)
     }
 
+    /// A second instance on the same packed weights with its own input buffer, for use on
+    /// another thread.
+    public init(sharingWeightsOf other: PackedTransposedConv2D) {
+        geometry = other.geometry; activation = other.activation; plan = other.plan
+        usesPixelRows = other.usesPixelRows; bias = other.bias; storage = other.storage
+        staging = .allocate(capacity: other.staging.count)
+        staging.initialize(repeating: 0)
+    }
+
     deinit { staging.deallocate() }
 
     /// out = activation(conv(input)), channels-last like the reference kernel.

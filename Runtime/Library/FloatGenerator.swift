@@ -42,6 +42,13 @@ public final class FloatGenerator {
 
     deinit { bufferA.deallocate(); bufferB.deallocate() }
 
+    /// A generator on the same weights with buffers of its own, for another thread.
+    public func sharingWeights() -> FloatGenerator {
+        let g = FloatGenerator(config: config, packed: packed.map { PackedTransposedConv2D(sharingWeightsOf: $0) }, activations: activations)
+        g.kernels = kernels
+        return g
+    }
+
     /// Writes H×W×3 floats (channels-last, top row first) for `latent` into `frame`; calls
     /// `visit(i, output)` with each layer's output after its activation (the converter's
     /// calibration and the drift report look at them; the last layer's are pre-sigmoid logits).

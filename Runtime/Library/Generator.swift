@@ -37,6 +37,11 @@ public enum Generator {
         }
     }
 
+    /// A generator on the same weights with buffers of its own, for another thread.
+    public func sharingWeights() -> Generator {
+        switch self { case .float(let g): return .float(g.sharingWeights()); case .int8(let g): return .int8(g.sharingWeights()) }
+    }
+
     public func frame(for latent: [Float]) -> [Float] {
         precondition(latent.count == config.latentDim)
         var out = [Float](repeating: 0, count: frameValueCount)

@@ -52,6 +52,13 @@ public final class Int8Generator {
         pixels = .allocate(capacity: config.frameHeight * config.frameWidth * 3)
     }
 
+    /// A generator on the same weights with buffers of its own, for another thread.
+    public func sharingWeights() -> Int8Generator {
+        let g = Int8Generator(config: config, input: input, packed: packed.map { Int8PackedTransposedConv2D(sharingWeightsOf: $0) })
+        g.kernels = kernels
+        return g
+    }
+
     deinit {
         latentCodes.deallocate(); bufferA.deallocate(); bufferB.deallocate()
         accumulators.deallocate(); pixels.deallocate()

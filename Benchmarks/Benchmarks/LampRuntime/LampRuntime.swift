@@ -3,6 +3,7 @@
 // architecture with deterministic random weights (the cost does not depend on the values).
 // Allocations: compare each benchmark's malloc count with "Empty body". The int8 rows run the
 // same model quantized by the converter (per-layer scales, calibrated on 500 loop steps).
+// Rows run the optimized kernels unless they say "reference kernels".
 
 import Benchmark
 import DuralavaConverter
@@ -68,7 +69,7 @@ let benchmarks: @Sendable () -> Void = {
     let int8Loop = LatentLoop(rnn: int8Model.rnn, seed: 1)
     let int8Animator = LampAnimator(model: int8Model, seed: 1, between: .latent)
 
-    Benchmark("int8 generator frame 64x64 (reference kernels)", configuration: quick) { benchmark in
+    Benchmark("int8 generator frame 64x64", configuration: quick) { benchmark in
         latent.withUnsafeBufferPointer { z in
             for _ in benchmark.scaledIterations {
                 int8Model.generator.forward(latent: z.baseAddress!, frame: frame.baseAddress!)
@@ -88,6 +89,33 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             int8Animator.advance()
             blackHole(int8Animator.stepCount)
+        }
+    }
+
+    // The window's animator: the next step computed on a worker thread while a frame shows.
+    let threaded = LampAnimator(model: model, seed: 1, between: .latent, threaded: true)
+    Benchmark("Model step with its frame, threaded (worker computes the next)", configuration: quick) { benchmark in
+        for _ in benchmark.scaledIterations {
+            threaded.advance()
+            threaded.render(phase: 0.5)
+            blackHole(threaded.rgb[0])
+        }
+    }
+
+    let referenceModel = try! LampModel(file: try! SafetensorsFile(bytes: bytes, path: "reference"))
+    referenceModel.generator.kernels = .reference
+    let int8Reference = try! LampModel(file: try! SafetensorsFile(
+        bytes: try! Int8Conversion(model: model, calibration: Calibration(model: model, settings: settings), perChannel: false)
+            .writer.serialized(), path: "reference-int8"))
+    int8Reference.generator.kernels = .reference
+    for (name, m) in [("float", referenceModel), ("int8", int8Reference)] {
+        Benchmark("\(name) generator frame 64x64, reference kernels", configuration: quick) { benchmark in
+            latent.withUnsafeBufferPointer { z in
+                for _ in benchmark.scaledIterations {
+                    m.generator.forward(latent: z.baseAddress!, frame: frame.baseAddress!)
+                    blackHole(frame[0])
+                }
+            }
         }
     }
 
