@@ -9,8 +9,8 @@ public final class PNGCompressor {
     /// zlib level: 1 (fastest) ... 9 (smallest).
     public let level: Int32
     private let stream: UnsafeMutablePointer<z_stream>
-    private var filtered: [UInt8] = []
-    private var output: [UInt8] = []
+    private var filtered = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private var output = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
 
     public init(level: Int32) {
         precondition((1...9).contains(level), "zlib level must be 1...9")
@@ -21,17 +21,25 @@ public final class PNGCompressor {
         precondition(status == Z_OK, "zlib deflateInit failed (\(status))")
     }
 
-    deinit { deflateEnd(stream); stream.deallocate() }
+    deinit { deflateEnd(stream); stream.deallocate(); filtered.deallocate(); output.deallocate() }
 
-    /// The image data of `rgb` (width × height × 3 bytes, top row first); valid until the
-    /// next call.
+    /// A buffer of at least `count` bytes (kept from call to call, grown when needed).
+    private static func ensure(_ buffer: inout UnsafeMutableBufferPointer<UInt8>, _ count: Int) {
+        guard buffer.count < count else { return }
+        buffer.deallocate()
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: 0)
+    }
+
+    /// The image data of `rgb` (width × height × 3 bytes, top row first), in a buffer the
+    /// compressor owns: valid until its next call, and only while the compressor lives.
     public func compress(width: Int, height: Int, rgb: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         precondition(rgb.count == width * height * 3, "image buffer does not match its size")
         let stride = width * 3
         let rawCount = (stride + 1) * height
-        if filtered.count < rawCount { filtered = [UInt8](repeating: 0, count: rawCount) }
-        filtered.withUnsafeMutableBufferPointer { raw in
-            let out = raw.baseAddress!, src = rgb.baseAddress!
+        Self.ensure(&filtered, rawCount)
+        do {
+            let out = filtered.baseAddress!, src = rgb.baseAddress!
             for y in 0..<height {
                 let row = src + y * stride, dst = out + y * (stride + 1)
                 dst[0] = 4 // Paeth
@@ -46,20 +54,14 @@ public final class PNGCompressor {
                 }
             }
         }
-        let bound = Int(deflateBound(stream, uLong(rawCount)))
-        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
+        Self.ensure(&output, Int(deflateBound(stream, uLong(rawCount))))
         deflateReset(stream)
-        let produced: Int = filtered.withUnsafeMutableBufferPointer { raw in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.pointee.next_in = raw.baseAddress
-                stream.pointee.avail_in = uInt(rawCount)
-                stream.pointee.next_out = out.baseAddress
-                stream.pointee.avail_out = uInt(out.count)
-                let status = deflate(stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "zlib deflate failed (\(status))")
-                return out.count - Int(stream.pointee.avail_out)
-            }
-        }
-        return output.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[0..<produced]) }
+        stream.pointee.next_in = filtered.baseAddress
+        stream.pointee.avail_in = uInt(rawCount)
+        stream.pointee.next_out = output.baseAddress
+        stream.pointee.avail_out = uInt(output.count)
+        let status = deflate(stream, Z_FINISH)
+        precondition(status == Z_STREAM_END, "zlib deflate failed (\(status))")
+        return UnsafeBufferPointer(start: output.baseAddress, count: output.count - Int(stream.pointee.avail_out))
     }
 }

@@ -39,6 +39,7 @@ enum PNGEncoder {
     /// Filtered and deflated image data (the payload of IDAT or, after a sequence number, fdAT),
     /// at zlib's default level, for a single image.
     static func compressedImage(width: Int, height: Int, rgb: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        Array(PNGCompressor(level: 6).compress(width: width, height: height, rgb: rgb))
+        let compressor = PNGCompressor(level: 6)
+        return withExtendedLifetime(compressor) { Array(compressor.compress(width: width, height: height, rgb: rgb)) }
     }
 }
