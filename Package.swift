@@ -34,12 +34,14 @@ let package = Package(
 
         // Kernels: one reference kernel per op, float and int8 (optimized ones beside them). libc only.
         .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels", swiftSettings: release),
+        // errno, file types and open() as plain C functions (the same Swift in the board build).
+        .target(name: "CPosix", path: "Runtime/CPosix"),
         // SDL2 for the window commands, loaded with dlopen when a window opens (headers: libsdl2-dev).
         .target(name: "CSDL2", path: "Runtime/CSDL2"),
         // The optimized kernels' inner loops in C: vector instructions picked at run time. libc only.
         .target(name: "DuralavaSIMD", path: "Runtime/SIMD"),
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
-        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD"], path: "Runtime/Library", swiftSettings: release),
+        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library", swiftSettings: release),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
         .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output",
                 swiftSettings: release),

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CPosix
 
 /// An I/O failure, naming the file.
 public struct FileError: Error, CustomStringConvertible {
@@ -11,17 +12,18 @@ public struct FileError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }
+/// The text of the calling thread's errno.
+public func errnoText() -> String { String(cString: strerror(dl_errno())) }
 
 /// Reads a whole file. Refuses anything larger than `limit` bytes.
-public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws -> [UInt8] {
+public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
     guard let f = fopen(path, "rb") else {
         throw FileError(path: path, message: "cannot open (\(errnoText()))")
     }
     defer { fclose(f) }
     var st = stat()
     guard fstat(fileno(f), &st) == 0 else { throw FileError(path: path, message: "cannot stat (\(errnoText()))") }
-    guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, message: "not a regular file") }
+    guard dl_file_kind(st.st_mode) == DL_FILE_REGULAR else { throw FileError(path: path, message: "not a regular file") }
     let size = Int(st.st_size)
     guard size <= limit else { throw FileError(path: path, message: "file of \(size) bytes exceeds the \(limit)-byte limit") }
     var bytes = [UInt8](repeating: 0, count: size)
@@ -41,18 +43,18 @@ public enum OutputTarget: Equatable {
     case writeThrough(String)
 
     /// `suffix` names the temporary file (".tmp-PID", ".partial").
-    public static func resolve(_ path: String, temporarySuffix suffix: String) throws -> OutputTarget {
+    public static func resolve(_ path: String, temporarySuffix suffix: String) throws(FileError) -> OutputTarget {
         var st = stat()
         guard lstat(path, &st) == 0 else {
-            guard errno == ENOENT else { throw FileError(path: path, message: "cannot stat (\(errnoText()))") }
+            guard dl_errno() == ENOENT else { throw FileError(path: path, message: "cannot stat (\(errnoText()))") }
             return .replace(final: path, temporary: path + suffix)
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
+        switch dl_file_kind(st.st_mode) {
+        case DL_FILE_REGULAR:
             return .replace(final: path, temporary: path + suffix)
-        case S_IFCHR, S_IFIFO:
+        case DL_FILE_CHARACTER_DEVICE, DL_FILE_FIFO:
             return .writeThrough(path)
-        case S_IFLNK:
+        case DL_FILE_SYMLINK:
             guard let real = realpath(path, nil) else {
                 throw FileError(path: path, message: "is a symlink whose target cannot be resolved (\(errnoText())); not replacing the link")
             }
@@ -60,9 +62,9 @@ public enum OutputTarget: Equatable {
             let target = String(cString: real)
             var tst = stat()
             guard stat(target, &tst) == 0 else { throw FileError(path: path, message: "cannot stat the link's target \(target) (\(errnoText()))") }
-            switch tst.st_mode & S_IFMT {
-            case S_IFREG: return .replace(final: target, temporary: target + suffix)
-            case S_IFCHR, S_IFIFO: return .writeThrough(target)
+            switch dl_file_kind(tst.st_mode) {
+            case DL_FILE_REGULAR: return .replace(final: target, temporary: target + suffix)
+            case DL_FILE_CHARACTER_DEVICE, DL_FILE_FIFO: return .writeThrough(target)
             default: throw FileError(path: path, message: "is a symlink to \(target), which is \(fileKind(tst.st_mode)), not a file; refusing to write")
             }
         default:
@@ -72,7 +74,7 @@ public enum OutputTarget: Equatable {
 
     /// Opens the file to write: a fresh temporary (a stale one, or a link planted at its
     /// name, is removed first and never followed), or the path itself.
-    public func open() throws -> UnsafeMutablePointer<FILE> {
+    public func open() throws(FileError) -> UnsafeMutablePointer<FILE> {
         switch self {
         case .replace(let final, let tmp):
             unlink(tmp)
@@ -92,7 +94,7 @@ public enum OutputTarget: Equatable {
     }
 
     /// Moves the finished temporary file into place (nothing to do for a write-through).
-    public func commit() throws {
+    public func commit() throws(FileError) {
         guard case .replace(let final, let tmp) = self else { return }
         guard rename(tmp, final) == 0 else {
             let m = errnoText(); unlink(tmp)
@@ -103,19 +105,19 @@ public enum OutputTarget: Equatable {
 
 /// A new file, never through a link at its name (O_EXCL | O_NOFOLLOW), mode 0644 before umask.
 private func createExclusively(_ path: String) -> Int32 {
-    open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    dl_open_new_file(path)
 }
 
 /// "a directory", "a block device", ... for error messages.
 public func fileKind(_ mode: mode_t) -> String {
-    switch mode & S_IFMT {
-    case S_IFREG: return "a regular file"
-    case S_IFDIR: return "a directory"
-    case S_IFCHR: return "a character device"
-    case S_IFBLK: return "a block device"
-    case S_IFIFO: return "a FIFO"
-    case S_IFSOCK: return "a socket"
-    case S_IFLNK: return "a symlink"
+    switch dl_file_kind(mode) {
+    case DL_FILE_REGULAR: return "a regular file"
+    case DL_FILE_DIRECTORY: return "a directory"
+    case DL_FILE_CHARACTER_DEVICE: return "a character device"
+    case DL_FILE_BLOCK_DEVICE: return "a block device"
+    case DL_FILE_FIFO: return "a FIFO"
+    case DL_FILE_SOCKET: return "a socket"
+    case DL_FILE_SYMLINK: return "a symlink"
     default: return "not a file"
     }
 }
@@ -123,7 +125,7 @@ public func fileKind(_ mode: mode_t) -> String {
 /// Writes a file atomically: to `path.tmp-PID`, flushed, then renamed over `path`, so a crash
 /// mid-write leaves the previous file intact. A device, FIFO or symlink at `path` is kept
 /// (OutputTarget); the temporary file is removed on every error path.
-public func writeFileAtomically(_ path: String, _ chunks: [[UInt8]]) throws {
+public func writeFileAtomically(_ path: String, _ chunks: [[UInt8]]) throws(FileError) {
     let target = try OutputTarget.resolve(path, temporarySuffix: ".tmp-\(getpid())")
     let f = try target.open()
     var ok = true
@@ -154,5 +156,5 @@ public func fileExists(_ path: String) -> Bool {
 
 public func isDirectory(_ path: String) -> Bool {
     var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    return stat(path, &st) == 0 && dl_file_kind(st.st_mode) == DL_FILE_DIRECTORY
 }

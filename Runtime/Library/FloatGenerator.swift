@@ -90,16 +90,16 @@ public final class FloatGenerator {
             let cout = last ? 3 : c.channels[i]
             let kh = i == 0 ? c.baseHeight : c.kernel
             let kw = i == 0 ? c.baseWidth : c.kernel
-            var weight = try file.floatsTyped(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
+            var weight = try file.floats(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
             var bias: [Float] = file.tensors[ModelSchema.Generator.bias(i)] != nil || last
-                ? try file.floatsTyped(ModelSchema.Generator.bias(i), shape: [cout])
+                ? try file.floats(ModelSchema.Generator.bias(i), shape: [cout])
                 : [Float](repeating: 0, count: cout)
             if !last, file.tensors[ModelSchema.Generator.batchNormGamma(i)] != nil {
                 let bn = BatchNormFolding(
-                    gamma: try file.floatsTyped(ModelSchema.Generator.batchNormGamma(i), shape: [cout]),
-                    beta: try file.floatsTyped(ModelSchema.Generator.batchNormBeta(i), shape: [cout]),
-                    mean: try file.floatsTyped(ModelSchema.Generator.batchNormMean(i), shape: [cout]),
-                    variance: try file.floatsTyped(ModelSchema.Generator.batchNormVariance(i), shape: [cout]),
+                    gamma: try file.floats(ModelSchema.Generator.batchNormGamma(i), shape: [cout]),
+                    beta: try file.floats(ModelSchema.Generator.batchNormBeta(i), shape: [cout]),
+                    mean: try file.floats(ModelSchema.Generator.batchNormMean(i), shape: [cout]),
+                    variance: try file.floats(ModelSchema.Generator.batchNormVariance(i), shape: [cout]),
                     epsilon: c.batchNormEpsilon)
                 switch bn.fold(weight: &weight, bias: &bias, kernelTaps: kh * kw, inputChannels: cin) {
                 case nil: break

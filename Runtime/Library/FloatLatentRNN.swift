@@ -73,8 +73,8 @@ public final class FloatLatentRNN {
         var inCount = c.latentDim + c.rnnNoiseDim
         let widths = c.rnnHidden + [c.latentDim]
         for (j, out) in widths.enumerated() {
-            let w = try file.floatsTyped(ModelSchema.RNN.weight(j), shape: [out, inCount])
-            let b = try file.floatsTyped(ModelSchema.RNN.bias(j), shape: [out])
+            let w = try file.floats(ModelSchema.RNN.weight(j), shape: [out, inCount])
+            let b = try file.floats(ModelSchema.RNN.bias(j), shape: [out])
             packed.append(Self.pack(Dense(inputCount: inCount, outputCount: out, weight: w, bias: b),
                                     last: j == widths.count - 1, c.rnnLeakySlope))
             inCount = out

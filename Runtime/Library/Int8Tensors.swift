@@ -28,7 +28,7 @@ struct Int8Tensors {
 
     func activation(_ name: String) throws(ModelError) -> ActivationQuantization {
         let s = ModelSchema.scale(of: name), z = ModelSchema.zeroPoint(of: name)
-        let scale = try file.floatsTyped(s, shape: [1])[0]
+        let scale = try file.floats(s, shape: [1])[0]
         guard scale > 1e-12, scale < 1e12 else {
             throw ModelError(file.path, .metadata, "tensor \"\(s)\" is \(scale), expected a positive scale in 1e-12...1e12")
         }
@@ -47,7 +47,7 @@ struct Int8Tensors {
         guard info.shape == [1] || info.shape == [channels] else {
             throw ModelError(file.path, .shape, "tensor \"\(name)\" has shape \(info.shape), expected [1] or [\(channels)]")
         }
-        let scales = try file.floatsTyped(name)
+        let scales = try file.floats(name)
         if let bad = scales.firstIndex(where: { !($0 > 1e-12 && $0 < 1e12) }) {
             throw ModelError(file.path, .metadata, "tensor \"\(name)\" element \(bad) is \(scales[bad]), expected a positive scale in 1e-12...1e12")
         }
@@ -80,11 +80,4 @@ struct Int8Tensors {
     }
 }
 
-extension SafetensorsFile {
-    /// `floats` with the error typed (the float reader throws only ModelError).
-    func floatsTyped(_ name: String, shape: [Int]? = nil) throws(ModelError) -> [Float] {
-        do { return try floats(name, shape: shape) } catch let e as ModelError { throw e } catch {
-            throw ModelError(path, .io, "tensor \"\(name)\": \(error)")
-        }
-    }
-}
+

@@ -51,7 +51,7 @@ public struct JSONParser {
 
     /// Parses one JSON document that must span the whole buffer (trailing spaces allowed,
     /// as safetensors pads its header with them).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 32) throws -> JSONValue {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 32) throws(JSONError) -> JSONValue {
         var p = JSONParser(bytes: bytes, maxDepth: maxDepth)
         p.skipSpace()
         let v = try p.value(depth: 0)
@@ -60,9 +60,9 @@ public struct JSONParser {
         return v
     }
 
-    public static func parse(_ text: String, maxDepth: Int = 32) throws -> JSONValue {
+    public static func parse(_ text: String, maxDepth: Int = 32) throws(JSONError) -> JSONValue {
         let a = Array(text.utf8)
-        return try a.withUnsafeBufferPointer { try parse($0, maxDepth: maxDepth) }
+        return try a.withUnsafeBufferPointer { (b) throws(JSONError) -> JSONValue in try parse(b, maxDepth: maxDepth) }
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -77,7 +77,7 @@ public struct JSONParser {
 
     private func fail(_ m: String) -> JSONError { JSONError(offset: pos, message: m) }
 
-    private mutating func value(depth: Int) throws -> JSONValue {
+    private mutating func value(depth: Int) throws(JSONError) -> JSONValue {
         guard depth < maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
         guard pos < bytes.count else { throw fail("unexpected end of JSON") }
         switch bytes[pos] {
@@ -92,14 +92,14 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws {
+    private mutating func literal(_ word: String) throws(JSONError) {
         for c in word.utf8 {
             guard pos < bytes.count, bytes[pos] == c else { throw fail("invalid literal") }
             pos += 1
         }
     }
 
-    private mutating func object(depth: Int) throws -> JSONValue {
+    private mutating func object(depth: Int) throws(JSONError) -> JSONValue {
         pos += 1
         var members: [(String, JSONValue)] = []
         // Keys seen so far, hashed: a linear scan per key made a header of 80,000 keys take
@@ -129,7 +129,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int) throws -> JSONValue {
+    private mutating func array(depth: Int) throws(JSONError) -> JSONValue {
         pos += 1
         var items: [JSONValue] = []
         skipSpace()
@@ -145,7 +145,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func hex4() throws -> UInt32 {
+    private mutating func hex4() throws(JSONError) -> UInt32 {
         guard pos + 4 <= bytes.count else { throw fail("truncated \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
@@ -163,7 +163,7 @@ public struct JSONParser {
         return v
     }
 
-    private mutating func string() throws -> String {
+    private mutating func string() throws(JSONError) -> String {
         pos += 1 // opening quote
         var out: [UInt8] = []
         while true {
@@ -205,7 +205,7 @@ public struct JSONParser {
         return s
     }
 
-    private mutating func number() throws -> JSONValue {
+    private mutating func number() throws(JSONError) -> JSONValue {
         let start = pos
         var isInteger = true
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }

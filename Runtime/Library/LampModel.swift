@@ -22,12 +22,12 @@ public final class LampModel {
         }
     }
 
-    public convenience init(path: String) throws {
+    public convenience init(path: String) throws(ModelError) {
         let file = try SafetensorsFile(path: path)
         try self.init(file: file)
     }
 
-    public init(file: SafetensorsFile) throws {
+    public init(file: SafetensorsFile) throws(ModelError) {
         path = file.path
         metadata = file.metadata
         config = try ModelConfig(metadata: file.metadata, path: file.path)

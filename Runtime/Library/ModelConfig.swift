@@ -50,27 +50,27 @@ public struct ModelConfig: Equatable {
     }
 
     /// Parses and checks the metadata of `path`; every problem names the key.
-    public init(metadata m: [String: String], path: String) throws {
+    public init(metadata m: [String: String], path: String) throws(ModelError) {
         typealias K = ModelSchema.Key
-        func value(_ key: String) throws -> String {
+        func value(_ key: String) throws(ModelError) -> String {
             guard let v = m[key] else { throw ModelError(path, .metadata, "metadata key \"\(key)\" is missing") }
             return v
         }
-        func int(_ key: String, min: Int, max: Int) throws -> Int {
+        func int(_ key: String, min: Int, max: Int) throws(ModelError) -> Int {
             let s = try value(key)
             guard let v = Int(s), v >= min, v <= max else {
                 throw ModelError(path, .metadata, "metadata \"\(key)\" is \"\(s)\", expected an integer in \(min)...\(max)")
             }
             return v
         }
-        func float(_ key: String, min: Float, max: Float) throws -> Float {
+        func float(_ key: String, min: Float, max: Float) throws(ModelError) -> Float {
             let s = try value(key)
             guard let v = Float(s), v.isFinite, v >= min, v <= max else {
                 throw ModelError(path, .metadata, "metadata \"\(key)\" is \"\(s)\", expected a number in \(min)...\(max)")
             }
             return v
         }
-        func list(_ key: String) throws -> [Int] {
+        func list(_ key: String) throws(ModelError) -> [Int] {
             let s = try value(key)
             let parts = s.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 8192 }) else {

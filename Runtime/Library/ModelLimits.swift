@@ -13,7 +13,7 @@ public enum ModelLimits {
     public static let maxRNNMultiplyAdds = 100_000_000.0
 
     /// Sizes are summed in Double: the products of metadata values cannot overflow there.
-    public static func check(_ c: ModelConfig, path: String) throws {
+    public static func check(_ c: ModelConfig, path: String) throws(ModelError) {
         func fail(_ what: String) -> ModelError { ModelError(path, .limits, what) }
         guard c.frameHeight * c.frameWidth <= maxFramePixels else {
             throw fail("frame \(c.frameHeight)x\(c.frameWidth) has more than the \(maxFramePixels) pixels (2048x2048) this runtime allows")

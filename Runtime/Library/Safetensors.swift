@@ -72,16 +72,16 @@ public struct SafetensorsFile {
 
     public static let maxHeaderLength = 100_000_000
 
-    public init(path: String) throws {
+    public init(path: String) throws(ModelError) {
         let bytes: [UInt8]
-        do { bytes = try readWholeFile(path) } catch let e as FileError {
-            throw ModelError(path, .io, e.message)
+        do throws(FileError) { bytes = try readWholeFile(path) } catch {
+            throw ModelError(path, .io, error.message)
         }
         try self.init(bytes: bytes, path: path)
     }
 
     /// Validates the whole structure up front, so later reads cannot go out of bounds.
-    public init(bytes: [UInt8], path: String) throws {
+    public init(bytes: [UInt8], path: String) throws(ModelError) {
         self.path = path
         self.bytes = bytes
         guard bytes.count >= 8 else {
@@ -102,12 +102,12 @@ public struct SafetensorsFile {
         dataStart = 8 + headerLength
         let dataLength = bytes.count - dataStart
         let header: JSONValue
-        do {
-            header = try bytes.withUnsafeBufferPointer {
-                try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8..<(8 + headerLength)]))
+        do throws(JSONError) {
+            header = try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> JSONValue in
+                try JSONParser.parse(UnsafeBufferPointer(rebasing: b[8..<(8 + headerLength)]))
             }
-        } catch let e as JSONError {
-            throw ModelError(path, .headerJSON, "header is not valid JSON: \(e.message) at header byte \(e.offset)")
+        } catch {
+            throw ModelError(path, .headerJSON, "header is not valid JSON: \(error.message) at header byte \(error.offset)")
         }
         guard case .object(let members) = header else {
             throw ModelError(path, .headerJSON, "header JSON is not an object")
@@ -177,7 +177,7 @@ public struct SafetensorsFile {
 
     /// The tensor as Float32 values, converting F16. Throws if missing, of another dtype
     /// family, of an unexpected shape, or containing NaN/infinity.
-    public func floats(_ name: String, shape expected: [Int]? = nil) throws -> [Float] {
+    public func floats(_ name: String, shape expected: [Int]? = nil) throws(ModelError) -> [Float] {
         guard let t = tensors[name] else {
             throw ModelError(path, .missingTensor, "missing tensor \"\(name)\"")
         }
@@ -210,7 +210,7 @@ public struct SafetensorsFile {
     }
 
     /// Raw bytes of an integer tensor of the given dtype.
-    public func rawBytes(_ name: String, dtype: TensorDType, shape expected: [Int]? = nil) throws -> ArraySlice<UInt8> {
+    public func rawBytes(_ name: String, dtype: TensorDType, shape expected: [Int]? = nil) throws(ModelError) -> ArraySlice<UInt8> {
         guard let t = tensors[name] else {
             throw ModelError(path, .missingTensor, "missing tensor \"\(name)\"")
         }
@@ -275,7 +275,7 @@ public struct SafetensorsWriter {
     }
 
     /// Writes to a temporary file and renames it into place.
-    public func write(to path: String) throws {
+    public func write(to path: String) throws(FileError) {
         try writeFileAtomically(path, [serialized()])
     }
 }

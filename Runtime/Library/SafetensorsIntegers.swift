@@ -2,12 +2,12 @@
 /// writing them little-endian.
 extension SafetensorsFile {
     public func int8s(_ name: String, shape expected: [Int]? = nil) throws(ModelError) -> [Int8] {
-        let raw = try typedRawBytes(name, dtype: .i8, shape: expected)
+        let raw = try rawBytes(name, dtype: .i8, shape: expected)
         return raw.map { Int8(bitPattern: $0) }
     }
 
     public func int32s(_ name: String, shape expected: [Int]? = nil) throws(ModelError) -> [Int32] {
-        let raw = Array(try typedRawBytes(name, dtype: .i32, shape: expected))
+        let raw = Array(try rawBytes(name, dtype: .i32, shape: expected))
         var out = [Int32](repeating: 0, count: raw.count / 4)
         for i in 0..<out.count {
             let o = 4 * i
@@ -16,11 +16,6 @@ extension SafetensorsFile {
         return out
     }
 
-    private func typedRawBytes(_ name: String, dtype: TensorDType, shape: [Int]?) throws(ModelError) -> ArraySlice<UInt8> {
-        do { return try rawBytes(name, dtype: dtype, shape: shape) } catch let e as ModelError { throw e } catch {
-            throw ModelError(path, .io, "tensor \"\(name)\": \(error)")
-        }
-    }
 }
 
 extension SafetensorsWriter {

@@ -16,7 +16,7 @@ public final class APNGWriter {
     /// Each frame is shown for delayNumerator/delayDenominator seconds; frames are deflated at
     /// zlib level `compression` (1 fastest ... 9 smallest).
     public init(path: String, width: Int, height: Int, frameCount: Int,
-                delayNumerator: UInt16, delayDenominator: UInt16, compression: Int32 = 6) throws {
+                delayNumerator: UInt16, delayDenominator: UInt16, compression: Int32 = 6) throws(OutputError) {
         guard width > 0, height > 0 else {
             throw OutputError(path: path, message: "frame size \(width)x\(height) is empty")
         }
@@ -38,11 +38,11 @@ public final class APNGWriter {
                        + PNGEncoder.chunk("acTL", actl))
     }
 
-    public func append(rgb: [UInt8]) throws {
-        try rgb.withUnsafeBufferPointer { try append(rgb: $0) }
+    public func append(rgb: [UInt8]) throws(OutputError) {
+        try rgb.withUnsafeBufferPointer { (b) throws(OutputError) in try append(rgb: b) }
     }
 
-    public func append(rgb: UnsafeBufferPointer<UInt8>) throws {
+    public func append(rgb: UnsafeBufferPointer<UInt8>) throws(OutputError) {
         guard let file else { throw OutputError(path: path, message: "animation already finished") }
         guard framesWritten < frameCount else {
             throw OutputError(path: path, message: "more frames than the declared \(frameCount)")
@@ -78,7 +78,7 @@ public final class APNGWriter {
     }
 
     /// Closes the animation; it is renamed into place only when every declared frame is there.
-    public func finish() throws {
+    public func finish() throws(OutputError) {
         guard let file else { return }
         guard framesWritten == frameCount else {
             throw OutputError(path: path, message: "only \(framesWritten) of \(frameCount) declared frames were written")

@@ -22,36 +22,36 @@ final class OutputFile {
     private let target: OutputTarget
     private var handle: UnsafeMutablePointer<FILE>?
 
-    init(path: String) throws {
+    init(path: String) throws(OutputError) {
         self.path = path
-        do {
+        do throws(FileError) {
             target = try OutputTarget.resolve(path, temporarySuffix: ".partial")
             handle = try target.open()
-        } catch let e as FileError {
-            throw OutputError(path: e.path, message: e.message)
+        } catch {
+            throw OutputError(path: error.path, message: error.message)
         }
     }
 
-    func write(_ bytes: [UInt8]) throws {
+    func write(_ bytes: [UInt8]) throws(OutputError) {
         guard let h = handle else { throw OutputError(path: path, message: "already closed") }
         let n = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, h) }
         if n != bytes.count {
-            let m = String(cString: strerror(errno))
+            let m = errnoText()
             abandon()
             throw OutputError(path: path, message: "write failed (\(m))")
         }
     }
 
-    func commit() throws {
+    func commit() throws(OutputError) {
         guard let h = handle else { return }
         handle = nil
         if fclose(h) != 0 {
-            let m = String(cString: strerror(errno))
+            let m = errnoText()
             target.discard()
             throw OutputError(path: path, message: "write failed (\(m))")
         }
-        do { try target.commit() } catch let e as FileError {
-            throw OutputError(path: path, message: e.message)
+        do throws(FileError) { try target.commit() } catch {
+            throw OutputError(path: path, message: error.message)
         }
     }
 

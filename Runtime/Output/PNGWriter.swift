@@ -11,7 +11,7 @@ public func encodePNG(width: Int, height: Int, rgb: [UInt8]) -> [UInt8] {
 }
 
 /// Writes one 8-bit RGB image (interleaved, top row first) to a PNG file.
-public func writePNG(path: String, width: Int, height: Int, rgb: [UInt8]) throws {
+public func writePNG(path: String, width: Int, height: Int, rgb: [UInt8]) throws(OutputError) {
     guard width > 0, height > 0, rgb.count == width * height * 3 else {
         throw OutputError(path: path, message: "image of \(rgb.count) bytes does not match \(width)x\(height) RGB")
     }

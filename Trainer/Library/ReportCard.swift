@@ -67,9 +67,8 @@ public struct ReportCard {
         func lap(_ name: String) { let t = monotonicSeconds(); timings.append((name, t - t0)); t0 = t }
 
         let model: LampModel
-        do { model = try LampModel(path: o.modelPath) }
-        catch let e as ModelError { throw EvalError(path: o.modelPath, message: e.message) }
-        catch let e as FileError { throw EvalError(path: e.path, message: e.message) }
+        do throws(ModelError) { model = try LampModel(path: o.modelPath) }
+        catch { throw EvalError(path: o.modelPath, message: error.message) }
         let c = model.config
         progress("model \(o.modelPath): \(c.frameWidth)x\(c.frameHeight), latent \(c.latentDim), step \(c.stepSeconds) s\(model.isTrained ? "" : " (untrained)")")
 
