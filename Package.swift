@@ -48,10 +48,18 @@ let package = Package(
         // Measure: the report card's measurements and plots, shared by the trainer and the converter.
         .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure",
                 swiftSettings: release),
+        // The lamp window (SDL2) and its real-time loop, shared by the desktop and board builds.
+        .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display",
+                swiftSettings: release),
         .executableTarget(name: "duralava",
-                          dependencies: ["DuralavaRuntime", "LampOutput", "CSDL2",
+                          dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Runtime/CLI", swiftSettings: release),
+
+        // The board build's `duralava` (run and render, a hand-written parser): the same sources
+        // are compiled as Embedded Swift for aarch64 by `make board`; this is its desktop build.
+        .executableTarget(name: "duralava-board", dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay"],
+                          path: "Runtime/Board", swiftSettings: release),
 
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],

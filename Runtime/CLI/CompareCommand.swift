@@ -1,5 +1,6 @@
 import ArgumentParser
 import DuralavaRuntime
+import LampDisplay
 import LampOutput
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSDL2
 import DuralavaRuntime
+import LampDisplay
 import LampOutput
 #if canImport(Glibc)
 import Glibc

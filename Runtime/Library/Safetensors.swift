@@ -134,7 +134,7 @@ public struct SafetensorsFile {
                 throw ModelError(path, .tensorEntry, "tensor \"\(name)\": missing or non-string \"dtype\"")
             }
             guard let dtype = TensorDType(rawValue: dtypeName) else {
-                throw ModelError(path, .dtype, "tensor \"\(name)\": unsupported dtype \"\(dtypeName)\" (expected one of \(TensorDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ModelError(path, .dtype, "tensor \"\(name)\": unsupported dtype \"\(dtypeName)\" (expected one of \(TensorDType.allCases.map { $0.rawValue }.joined(separator: ", ")))")
             }
             guard case .array(let dims)? = entry["shape"] else {
                 throw ModelError(path, .tensorEntry, "tensor \"\(name)\": missing or non-array \"shape\"")

@@ -1,48 +1,26 @@
-import ArgumentParser
 import CSDL2
 import DuralavaRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
 
-enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot }
+public enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot }
 
 /// How the window is drawn. `software` scales the frame on the CPU into the window's own
 /// framebuffer: no GL stack is loaded (Mesa's software GL alone is 55 MB of resident memory
 /// under Xvfb). `accelerated` uses SDL's GPU renderer (GL/GLES). `auto` takes software where the
 /// video driver has a framebuffer and falls back to accelerated (a KMS/DRM console has none).
-enum LampRenderer: String, CaseIterable { case auto, software, accelerated }
+public enum LampRenderer: String, CaseIterable { case auto, software, accelerated }
 
-/// Options of the commands that open a lamp window (run, compare).
-struct WindowOptions: ParsableArguments {
-    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
-    var windowed = false
-
-    @Option(name: .long, help: "Display frames per second (between-step frames are generated at this rate).")
-    var fps: Double = 30
-
-    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
-    var duration: Double = 0
-
-    @Option(name: .long, help: "Drawing: auto (software where the display has a framebuffer, else accelerated), software (the CPU scales; no GL loaded) or accelerated (GPU).")
-    var renderer: String = "auto"
-
-    func validate() throws {
-        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
-        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
-        guard LampRenderer(rawValue: renderer) != nil else {
-            throw ValidationError("--renderer must be one of: \(LampRenderer.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
-
-    func open(frameWidth: Int, frameHeight: Int) -> LampWindow {
-        LampWindow.open(windowed: windowed, frameWidth: frameWidth, frameHeight: frameHeight, renderer: LampRenderer(rawValue: renderer)!)
-    }
+/// Why a window could not be opened (one line for the user).
+public struct DisplayError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// The SDL2 display: one window, a streaming RGB texture of the lamp's size, scaled smoothly
 /// to the window with its aspect ratio kept, presented with vsync.
-final class LampWindow {
+public final class LampWindow {
     private let window: OpaquePointer
     private let renderer: OpaquePointer
     private let texture: OpaquePointer
@@ -56,9 +34,9 @@ final class LampWindow {
         self.fullscreen = fullscreen
     }
 
-    static func sdlError() -> String { String(cString: SDL_GetError()) }
+    public static func sdlError() -> String { String(cString: SDL_GetError()) }
 
-    static func open(windowed: Bool, frameWidth: Int, frameHeight: Int, renderer choice: LampRenderer = .auto) -> LampWindow {
+    public static func open(windowed: Bool, frameWidth: Int, frameHeight: Int, renderer choice: LampRenderer = .auto) throws(DisplayError) -> LampWindow {
         let noDisplay = "; on a console set SDL_VIDEODRIVER=kmsdrm, or render headless with `duralava render --out lamp.png`"
         let requested = getenv("SDL_VIDEODRIVER").map { String(cString: $0) } ?? ""
         let env = { (name: String) in !(getenv(name).map { String(cString: $0) } ?? "").isEmpty }
@@ -68,7 +46,7 @@ final class LampWindow {
             SDL_SetHint("SDL_VIDEODRIVER", "kmsdrm")
         }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
-            Duralava.fail("cannot open a display (SDL: \(sdlError()))" + noDisplay)
+            throw DisplayError(message: "cannot open a display (SDL: \(sdlError()))" + noDisplay)
         }
         // Without X, Wayland or a usable console, SDL falls back to its invisible "offscreen"
         // (or "dummy") driver and the lamp would run forever where nobody sees it. Those
@@ -76,7 +54,7 @@ final class LampWindow {
         let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
         if requested.isEmpty && (driver == "offscreen" || driver == "dummy" || driver == "none") {
             SDL_Quit()
-            Duralava.fail("cannot open a display (no DISPLAY or WAYLAND_DISPLAY, and SDL found only its invisible \"\(driver)\" driver)"
+            throw DisplayError(message: "cannot open a display (no DISPLAY or WAYLAND_DISPLAY, and SDL found only its invisible \"\(driver)\" driver)"
                           + noDisplay)
         }
         SDL_SetHint("SDL_RENDER_SCALE_QUALITY", "linear")
@@ -96,7 +74,7 @@ final class LampWindow {
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue
         }
         guard let window = SDL_CreateWindow("duralava", centered, centered, w, h, flags) else {
-            Duralava.fail("cannot create a window (SDL: \(sdlError()))")
+            throw DisplayError(message: "cannot create a window (SDL: \(sdlError()))")
         }
         var renderer: OpaquePointer? = nil
         if choice != .accelerated {
@@ -108,18 +86,18 @@ final class LampWindow {
             renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | SDL_RENDERER_PRESENTVSYNC.rawValue)
         }
         if renderer == nil && choice == .accelerated { renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) }
-        guard let renderer else { Duralava.fail("cannot create a renderer (SDL: \(sdlError()))") }
+        guard let renderer else { throw DisplayError(message: "cannot create a renderer (SDL: \(sdlError()))") }
         guard let texture = SDL_CreateTexture(renderer, UInt32(SDL_PIXELFORMAT_RGB24.rawValue),
                                               Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
                                               Int32(frameWidth), Int32(frameHeight)) else {
-            Duralava.fail("cannot create a texture (SDL: \(sdlError()))")
+            throw DisplayError(message: "cannot create a texture (SDL: \(sdlError()))")
         }
         if !windowed { SDL_ShowCursor(SDL_DISABLE) }
         return LampWindow(window: window, renderer: renderer, texture: texture,
                           frameWidth: frameWidth, frameHeight: frameHeight, fullscreen: !windowed)
     }
 
-    func pollKeys() -> LampKey {
+    public func pollKeys() -> LampKey {
         var event = SDL_Event()
         while SDL_PollEvent(&event) != 0 {
             if event.type == SDL_QUIT.rawValue { return .quit }
@@ -136,13 +114,13 @@ final class LampWindow {
         return .none
     }
 
-    func toggleFullscreen() {
+    public func toggleFullscreen() {
         fullscreen.toggle()
         SDL_SetWindowFullscreen(window, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0)
         SDL_ShowCursor(fullscreen ? SDL_DISABLE : SDL_ENABLE)
     }
 
-    func show(_ rgb: UnsafeMutableBufferPointer<UInt8>) {
+    public func show(_ rgb: UnsafeMutableBufferPointer<UInt8>) {
         SDL_UpdateTexture(texture, nil, rgb.baseAddress, frameWidth * 3)
         var ow: Int32 = 0, oh: Int32 = 0
         SDL_GetRendererOutputSize(renderer, &ow, &oh)
@@ -156,7 +134,7 @@ final class LampWindow {
         SDL_RenderPresent(renderer)
     }
 
-    func close() {
+    public func close() {
         SDL_DestroyTexture(texture)
         SDL_DestroyRenderer(renderer)
         SDL_DestroyWindow(window)

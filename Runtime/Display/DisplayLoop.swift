@@ -8,8 +8,8 @@ import DuralavaRuntime
 /// display frames at `fps` with the phase between steps, and a resynchronisation after a long
 /// stall (a suspended machine) instead of catching up. Returns on quit or after `duration`
 /// seconds (0: until closed).
-enum DisplayLoop {
-    static func run(_ display: LampWindow, rate: Double, fps: Double, duration: Double,
+public enum DisplayLoop {
+    public static func run(_ display: LampWindow, rate: Double, fps: Double, duration: Double,
                     advance: () -> Void, render: (Float) -> Void, frame: () -> UnsafeMutableBufferPointer<UInt8>,
                     reseed: () -> Void, screenshot: () -> Void) {
         let stepPeriod = 1 / rate, framePeriod = 1 / fps

@@ -1,0 +1,193 @@
+// `duralava` for boards: the desktop runtime's run and render with a small hand-written
+// argument parser instead of swift-argument-parser (no Foundation), so that the same Runtime
+// sources build as Embedded Swift for a Raspberry Pi (firmware-notes/). Everything else —
+// kernels, the latent loop and its guards, the window and its loop, PNG output — is the
+// shared library code.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import DuralavaRuntime
+import LampDisplay
+import LampOutput
+
+/// A command-line mistake, said in one line.
+struct UsageError: Error {
+    let message: String
+}
+
+/// The options of both commands, as parsed from the command line.
+struct BoardOptions {
+    var command = "run"
+    var model: String?
+    var rate = 5.0
+    var fps = 30.0
+    var blend = BetweenFrames.latent
+    var windowed = false
+    var seed: UInt64 = 1
+    var steps = 120
+    var out = "lamp.png"
+    var between = 0
+    var duration = 0.0
+    var renderer = LampRenderer.auto
+    var help = false
+
+    static let usage = """
+        usage: duralava [run|render] [options]
+
+          run      the lamp on the screen (fullscreen; on a console through KMS/DRM)
+          render   the lamp to an animated PNG, headless
+
+        options:
+          --model PATH        model file (default: $DURALAVA_MODEL, then models/default.safetensors)
+          --rate R            model steps per second of lamp time (default 5)
+          --seed N            seed of the start and the noise (default 1)
+          --blend latent|pixel  in-between frames from the latent (default) or a cross-fade
+          --fps F             run: display frames per second (default 30)
+          --windowed          run: a window instead of fullscreen
+          --duration S        run: quit after S seconds (default 0: never)
+          --renderer auto|software|accelerated  run: how the window is drawn (default auto)
+          --steps N           render: model steps (default 120)
+          --between K         render: display frames between steps (default 0)
+          --out PATH          render: the animated PNG (default lamp.png)
+          --help              this text
+        keys (run): Esc/q quit, f fullscreen, space pause, r reseed
+        """
+
+    /// The options of `arguments` (without the program name), or a one-line error.
+    static func parse(_ arguments: [String]) throws(UsageError) -> BoardOptions {
+        var o = BoardOptions()
+        var i = 0
+        func value(_ name: String) throws(UsageError) -> String {
+            i += 1
+            guard i < arguments.count else { throw usageError("\(name) needs a value") }
+            return arguments[i]
+        }
+        func number(_ name: String, _ range: ClosedRange<Double>) throws(UsageError) -> Double {
+            let text = try value(name)
+            guard let x = Double(text), x.isFinite, range.contains(x) else {
+                throw usageError("\(name) \(text): expected a number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return x
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
+            let text = try value(name)
+            guard let x = Int(text), range.contains(x) else {
+                throw usageError("\(name) \(text): expected an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return x
+        }
+        if let first = arguments.first, first == "run" || first == "render" { o.command = first; i = 1 }
+        while i < arguments.count {
+            let a = arguments[i]
+            switch a {
+            case "--help", "-h": o.help = true
+            case "--model": o.model = try value(a)
+            case "--rate": o.rate = try number(a, 0.001...1000)
+            case "--fps": o.fps = try number(a, 1...240)
+            case "--duration": o.duration = try number(a, 0...1e9)
+            case "--seed":
+                let text = try value(a)
+                guard let s = UInt64(text) else { throw usageError("--seed \(text): expected a non-negative integer") }
+                o.seed = s
+            case "--blend":
+                let text = try value(a)
+                guard let b = BetweenFrames(rawValue: text) else { throw usageError("--blend \(text): expected latent or pixel") }
+                o.blend = b
+            case "--renderer":
+                let text = try value(a)
+                guard let r = LampRenderer(rawValue: text) else { throw usageError("--renderer \(text): expected auto, software or accelerated") }
+                o.renderer = r
+            case "--windowed": o.windowed = true
+            case "--steps": o.steps = try integer(a, 1...10_000_000)
+            case "--between": o.between = try integer(a, 0...1000)
+            case "--out": o.out = try value(a)
+            default: throw usageError("unknown option \(a)")
+            }
+            i += 1
+        }
+        return o
+    }
+
+    private static func usageError(_ message: String) -> UsageError {
+        UsageError(message: message + " (see --help)")
+    }
+}
+
+/// One-line errors and exit status 1, as the desktop build.
+func fail(_ message: String) -> Never {
+    fputs("duralava: error: \(message)\n", stderr)
+    exit(1)
+}
+
+func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
+    let path: String
+    do throws(FileError) { path = try ModelLookup.find(explicit: o.model) } catch { fail(error.description) }
+    let model: LampModel
+    do throws(ModelError) { model = try LampModel(path: path) } catch { fail(error.description) }
+    fputs("duralava: note: \(path): \(model.kindDescription) model\n", stderr)
+    return LampAnimator(model: model, seed: o.seed, between: o.blend, threaded: threaded)
+}
+
+func render(_ o: BoardOptions) {
+    let animator = loadAnimator(o, threaded: false)
+    let frames = o.steps * (o.between + 1)
+    let fps = o.rate * Double(o.between + 1)
+    let delay = fps == fps.rounded() && fps >= 1 && fps <= 65535 ? (UInt16(1), UInt16(fps))
+        : (UInt16(Swift.max(1, Swift.min((1000 / fps).rounded(), 65535))), UInt16(1000))
+    var watch = GuardWatch()
+    do throws(OutputError) {
+        let apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
+                                  delayNumerator: delay.0, delayDenominator: delay.1, compression: 1)
+        var lastReport = monotonicSeconds()
+        for step in 0..<o.steps {
+            for k in 0...o.between {
+                animator.render(phase: Float(k) / Float(o.between + 1))
+                do throws(OutputError) { try apng.append(rgb: UnsafeBufferPointer(animator.rgb)) } catch {
+                    apng.abandon()
+                    throw error
+                }
+            }
+            animator.advance()
+            if watch.shouldWarn(animator.counters) { fputs(watch.warning(model: o.out, counters: animator.counters) + "\n", stderr) }
+            if monotonicSeconds() - lastReport > 1 {
+                lastReport = monotonicSeconds()
+                fputs("step \(step + 1)/\(o.steps)\n", stderr)
+            }
+        }
+        try apng.finish()
+    } catch { fail(error.description) }
+    print("wrote \(o.out) (APNG, \(frames) frames, loops forever), \(animator.width)x\(animator.height)")
+}
+
+func run(_ o: BoardOptions) {
+    let animator = loadAnimator(o, threaded: true)
+    let display: LampWindow
+    do throws(DisplayError) {
+        display = try LampWindow.open(windowed: o.windowed, frameWidth: animator.width, frameHeight: animator.height, renderer: o.renderer)
+    } catch { fail(error.message) }
+    defer { display.close() }
+    var watch = GuardWatch()
+    DisplayLoop.run(display, rate: o.rate, fps: o.fps, duration: o.duration, advance: {
+        animator.advance()
+        if watch.shouldWarn(animator.counters) { fputs(watch.warning(model: "the lamp", counters: animator.counters) + "\n", stderr) }
+    }, render: { phase in animator.render(phase: phase) }, frame: { animator.rgb },
+       reseed: { animator.reseed() }, screenshot: {})
+    fputs("duralava: \(animator.stepCount) steps; guards: \(animator.counters)\n", stderr)
+}
+
+/// The program: main.swift calls it on the desktop; the Embedded build (no CommandLine there)
+/// exports it as C's main.
+#if hasFeature(Embedded)
+@_cdecl("main")
+#endif
+public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+    var arguments: [String] = []
+    for k in 1..<Int(argc) { arguments.append(String(cString: argv[k]!)) }
+    let options: BoardOptions
+    do throws(UsageError) { options = try BoardOptions.parse(arguments) } catch { fail(error.message) }
+    if options.help { print(BoardOptions.usage); return 0 }
+    if options.command == "render" { render(options) } else { run(options) }
+    return 0
+}

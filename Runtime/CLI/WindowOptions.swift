@@ -1,0 +1,34 @@
+import ArgumentParser
+import LampDisplay
+
+/// Options of the commands that open a lamp window (run, compare).
+struct WindowOptions: ParsableArguments {
+    @Flag(name: .long, help: "Open a window instead of going fullscreen.")
+    var windowed = false
+
+    @Option(name: .long, help: "Display frames per second (between-step frames are generated at this rate).")
+    var fps: Double = 30
+
+    @Option(name: .long, help: "Quit after this many seconds (0: run until closed).")
+    var duration: Double = 0
+
+    @Option(name: .long, help: "Drawing: auto (software where the display has a framebuffer, else accelerated), software (the CPU scales; no GL loaded) or accelerated (GPU).")
+    var renderer: String = "auto"
+
+    func validate() throws {
+        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
+        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
+        guard LampRenderer(rawValue: renderer) != nil else {
+            throw ValidationError("--renderer must be one of: \(LampRenderer.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func open(frameWidth: Int, frameHeight: Int) -> LampWindow {
+        do throws(DisplayError) {
+            return try LampWindow.open(windowed: windowed, frameWidth: frameWidth, frameHeight: frameHeight,
+                                       renderer: LampRenderer(rawValue: renderer)!)
+        } catch {
+            Duralava.fail(error.message)
+        }
+    }
+}
