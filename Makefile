@@ -9,10 +9,11 @@ BIN          := .build/$(CONFIG)
 LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
 TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
+BOARD_PKGS   := gcc-aarch64-linux-gnu qemu-user-static binutils
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps peer clean
+.PHONY: all build run render test check fuzz deps test-deps board board-deps peer clean
 
 all: build
 
@@ -58,9 +59,18 @@ run: build $(MODEL)
 	  echo "no display here: the lamp is in $(OUT)/lamp.png (an animated PNG; open it in a browser)"; \
 	fi
 
-test: test-deps
+test: test-deps board
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
+
+# The lamp for 64-bit Raspberry Pi OS (aarch64), built here with Embedded Swift from the same
+# Runtime sources (Runtime/Board/Embedded/cross-build.sh): out/board/duralava. The tests run it under
+# qemu-aarch64-static (Tests/RuntimeTests/BoardEmulationTests.swift).
+board-deps:
+	$(call ensure_packages,$(BOARD_PKGS))
+
+board: board-deps
+	Runtime/Board/Embedded/cross-build.sh
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// The Raspberry Pi build (`make board`: out/board/duralava, aarch64, Embedded Swift) run under
+/// qemu-aarch64-static against the desktop build: the int8 lamp's frames byte for byte, the
+/// float lamp's within one 8-bit level, the same one-line error for a corrupt model, and only
+/// libc, libm and zlib as its dynamic dependencies (SDL is opened with dlopen when a window opens).
+final class BoardEmulationTests: XCTestCase {
+    private var board: String { packageRoot + "/out/board/duralava" }
+    private var desktop: String { productPath("duralava") }
+
+    private func emulator() throws -> String {
+        guard FileManager.default.fileExists(atPath: board) else {
+            throw XCTSkip("no out/board/duralava: `make board` builds it (make test does)")
+        }
+        guard let qemu = which("qemu-aarch64-static") else { throw XCTSkip("qemu-user-static is not installed (make board-deps)") }
+        return qemu
+    }
+
+    /// Runs the board binary under qemu with the aarch64 libc and the downloaded arm64 zlib.
+    private func runBoard(_ arguments: [String]) throws -> ProcessResult {
+        let qemu = try emulator()
+        return try runProcess(qemu, ["-L", "/usr/aarch64-linux-gnu",
+                                     "-E", "LD_LIBRARY_PATH=" + packageRoot + "/out/board/sysroot/lib/aarch64-linux-gnu",
+                                     board] + arguments)
+    }
+
+    private func rgbFrames(_ apng: String) throws -> [UInt8] {
+        guard let ffmpeg = which("ffmpeg") else { throw XCTSkip("ffmpeg is not installed (make test-deps)") }
+        let raw = NSTemporaryDirectory() + "/board-\(getpid())-\(UUID().uuidString).rgb"
+        defer { try? FileManager.default.removeItem(atPath: raw) }
+        let r = try runProcess(ffmpeg, ["-v", "error", "-y", "-i", apng, "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: raw)))
+    }
+
+    private func render(_ binary: String, model: String, out: String) throws -> Int32 {
+        let args = ["render", "--model", packageRoot + "/models/" + model, "--steps", "24", "--between", "1", "--seed", "3", "--out", out]
+        return binary == board ? try runBoard(args).status : try runProcess(binary, args).status
+    }
+
+    func testBoardRendersTheDesktopLamp() throws {
+        _ = try emulator()
+        let dir = NSTemporaryDirectory() + "/board-test-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for model in ["default-int8.safetensors", "default.safetensors"] {
+            guard FileManager.default.fileExists(atPath: packageRoot + "/models/" + model) else { continue }
+            XCTAssertEqual(try render(board, model: model, out: dir + "/board.png"), 0, model)
+            XCTAssertEqual(try render(desktop, model: model, out: dir + "/desktop.png"), 0, model)
+            if model.contains("int8") {
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/board.png")),
+                               try Data(contentsOf: URL(fileURLWithPath: dir + "/desktop.png")), "int8 frames byte for byte")
+            } else {
+                let a = try rgbFrames(dir + "/board.png"), b = try rgbFrames(dir + "/desktop.png")
+                XCTAssertEqual(a.count, b.count)
+                XCTAssertEqual(a.count, 48 * 64 * 64 * 3)
+                let worst = zip(a, b).map { abs(Int($0) - Int($1)) }.max() ?? 0
+                XCTAssertLessThanOrEqual(worst, 1, "float frames within one 8-bit level")
+            }
+        }
+    }
+
+    func testBoardSaysTheSameErrorForACorruptModel() throws {
+        _ = try emulator()
+        let bad = NSTemporaryDirectory() + "/board-bad-\(getpid()).safetensors"
+        try Data("not a model at all".utf8).write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let b = try runBoard(["render", "--model", bad, "--out", bad + ".png"])
+        let d = try runProcess(desktop, ["render", "--model", bad, "--out", bad + ".png"])
+        XCTAssertEqual(b.status, 1)
+        XCTAssertEqual(d.status, 1)
+        XCTAssertEqual(b.stderr, d.stderr)
+        XCTAssertTrue(b.stderr.hasPrefix("duralava: error: " + bad + ": "), b.stderr)
+        XCTAssertEqual(b.stderr.filter { $0 == "\n" }.count, 1, b.stderr)
+    }
+
+    func testBoardParserAndDependencies() throws {
+        let help = try runBoard(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("usage: duralava [run|render]"), help.stdout)
+        let wrong = try runBoard(["render", "--steps", "many"])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertEqual(wrong.stderr, "duralava: error: --steps many: expected an integer in 1...10000000 (see --help)\n")
+        guard let readelf = which("readelf") ?? which("aarch64-linux-gnu-readelf") else { throw XCTSkip("no readelf") }
+        let dynamic = try runProcess(readelf, ["-d", board])
+        let needed = dynamic.stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+            .compactMap { $0.split(separator: "[").last?.split(separator: "]").first.map(String.init) }
+        XCTAssertEqual(Set(needed), ["libz.so.1", "libm.so.6", "libc.so.6", "ld-linux-aarch64.so.1"], "\(needed)")
+    }
+}
