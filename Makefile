@@ -71,6 +71,7 @@ board-deps:
 
 board: board-deps
 	Runtime/Board/Embedded/cross-build.sh
+	$(call ensure_packages,libsdl2-2.0-0:arm64)
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

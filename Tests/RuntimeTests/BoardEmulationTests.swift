@@ -75,6 +75,22 @@ final class BoardEmulationTests: XCTestCase {
         XCTAssertEqual(b.stderr.filter { $0 == "\n" }.count, 1, b.stderr)
     }
 
+    /// `run --windowed` of the aarch64 binary under qemu, on Xvfb, with the arm64 libSDL2
+    /// (`make board` installs libsdl2-2.0-0:arm64): a lamp on the screen.
+    func testBoardWindowShowsALampUnderEmulation() throws {
+        let qemu = try emulator()
+        guard FileManager.default.fileExists(atPath: "/lib/aarch64-linux-gnu/libSDL2-2.0.so.0") else {
+            throw XCTSkip("no arm64 libSDL2 (make board installs libsdl2-2.0-0:arm64)")
+        }
+        let dir = temporaryDirectory()
+        // qemu finds the arm64 libc, zlib and SDL2 that multiarch installed under / (libc6:arm64).
+        let screen = try litPixelsOfLampWindow(qemu, ["-L", "/", board, "run", "--windowed", "--duration", "10",
+                                                      "--model", packageRoot + "/models/default-int8.safetensors"],
+                                               dir: dir, wait: 6, display: 500)
+        XCTAssertEqual(screen.status, 0, screen.stderr)
+        XCTAssertGreaterThan(screen.lit, screen.total / 20, "the emulated board shows a lamp: \(dir)/screen.png")
+    }
+
     func testBoardParserAndDependencies() throws {
         let help = try runBoard(["--help"])
         XCTAssertEqual(help.status, 0)
