@@ -80,7 +80,7 @@ let package = Package(
                           path: "Converter/CLI", swiftSettings: release),
 
         .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD"], path: "Tests/KernelTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput"],
+        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
         .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure"], path: "Tests/TrainerTests"),

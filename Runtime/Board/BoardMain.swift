@@ -31,6 +31,11 @@ struct BoardOptions {
     var between = 0
     var duration = 0.0
     var renderer = LampRenderer.auto
+    var palette = "original"
+    var hue = 0.0
+    var brightness = 1.0
+    var night: String?
+    var nightBrightness = 0.2
     var help = false
 
     static let usage = """
@@ -48,11 +53,16 @@ struct BoardOptions {
           --windowed          run: a window instead of fullscreen
           --duration S        run: quit after S seconds (default 0: never)
           --renderer auto|software|accelerated  run: how the window is drawn (default auto)
+          --palette NAME      run: original, ocean, forest, violet, ember, mono (key c cycles)
+          --hue DEG           run: hue shift in degrees, added to the palette's
+          --brightness B      run: 0.1...1 (keys [ and ])
+          --night HH:MM-HH:MM run: a nightly interval (local time) when the lamp dims
+          --night-brightness B  run: brightness then, 0...1 (0 blanks the screen; default 0.2)
           --steps N           render: model steps (default 120)
           --between K         render: display frames between steps (default 0)
           --out PATH          render: the animated PNG (default lamp.png)
           --help              this text
-        keys (run): Esc/q quit, f fullscreen, space pause, r reseed
+        keys (run): Esc/q quit, f fullscreen, space pause, r reseed, + / - speed, c palette, [ / ] brightness
         """
 
     /// The options of `arguments` (without the program name), or a one-line error.
@@ -100,6 +110,11 @@ struct BoardOptions {
                 guard let r = LampRenderer(rawValue: text) else { throw usageError("--renderer \(text): expected auto, software or accelerated") }
                 o.renderer = r
             case "--windowed": o.windowed = true
+            case "--palette": o.palette = try value(a)
+            case "--hue": o.hue = try number(a, -360...360)
+            case "--brightness": o.brightness = try number(a, 0.1...1)
+            case "--night": o.night = try value(a)
+            case "--night-brightness": o.nightBrightness = try number(a, 0...1)
             case "--steps": o.steps = try integer(a, 1...10_000_000)
             case "--between": o.between = try integer(a, 0...1000)
             case "--out": o.out = try value(a)
@@ -162,6 +177,10 @@ func render(_ o: BoardOptions) {
 }
 
 func run(_ o: BoardOptions) {
+    let controls: LampControls
+    do throws(DisplayError) {
+        controls = try LampControls(palette: o.palette, hue: o.hue, brightness: o.brightness, night: o.night, nightBrightness: o.nightBrightness)
+    } catch { fail(error.message + " (see --help)") }
     let animator = loadAnimator(o, threaded: true)
     let display: LampWindow
     do throws(DisplayError) {
@@ -169,7 +188,8 @@ func run(_ o: BoardOptions) {
     } catch { fail(error.message) }
     defer { display.close() }
     var watch = GuardWatch()
-    DisplayLoop.run(display, rate: o.rate, fps: o.fps, duration: o.duration, advance: {
+    DisplayLoop.run(display, rate: o.rate, fps: o.fps, duration: o.duration, width: animator.width, height: animator.height,
+                    controls: controls, advance: {
         animator.advance()
         if watch.shouldWarn(animator.counters) { fputs(watch.warning(model: "the lamp", counters: animator.counters) + "\n", stderr) }
     }, render: { phase in animator.render(phase: phase) }, frame: { animator.rgb },

@@ -66,7 +66,8 @@ struct CompareLamps: ParsableCommand {
         }
         let display = window.open(frameWidth: pair.width, frameHeight: pair.height)
         defer { display.close() }
-        DisplayLoop.run(display, rate: rate, fps: window.fps, duration: window.duration, advance: { pair.advance() },
+        DisplayLoop.run(display, rate: rate, fps: window.fps, duration: window.duration, width: pair.width, height: pair.height,
+                        controls: window.controls, advance: { pair.advance() },
                         render: { pair.render(phase: $0) }, frame: { pair.rgb }, reseed: { pair.reseed() }, screenshot: {})
         report(pair)
     }

@@ -36,7 +36,8 @@ struct Run: ParsableCommand {
         defer { display.close() }
 
         var shots = 0
-        DisplayLoop.run(display, rate: lamp.rate, fps: window.fps, duration: window.duration, advance: {
+        DisplayLoop.run(display, rate: lamp.rate, fps: window.fps, duration: window.duration,
+                        width: animator.width, height: animator.height, controls: window.controls, advance: {
             animator.advance()
             if watch.shouldWarn(animator.counters) {
                 fputs(watch.warning(model: modelPath, counters: animator.counters) + "\n", stderr)

@@ -15,7 +15,32 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: "Drawing: auto (software where the display has a framebuffer, else accelerated), software (the CPU scales; no GL loaded) or accelerated (GPU).")
     var renderer: String = "auto"
 
+    @Option(name: .long, help: "Colours: \(LampControls.Palette.allCases.map(\.rawValue).joined(separator: ", ")) (key c cycles).")
+    var palette: String = "original"
+
+    @Option(name: .long, help: "Hue shift in degrees, added to the palette's.")
+    var hue: Double = 0
+
+    @Option(name: .long, help: "Brightness 0.1...1 (keys [ and ]).")
+    var brightness: Double = 1
+
+    @Option(name: .long, help: "A nightly interval, e.g. 23:00-07:00 (local time), when the lamp dims to --night-brightness.")
+    var night: String?
+
+    @Option(name: .long, help: "Brightness during --night: 0 blanks the screen.")
+    var nightBrightness: Double = 0.2
+
+    /// The controls the options ask for.
+    var controls: LampControls {
+        do throws(DisplayError) {
+            return try LampControls(palette: palette, hue: hue, brightness: brightness, night: night, nightBrightness: nightBrightness)
+        } catch { Duralava.fail(error.message) }
+    }
+
     func validate() throws {
+        do throws(DisplayError) {
+            _ = try LampControls(palette: palette, hue: hue, brightness: brightness, night: night, nightBrightness: nightBrightness)
+        } catch { throw ValidationError(error.message) }
         try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
         try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
         guard LampRenderer(rawValue: renderer) != nil else {

@@ -3,22 +3,33 @@ import Glibc
 #endif
 import DuralavaRuntime
 
-/// The real-time loop of a lamp window, shared by `run` and `compare`: keys (quit,
-/// fullscreen, pause, reseed, screenshot), model steps at `rate` per second of lamp time,
-/// display frames at `fps` with the phase between steps, and a resynchronisation after a long
-/// stall (a suspended machine) instead of catching up. Returns on quit or after `duration`
-/// seconds (0: until closed).
+/// The real-time loop of a lamp window, shared by `run` and `compare` and the board build:
+/// keys (quit, fullscreen, pause, reseed, screenshot, speed + / −, palette c, brightness [ / ]),
+/// model steps at `rate` × speed per second of lamp time, display frames at `fps` with the phase
+/// between steps, the controls' colours, brightness and night schedule applied to each shown
+/// frame with a short note when a setting changes, and a resynchronisation after a long stall
+/// (a suspended machine) instead of catching up. Returns on quit or after `duration` seconds
+/// (0: until closed). Allocates nothing per frame.
 public enum DisplayLoop {
     public static func run(_ display: LampWindow, rate: Double, fps: Double, duration: Double,
-                    advance: () -> Void, render: (Float) -> Void, frame: () -> UnsafeMutableBufferPointer<UInt8>,
-                    reseed: () -> Void, screenshot: () -> Void) {
-        let stepPeriod = 1 / rate, framePeriod = 1 / fps
+                           width: Int, height: Int, controls initial: LampControls = LampControls(),
+                           advance: () -> Void, render: (Float) -> Void, frame: () -> UnsafeMutableBufferPointer<UInt8>,
+                           reseed: () -> Void, screenshot: () -> Void) {
+        var controls = initial
+        var note = OnScreenNote()
+        let shown = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width * height * 3)
+        defer { shown.deallocate() }
+        var matrix = controls.colourMatrix(brightness: controls.effectiveBrightness(minutes: LampControls.localMinutes()))
+        var matrixAt = monotonicSeconds()
+        var stepPeriod = 1 / (rate * controls.speed)
+        let framePeriod = 1 / fps
         var stepStart = monotonicSeconds()
         let started = stepStart
         var paused = false, pausedAt = 0.0
         var nextFrame = stepStart
         while true {
-            switch display.pollKeys() {
+            let key = display.pollKeys()
+            switch key {
             case .quit: return
             case .toggleFullscreen: display.toggleFullscreen()
             case .pause:
@@ -26,6 +37,21 @@ public enum DisplayLoop {
                 if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
             case .reseed: reseed(); stepStart = monotonicSeconds()
             case .screenshot: screenshot()
+            case .faster, .slower:
+                let speeds = LampControls.speeds
+                let i = speeds.firstIndex { $0 >= controls.speed } ?? speeds.count - 1
+                controls.speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
+                stepPeriod = 1 / (rate * controls.speed)
+                note.show("SPEED \(speedText(controls.speed))X", now: monotonicSeconds())
+            case .nextPalette:
+                let all = LampControls.Palette.allCases
+                controls.palette = all[(all.firstIndex(of: controls.palette)! + 1) % all.count]
+                matrixAt = 0
+                note.show("PALETTE \(controls.palette.rawValue)", now: monotonicSeconds())
+            case .brighter, .dimmer:
+                controls.brightness = Swift.min(1, Swift.max(0.1, controls.brightness + (key == .brighter ? 0.1 : -0.1)))
+                matrixAt = 0
+                note.show("BRIGHTNESS \(Int((controls.brightness * 100).rounded()))%", now: monotonicSeconds())
             case .none: break
             }
             let now = monotonicSeconds()
@@ -38,10 +64,26 @@ public enum DisplayLoop {
                 }
                 render(Float((now - stepStart) / stepPeriod))
             }
-            display.show(frame())
+            // The colours of this moment: recomputed after a change and once a minute (night).
+            let t = monotonicSeconds()
+            if t - matrixAt > 60 {
+                matrix = controls.colourMatrix(brightness: controls.effectiveBrightness(minutes: LampControls.localMinutes()))
+                matrixAt = t
+            }
+            LampControls.apply(matrix, frame(), into: shown)
+            if note.isVisible(now: t) { note.draw(into: shown, width: width, height: height) }
+            display.show(shown)
             nextFrame += framePeriod
             let wait = nextFrame - monotonicSeconds()
             if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
         }
     }
+}
+
+/// "1", "1.5", "0.25".
+func speedText(_ x: Double) -> String {
+    var s = EvalFormat.fixed(x, 2)
+    while s.hasSuffix("0") { s.removeLast() }
+    if s.hasSuffix(".") { s.removeLast() }
+    return s
 }

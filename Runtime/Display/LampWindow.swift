@@ -4,7 +4,7 @@ import DuralavaRuntime
 import Glibc
 #endif
 
-public enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot }
+public enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot, faster, slower, nextPalette, brighter, dimmer }
 
 /// How the window is drawn. `software` scales the frame on the CPU into the window's own
 /// framebuffer: no GL stack is loaded (Mesa's software GL alone is 55 MB of resident memory
@@ -108,6 +108,11 @@ public final class LampWindow {
             case Int(SDLK_SPACE.rawValue): return .pause
             case Int(SDLK_r.rawValue): return .reseed
             case Int(SDLK_s.rawValue): return .screenshot
+            case Int(SDLK_PLUS.rawValue), Int(SDLK_EQUALS.rawValue), Int(SDLK_KP_PLUS.rawValue): return .faster
+            case Int(SDLK_MINUS.rawValue), Int(SDLK_KP_MINUS.rawValue): return .slower
+            case Int(SDLK_c.rawValue): return .nextPalette
+            case Int(SDLK_RIGHTBRACKET.rawValue): return .brighter
+            case Int(SDLK_LEFTBRACKET.rawValue): return .dimmer
             default: continue
             }
         }
