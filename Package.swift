@@ -58,7 +58,7 @@ let package = Package(
 
         // The board build's `duralava` (run and render, a hand-written parser): the same sources
         // are compiled as Embedded Swift for aarch64 by `make board`; this is its desktop build.
-        .executableTarget(name: "duralava-board", dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay"],
+        .executableTarget(name: "duralava-board", dependencies: ["DuralavaKernels", "DuralavaRuntime", "LampOutput", "LampDisplay"],
                           path: "Runtime/Board", exclude: ["Embedded"], swiftSettings: release),
 
         // Trainer: data (simulator, PNG frame directories) and the float training library.

@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import DuralavaKernels
 import DuralavaRuntime
 import LampDisplay
 import LampOutput
@@ -43,6 +44,7 @@ struct BoardOptions {
 
           run      the lamp on the screen (fullscreen; on a console through KMS/DRM)
           render   the lamp to an animated PNG, headless
+          selftest the optimized kernels against the reference ones on this machine
 
         options:
           --model PATH        model file (default: $DURALAVA_MODEL, then models/default.safetensors)
@@ -88,7 +90,7 @@ struct BoardOptions {
             }
             return x
         }
-        if let first = arguments.first, first == "run" || first == "render" { o.command = first; i = 1 }
+        if let first = arguments.first, first == "run" || first == "render" || first == "selftest" { o.command = first; i = 1 }
         while i < arguments.count {
             let a = arguments[i]
             switch a {
@@ -208,6 +210,14 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     let options: BoardOptions
     do throws(UsageError) { options = try BoardOptions.parse(arguments) } catch { fail(error.message) }
     if options.help { print(BoardOptions.usage); return 0 }
-    if options.command == "render" { render(options) } else { run(options) }
+    switch options.command {
+    case "render": render(options)
+    case "selftest":
+        let (checks, failures) = KernelCheck.run()
+        for f in failures { fputs("duralava: kernel check failed: \(f)\n", stderr) }
+        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels")
+        return failures.isEmpty ? 0 : 1
+    default: run(options)
+    }
     return 0
 }

@@ -91,6 +91,13 @@ final class BoardEmulationTests: XCTestCase {
         XCTAssertGreaterThan(screen.lit, screen.total / 20, "the emulated board shows a lamp: \(dir)/screen.png")
     }
 
+    /// The kernels compiled for aarch64 against the reference kernels, under emulation.
+    func testBoardKernelsAgreeWithTheReference() throws {
+        let r = try runBoard(["selftest"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("27 of 27 checks agree"), r.stdout + r.stderr)
+    }
+
     func testBoardParserAndDependencies() throws {
         let help = try runBoard(["--help"])
         XCTAssertEqual(help.status, 0)
