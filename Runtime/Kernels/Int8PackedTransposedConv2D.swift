@@ -39,7 +39,7 @@ public final class Int8PackedTransposedConv2D {
         plan = TransposedConvPhases(g)
         let cin = g.inputChannels, cout = g.outputChannels
         let layout: Layout = cout < 8 ? .pixelRows
-            : (inputBits == 8 && dl_simd_active().rawValue >= DL_SIMD_AVX512VNNI.rawValue ? .bytes : .pairs)
+            : (inputBits == 8 && dl_u8_panels_available() != 0 ? .bytes : .pairs)
         self.layout = layout
         let unit = layout == .bytes ? 4 : 2
         let depth = (cin + unit - 1) / unit * unit

@@ -16,6 +16,9 @@ dl_simd_level dl_simd_detected(void) {
         return DL_SIMD_AVX2;
     }
 #endif
+#if defined(__aarch64__)
+    return DL_SIMD_NEON;   // Advanced SIMD is part of every aarch64 core
+#endif
     return DL_SIMD_PORTABLE;
 }
 
@@ -23,12 +26,15 @@ const char *dl_simd_name(dl_simd_level level) {
     switch (level) {
     case DL_SIMD_AVX2: return "avx2-fma";
     case DL_SIMD_AVX512VNNI: return "avx512-vnni";
+    case DL_SIMD_NEON: return "neon";
     default: return "portable";
     }
 }
 
 dl_simd_level dl_simd_use(dl_simd_level level) {
     dl_simd_level best = dl_simd_detected();
+    // On aarch64 the levels are portable or neon; on x86 portable, avx2, avx512-vnni.
+    if (best == DL_SIMD_NEON && level != DL_SIMD_PORTABLE) level = DL_SIMD_NEON;
     dl_simd_level use = level < best ? level : best;
     if (use < DL_SIMD_PORTABLE) use = DL_SIMD_PORTABLE;
     atomic_store_explicit(&active_level, (int)use, memory_order_relaxed);
@@ -38,7 +44,7 @@ dl_simd_level dl_simd_use(dl_simd_level level) {
 dl_simd_level dl_simd_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_relaxed);
     if (level >= 0) return (dl_simd_level)level;
-    dl_simd_level want = DL_SIMD_AVX512VNNI;
+    dl_simd_level want = DL_SIMD_NEON;   // the best there is; clamped to the detected level
     const char *env = getenv("DURALAVA_SIMD");
     if (env) {
         if (strcmp(env, "portable") == 0) want = DL_SIMD_PORTABLE;

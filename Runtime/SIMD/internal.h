@@ -14,6 +14,13 @@
 
 #define DL_MIN(a, b) ((a) < (b) ? (a) : (b))
 
+#if defined(__aarch64__)
+// neon_panels.c
+void dl_f32_panels_neon(const dl_phase *p, const float *in, const float *panels, const float *bias, float slope, float *out);
+void dl_i16_panels_neon(const dl_phase *p, const int16_t *in, const int16_t *panels, const int32_t *bias,
+                        const dl_requant *rq, int32_t kind, void *out);
+#endif
+
 /// Pixels per register tile of the panel kernels (6 pixels × 16 channels: 12 accumulators).
 #define DL_TILE_PIXELS 6
 #define DL_PANEL 16

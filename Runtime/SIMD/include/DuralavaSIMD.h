@@ -16,7 +16,8 @@ extern "C" {
 typedef enum {
     DL_SIMD_PORTABLE = 0,   // plain C (what the compiler makes of it; NEON on aarch64)
     DL_SIMD_AVX2 = 1,       // x86-64 AVX2 + FMA: float FMA, int8 via 16-bit vpmaddwd
-    DL_SIMD_AVX512VNNI = 2  // + AVX-512 VNNI (256-bit vpdpbusd) for int8
+    DL_SIMD_AVX512VNNI = 2, // + AVX-512 VNNI (256-bit vpdpbusd) for int8
+    DL_SIMD_NEON = 3        // aarch64 Advanced SIMD: float FMA, int8 via 16-bit vmlal (never on x86)
 } dl_simd_level;
 
 /// The best level this CPU supports.
@@ -25,7 +26,7 @@ dl_simd_level dl_simd_detected(void);
 dl_simd_level dl_simd_active(void);
 /// Uses `level` (clamped to the detected one) from now on; returns the level in use.
 dl_simd_level dl_simd_use(dl_simd_level level);
-/// A short name of a level ("portable", "avx2-fma", "avx512-vnni").
+/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon").
 const char *dl_simd_name(dl_simd_level level);
 
 /// One parity phase of a stride-s transposed convolution as a small GEMM: every pixel of the
@@ -82,6 +83,9 @@ enum { DL_OUT_INT8 = 8, DL_OUT_INT16 = 16, DL_OUT_INT32 = 32 };
 /// (already corrected for the input zero point). Output codes through `rq`, or raw int32.
 void dl_i16_panels(const dl_phase *p, const int16_t *in, const int16_t *panels, const int32_t *bias,
                    const dl_requant *rq, int32_t out_kind, void *out);
+
+/// Whether dl_u8_panels computes at the level in use (the layouts are chosen by it).
+int dl_u8_panels_available(void);
 
 /// Channel panels, int8 inputs offset to unsigned (code + 128) for vpdpbusd: panels
 /// [ceil(cout/16)][taps][depth/4][16][4] int8 with depth a multiple of 4. Only at
