@@ -82,8 +82,8 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD"], path: "Tests/KernelTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay"],
                     path: "Tests/RuntimeTests"),
-        .testTarget(name: "DataTests", dependencies: ["DuralavaData"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure"], path: "Tests/TrainerTests"),
+        .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels"], path: "Tests/ConverterTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -1,37 +1,20 @@
-/// A small, fast, seedable random generator (xoshiro256**, seeded through SplitMix64), so that
-/// a lamp with a given seed runs the same on every machine. Never the system RNG.
+/// The runtime's random numbers (the lamp's noise and start latents) on the project's one core,
+/// `Xoshiro256`: uniforms with 24 bits, normals by Box–Muller keeping the second value.
 public struct RandomSource {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var core: Xoshiro256
     private var spareGaussian: Float? = nil
 
-    public init(seed: UInt64) {
-        var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitmix(); s1 = splitmix(); s2 = splitmix(); s3 = splitmix()
-    }
+    public init(seed: UInt64) { core = Xoshiro256(seed: seed) }
 
     /// The full state, for checkpoints.
-    public var state: [UInt64] { [s0, s1, s2, s3] }
+    public var state: [UInt64] { core.state }
     public init(state: [UInt64]) {
-        precondition(state.count == 4 && state.contains { $0 != 0 }, "invalid RandomSource state")
-        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+        guard let core = Xoshiro256(state: state) else { preconditionFailure("invalid RandomSource state") }
+        self.core = core
     }
 
     @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1).
     @inline(__always)

@@ -1,35 +1,16 @@
 // Deterministic random numbers for the simulator. The system RNG is never used: a lamp
 // must replay bit for bit from its seed on every machine and every run.
+import DuralavaRuntime
 
-/// xoshiro256** (Blackman & Vigna), seeded through SplitMix64 so that any 64-bit seed,
-/// including 0, gives a well-mixed state.
+/// The simulator's random numbers on the project's one core (`Xoshiro256` in the runtime):
+/// uniforms with 53 bits, normals by Box–Muller dropping the second value.
 public struct SeededRandom: RandomNumberGenerator {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var core: Xoshiro256
 
-    public init(seed: UInt64) {
-        var sm = seed
-        func splitMix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
-    }
+    public init(seed: UInt64) { core = Xoshiro256(seed: seed) }
 
     @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = rotl(s1 &* 5, 7) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
-        s2 ^= t
-        s3 = rotl(s3, 45)
-        return result
-    }
-
-    @inline(__always)
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1) with 53 random bits.
     @inline(__always)

@@ -1,47 +1,24 @@
-// The trainer's own random numbers: xoshiro256** seeded through SplitMix64, normals by
-// Box–Muller. Never the system RNG, so a seed reproduces a run bit for bit and the whole
-// state (four words) fits in a checkpoint.
+import DuralavaRuntime
+
+// The trainer's random numbers on the project's one core (`Xoshiro256` in the runtime):
+// uniforms with 24 or 53 bits, normals by Box–Muller. A seed reproduces a run bit for bit and
+// the whole state (four words) fits in a checkpoint.
 
 public struct RandomGenerator: Equatable, Sendable {
-    public var state: (UInt64, UInt64, UInt64, UInt64)
+    private var core: Xoshiro256
 
-    public init(seed: UInt64) {
-        var sm = seed
-        func splitMix() -> UInt64 {
-            sm &+= 0x9E37_79B9_7F4A_7C15
-            var z = sm
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
-    }
+    public init(seed: UInt64) { core = Xoshiro256(seed: seed) }
 
     /// Restores a saved state (see `stateWords`).
     public init(stateWords w: [UInt64]) {
-        precondition(w.count == 4 && w.contains { $0 != 0 }, "RandomGenerator needs four words, not all zero")
-        state = (w[0], w[1], w[2], w[3])
+        guard let core = Xoshiro256(state: w) else { preconditionFailure("RandomGenerator needs four words, not all zero") }
+        self.core = core
     }
 
-    public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
-
-    public static func == (a: RandomGenerator, b: RandomGenerator) -> Bool { a.stateWords == b.stateWords }
+    public var stateWords: [UInt64] { core.state }
 
     @inline(__always)
-    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-    @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = RandomGenerator.rotl(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= t
-        state.3 = RandomGenerator.rotl(state.3, 45)
-        return result
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1) with 24 random bits.
     @inline(__always)
