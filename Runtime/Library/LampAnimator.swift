@@ -141,29 +141,3 @@ public final class LampAnimator {
         quantizeFrame(frame.baseAddress!, count: frameValueCount, into: rgb.baseAddress!)
     }
 }
-
-/// One model step and its frame — the part of `LampAnimator.advance` that a worker thread can
-/// do: the loop's next latent into `latent`, its frame into `frame`, and the frame change from
-/// `previousFrame` for the stall guard.
-private final class ModelStep {
-    let loop: LatentLoop
-    let generator: Generator
-    private var previousFrame = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    private var latent = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    private var frame = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-
-    init(loop: LatentLoop, generator: Generator) { self.loop = loop; self.generator = generator }
-
-    /// Where the next run writes (set before each run, never during one).
-    func target(after previousFrame: UnsafeMutableBufferPointer<Float>, latent: UnsafeMutableBufferPointer<Float>,
-                frame: UnsafeMutableBufferPointer<Float>) {
-        self.previousFrame = previousFrame; self.latent = latent; self.frame = frame
-    }
-
-    func run() {
-        loop.step()
-        latent.baseAddress!.update(from: loop.latent.baseAddress!, count: latent.count)
-        generator.forward(latent: latent.baseAddress!, frame: frame.baseAddress!)
-        loop.observeFrameChange(meanAbsoluteDifference(previousFrame.baseAddress!, frame.baseAddress!, count: frame.count))
-    }
-}

@@ -1,7 +1,6 @@
 // The lamp as the runtime runs it: `LatentLoop` (renormalization and every guard) and the
-// generator, advanced the way `LampAnimator.advance` does — step the loop, generate the frame,
-// feed the frame change back to the stall guard — so the report card measures exactly what a
-// user's screen shows. Long endurance stretches step the loop alone (the RNN is cheap, the
+// generator, advanced by the runtime's own `ModelStep` — the step `LampAnimator.advance` takes —
+// so the report card measures exactly what a user's screen shows. Long endurance stretches step the loop alone (the RNN is cheap, the
 // generator is not) and render only where frames are sampled.
 // The RNN's raw output (before renormalization) is the loop's own `rawOutput`.
 
@@ -11,8 +10,10 @@ public final class EvalLampRun {
     public let model: LampModel
     public let loop: LatentLoop
     public var frameValueCount: Int { model.generator.frameValueCount }
-    private let previous: UnsafeMutableBufferPointer<Float>
-    private let current: UnsafeMutableBufferPointer<Float>
+    private var previous: UnsafeMutableBufferPointer<Float>
+    private var current: UnsafeMutableBufferPointer<Float>
+    private let latent: UnsafeMutableBufferPointer<Float>
+    private let stepper: ModelStep
     /// Whether `current` holds the frame of the loop's current latent.
     private var rendered = false
 
@@ -22,9 +23,11 @@ public final class EvalLampRun {
         let n = model.generator.frameValueCount
         previous = .allocate(capacity: n); previous.initialize(repeating: 0)
         current = .allocate(capacity: n); current.initialize(repeating: 0)
+        latent = .allocate(capacity: model.config.latentDim); latent.initialize(repeating: 0)
+        stepper = ModelStep(loop: loop, generator: model.generator)
     }
 
-    deinit { previous.deallocate(); current.deallocate() }
+    deinit { previous.deallocate(); current.deallocate(); latent.deallocate() }
 
     /// One step of the latent loop without a frame.
     public func step() {
@@ -37,10 +40,9 @@ public final class EvalLampRun {
     @discardableResult
     public func stepRendering() -> UnsafePointer<Float> {
         if !rendered { renderCurrent() }
-        previous.baseAddress!.update(from: current.baseAddress!, count: frameValueCount)
-        loop.step()
-        model.generator.forward(latent: loop.latent.baseAddress!, frame: current.baseAddress!)
-        loop.observeFrameChange(meanAbsoluteDifference(previous.baseAddress!, current.baseAddress!, count: frameValueCount))
+        swap(&previous, &current)
+        stepper.target(after: previous, latent: latent, frame: current)
+        stepper.run()
         return UnsafePointer(current.baseAddress!)
     }
 
