@@ -56,7 +56,7 @@ struct Compare: ParsableCommand {
         s.endurance.renderedFrames = Swift.min(s.endurance.renderedFrames, Swift.max(steps / Swift.max(windows, 1), 1))
         let report: DriftReport
         do {
-            report = try DriftReport.measure(float: float, int8: int8, settings: s) { fputs("\($0)\n", stderr) }
+            report = try DriftReport.measure(float: float, int8: int8, settings: s) { printError("\($0)") }
             try report.write(to: out)
         } catch { DuralavaConvert.fail("\(error)") }
         for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }

@@ -19,8 +19,7 @@ struct DuralavaConvert: ParsableCommand {
 
     /// One-line errors and a non-zero exit, never a signal or a stack trace.
     static func fail(_ message: String) -> Never {
-        fputs("duralava-convert: error: \(message)\n", stderr)
-        Glibc.exit(1)
+        exitWithError("duralava-convert", message)
     }
 }
 

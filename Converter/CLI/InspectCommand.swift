@@ -16,7 +16,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let report: WeightQuantizationReport
         do { report = try WeightQuantizationReport(file: try SafetensorsFile(path: model)) } catch {
-            fputs("duralava-convert: error: \(error)\n", stderr)
+            printError("duralava-convert: error: \(error)")
             Glibc.exit(1)
         }
         print("tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)")

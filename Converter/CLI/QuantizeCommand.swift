@@ -55,9 +55,9 @@ struct Quantize: ParsableCommand {
             DuralavaConvert.fail("\(model): is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
         }
         let calibration = Calibration(model: float, settings: settings) { done, total in
-            fputs("\rcalibrating: \(done)/\(total) steps", stderr)
+            printError("\rcalibrating: \(done)/\(total) steps", terminator: "")
         }
-        fputs("\n", stderr)
+        printError("")
         let conversion: Int8Conversion
         do { conversion = try Int8Conversion(model: float, calibration: calibration, perChannel: perChannel) } catch {
             DuralavaConvert.fail("\(error)")

@@ -134,8 +134,7 @@ struct BoardOptions {
 
 /// One-line errors and exit status 1, as the desktop build.
 func fail(_ message: String) -> Never {
-    fputs("duralava: error: \(message)\n", stderr)
-    exit(1)
+    exitWithError("duralava", message)
 }
 
 func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
@@ -143,7 +142,7 @@ func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
     do throws(FileError) { path = try ModelLookup.find(explicit: o.model) } catch { fail(error.description) }
     let model: LampModel
     do throws(ModelError) { model = try LampModel(path: path) } catch { fail(error.description) }
-    fputs("duralava: note: \(path): \(model.kindDescription) model\n", stderr)
+    printError("duralava: note: \(path): \(model.kindDescription) model")
     return LampAnimator(model: model, seed: o.seed, between: o.blend, threaded: threaded)
 }
 
@@ -167,10 +166,10 @@ func render(_ o: BoardOptions) {
                 }
             }
             animator.advance()
-            if watch.shouldWarn(animator.counters) { fputs(watch.warning(model: o.out, counters: animator.counters) + "\n", stderr) }
+            if watch.shouldWarn(animator.counters) { printError(watch.warning(model: o.out, counters: animator.counters)) }
             if monotonicSeconds() - lastReport > 1 {
                 lastReport = monotonicSeconds()
-                fputs("step \(step + 1)/\(o.steps)\n", stderr)
+                printError("step \(step + 1)/\(o.steps)")
             }
         }
         try apng.finish()
@@ -193,10 +192,10 @@ func run(_ o: BoardOptions) {
     DisplayLoop.run(display, rate: o.rate, fps: o.fps, duration: o.duration, width: animator.width, height: animator.height,
                     controls: controls, advance: {
         animator.advance()
-        if watch.shouldWarn(animator.counters) { fputs(watch.warning(model: "the lamp", counters: animator.counters) + "\n", stderr) }
+        if watch.shouldWarn(animator.counters) { printError(watch.warning(model: "the lamp", counters: animator.counters)) }
     }, render: { phase in animator.render(phase: phase) }, frame: { animator.rgb },
        reseed: { animator.reseed() }, screenshot: {})
-    fputs("duralava: \(animator.stepCount) steps; guards: \(animator.counters)\n", stderr)
+    printError("duralava: \(animator.stepCount) steps; guards: \(animator.counters)")
 }
 
 /// The program: main.swift calls it on the desktop; the Embedded build (no CommandLine there)
@@ -214,7 +213,7 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     case "render": render(options)
     case "selftest":
         let (checks, failures) = KernelCheck.run()
-        for f in failures { fputs("duralava: kernel check failed: \(f)\n", stderr) }
+        for f in failures { printError("duralava: kernel check failed: \(f)") }
         print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels")
         return failures.isEmpty ? 0 : 1
     default: run(options)

@@ -46,7 +46,7 @@ struct CompareLamps: ParsableCommand {
 
     func run() throws {
         let pair = LampPair(left: load(left), right: load(right), seed: seed)
-        fputs("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))\n", stderr)
+        printError("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))")
         if let out {
             do {
                 let (num, den) = frameDelay(framesPerSecond: rate)
@@ -77,7 +77,7 @@ struct CompareLamps: ParsableCommand {
     }
 
     private func report(_ pair: LampPair) {
-        fputs("duralava: \(pair.left.stepCount) steps; RMS latent distance now \(pair.distance)\n", stderr)
+        printError("duralava: \(pair.left.stepCount) steps; RMS latent distance now \(pair.distance)")
     }
 }
 

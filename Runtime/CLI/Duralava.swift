@@ -18,8 +18,7 @@ struct Duralava: ParsableCommand {
 
     /// One-line errors and a non-zero exit, never a signal or a stack trace.
     static func fail(_ message: String) -> Never {
-        fputs("duralava: error: \(message)\n", stderr)
-        Glibc.exit(1)
+        exitWithError("duralava", message)
     }
 }
 
@@ -50,9 +49,9 @@ struct LampOptions: ParsableArguments {
         let lamp: LampModel
         do { lamp = try LampModel(path: path) } catch { Duralava.fail("\(error)") }
         if !lamp.isTrained {
-            fputs("duralava: note: \(path) is an untrained, randomly initialised model; train one with duralava-train\n", stderr)
+            printError("duralava: note: \(path) is an untrained, randomly initialised model; train one with duralava-train")
         }
-        fputs("duralava: note: \(path): \(lamp.kindDescription) model\n", stderr)
+        printError("duralava: note: \(path): \(lamp.kindDescription) model")
         return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!, threaded: threaded)
     }
 }

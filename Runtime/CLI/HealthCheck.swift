@@ -31,13 +31,13 @@ struct FrameWatch {
         if p.hasPrefix("holds") { nonFiniteFrames += 1 } else { blackFrames += 1 }
         if !warned {
             warned = true
-            fputs(linePrefix + "duralava: warning: \(model): frame \(index) \(p): the model's generator is broken\n", stderr)
+            printError(linePrefix + "duralava: warning: \(model): frame \(index) \(p): the model's generator is broken")
         }
     }
 
     func summarize() {
         guard blackFrames + nonFiniteFrames > 0 else { return }
-        fputs("duralava: warning: \(model): \(blackFrames) all-black and \(nonFiniteFrames) non-finite frames\n", stderr)
+        printError("duralava: warning: \(model): \(blackFrames) all-black and \(nonFiniteFrames) non-finite frames")
     }
 }
 

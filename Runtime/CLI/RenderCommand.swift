@@ -84,7 +84,7 @@ struct Render: ParsableCommand {
                 animator.advance()
                 if watch.shouldWarn(animator.loop.counters) {
                     progress.interrupt()
-                    fputs(watch.warning(model: modelPath, counters: animator.loop.counters) + "\n", stderr)
+                    printError(watch.warning(model: modelPath, counters: animator.loop.counters))
                 }
             }
             try apng?.finish()
@@ -140,10 +140,10 @@ struct Progress {
         lastPrint = now; printed = true
         let rate = Double(done) / Swift.max(now - start, 1e-9)
         let eta = Double(total - done) / Swift.max(rate, 1e-9)
-        fputs("\rframe \(done)/\(total)  \(Int(rate)) frames/s  ETA \(Int(eta.rounded())) s   ", stderr)
-        if done == total { fputs("\n", stderr) }
+        printError("\rframe \(done)/\(total)  \(Int(rate)) frames/s  ETA \(Int(eta.rounded())) s   ", terminator: "")
+        if done == total { printError("") }
     }
 
     /// Ends the progress line so that a warning gets a line of its own.
-    func interrupt() { if printed { fputs("\n", stderr) } }
+    func interrupt() { if printed { printError("") } }
 }

@@ -40,7 +40,7 @@ struct Run: ParsableCommand {
                         width: animator.width, height: animator.height, controls: window.controls, advance: {
             animator.advance()
             if watch.shouldWarn(animator.counters) {
-                fputs(watch.warning(model: modelPath, counters: animator.counters) + "\n", stderr)
+                printError(watch.warning(model: modelPath, counters: animator.counters))
             }
         }, render: { phase in
             animator.render(phase: phase)
@@ -50,13 +50,13 @@ struct Run: ParsableCommand {
             let path = screenshots + "/duralava-\(time(nil))-\(shots).png"
             do {
                 try writePNG(path: path, width: animator.width, height: animator.height, rgb: Array(animator.rgb))
-                fputs("duralava: screenshot \(path)\n", stderr)
-            } catch { fputs("duralava: screenshot failed: \(error)\n", stderr) }
+                printError("duralava: screenshot \(path)")
+            } catch { printError("duralava: screenshot failed: \(error)") }
         })
         reportGuards(animator)
     }
 
     private func reportGuards(_ animator: LampAnimator) {
-        fputs("duralava: \(animator.stepCount) steps; guards: \(animator.counters)\n", stderr)
+        printError("duralava: \(animator.stepCount) steps; guards: \(animator.counters)")
     }
 }

@@ -85,7 +85,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let log: (String) -> Void = { fputs($0 + "\n", stderr) }
+        let log: (String) -> Void = { printError($0) }
         if let threads { Compute.threads = threads }
         guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
         var options = ReportCardOptions(modelPath: model)

@@ -90,7 +90,7 @@ struct Simulate: ParsableCommand {
     }
 
     private func printError(_ message: String) {
-        fputs(message + "\n", stderr)
+        printError(message)
     }
 }
 

@@ -160,7 +160,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let log: (String) -> Void = { fputs($0 + "\n", stderr) }
+        let log: (String) -> Void = { printError($0) }
         let frameSize = try parsedSize()
         var preset: TrainingPreset
         do { preset = try TrainingPreset.named(self.preset, frameSize: frameSize) } catch { throw ValidationError("\(error)") }

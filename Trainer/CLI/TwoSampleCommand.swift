@@ -50,7 +50,7 @@ struct TwoSample: ParsableCommand {
     func run() throws {
         let a: LampModel, b: LampModel
         func fail(_ message: String) -> ExitCode {
-            fputs("duralava-train: error: \(message)\n", stderr)
+            printError("duralava-train: error: \(message)")
             return ExitCode(1)
         }
         do { a = try LampModel(path: modelA); b = try LampModel(path: modelB) } catch { throw fail("\(error)") }
@@ -69,17 +69,17 @@ struct TwoSample: ParsableCommand {
             }
             return set
         }
-        fputs("rendering \(frames) frames of each lamp in \(segments) runs\n", stderr)
+        printError("rendering \(frames) frames of each lamp in \(segments) runs")
         let fa = render(a, seed: seed), fb = render(b, seed: seed)
         let fb2 = render(b, seed: seed &+ 100_000), fb3 = render(b, seed: seed &+ 200_000)
         func line(_ name: String, _ r: EvalTwoSampleResult) {
             print("\(name): accuracy \(EvalFormat.fixed(r.accuracy, 3)) (held out \(r.testFrames.a)+\(r.testFrames.b) frames; train \(EvalFormat.fixed(r.trainAccuracy, 3)))")
         }
-        fputs("classifier 1/3: paired\n", stderr)
+        printError("classifier 1/3: paired")
         line("paired   \(modelA) vs \(modelB), same seeds", EvalTwoSampleTest.run(fa, fb, seed: seed &+ 11))
-        fputs("classifier 2/3: unpaired\n", stderr)
+        printError("classifier 2/3: unpaired")
         line("unpaired \(modelA) vs \(modelB), other seeds", EvalTwoSampleTest.run(fa, fb2, seed: seed &+ 12))
-        fputs("classifier 3/3: floor\n", stderr)
+        printError("classifier 3/3: floor")
         line("floor    \(modelB) vs itself, other seeds", EvalTwoSampleTest.run(fb3, fb2, seed: seed &+ 13))
         print("0.5 = indistinguishable")
     }
