@@ -1,7 +1,7 @@
 // An 8-bit RGB drawing surface for the report card's plots (no external tools): filled
 // rectangles, lines, text in the 5×7 bitmap font, and frames pasted in at an integer scale.
 
-public struct EvalColour: Equatable {
+public struct EvalColour: Equatable, Sendable {
     public var r: UInt8, g: UInt8, b: UInt8
     public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
     public static let white = EvalColour(255, 255, 255)
