@@ -67,11 +67,11 @@ let package = Package(
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
                 path: "Trainer/Data", swiftSettings: release + swift6),
         .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
-                path: "Trainer/Library", swiftSettings: release),
+                path: "Trainer/Library", swiftSettings: release + swift6),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Trainer/CLI", swiftSettings: release),
+                          path: "Trainer/CLI", swiftSettings: release + swift6),
 
         // Converter: int8 quantization.
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],

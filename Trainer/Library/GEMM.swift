@@ -16,6 +16,8 @@ import Synchronization
 public enum Compute {
     /// Most workers the per-worker scratch memory provides for.
     public static let maxThreads = 64
+    // Set once by the command (--threads) before any work starts, read afterwards: never
+    // written while workers run.
     nonisolated(unsafe) private static var workerCount = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), maxThreads))
     nonisolated(unsafe) private static var configured = false
 
@@ -56,11 +58,12 @@ public enum Compute {
         }
         let next = TaskCounter()
         withoutActuallyEscaping(body) { body in
+            let shared = ConcurrentTaskBody(body)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 while true {
                     let t = next.claim()
                     if t >= tasks { break }
-                    body(w, t)
+                    shared.body(w, t)
                 }
             }
         }
@@ -80,9 +83,19 @@ public enum Compute {
     }
 }
 
-final class TaskCounter {
+final class TaskCounter: Sendable {
     private let value = Atomic<Int>(0)
     func claim() -> Int { value.add(1, ordering: .relaxed).oldValue }
+}
+
+/// A task body run by several workers at once. Safe because of the contract of
+/// `parallelTasks`: each task index is claimed by exactly one worker (`TaskCounter`), a task
+/// writes only its own outputs or its own partial (reductions add partials in task order
+/// afterwards), and `worker` selects scratch memory no other running worker uses. The closure
+/// captures unsafe pointers into those disjoint regions, which Swift cannot prove disjoint.
+private struct ConcurrentTaskBody: @unchecked Sendable {
+    let body: (Int, Int) -> Void
+    init(_ body: @escaping (Int, Int) -> Void) { self.body = body }
 }
 
 public enum GEMM {
