@@ -74,6 +74,15 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Override the dynamics phase's weight of (std - 1)^2 of the raw RNN output.")
     var rawStdWeight: Float?
 
+    @Option(name: .long, help: "Denoising dynamics: weight of a rollout loss from perturbed footage latents towards the data's next latents (0: off, the default).")
+    var denoisingWeight: Float?
+
+    @Option(name: .long, help: "Denoising dynamics: largest perturbation std added to a unit-std footage latent (default 0.3).")
+    var denoisingNoise: Float?
+
+    @Option(name: .long, help: "Denoising dynamics: steps unrolled from each perturbed latent (default 4).")
+    var denoisingHorizon: Int?
+
     @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
     var dynamicsLearningRate: Float?
 
@@ -152,11 +161,13 @@ struct Train: ParsableCommand {
         let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
         for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
-                              ("manifold-weight", manifoldWeight), ("raw-std-weight", rawStdWeight)] {
+                              ("manifold-weight", manifoldWeight), ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight)] {
             try OptionRange.check(name, value, 0...1e6, weightWhy)
         }
         try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
         try OptionRange.check("reset-probability", resetProbability, 0...1, "a probability")
+        try OptionRange.check("denoising-noise", denoisingNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the start is all noise")
+        try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
     }
 
     func run() throws {
@@ -177,6 +188,9 @@ struct Train: ParsableCommand {
         }
         if let rawStdWeight { preset.dynamics.rawStdWeight = max(0, rawStdWeight) }
         if let manifoldWeight { preset.dynamics.manifoldWeight = max(0, manifoldWeight) }
+        if let denoisingWeight { preset.dynamics.denoisingWeight = max(0, denoisingWeight) }
+        if let denoisingNoise { preset.dynamics.denoisingNoise = max(0, denoisingNoise) }
+        if let denoisingHorizon { preset.dynamics.denoisingHorizon = max(1, denoisingHorizon) }
         if let resetProbability {
             guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
             preset.dynamics.resetProbability = resetProbability

@@ -60,25 +60,38 @@ public struct EvalReferenceFigures {
 
 public struct EvalComparison {
     public var frames: Int
-    /// Classifier two-sample test, generated (set A of the test) against real.
+    /// Classifier two-sample test, generated (set A of the test) against real: the CNN.
     public var classifier: EvalTwoSampleResult
+    /// The same test with the second classifier family (logistic regression on frame
+    /// features, EvalLinearClassifier.swift).
+    public var linear: EvalTwoSampleResult
+    /// Realism: the worse (higher) accuracy of the two classifier families.
+    public var realism: Double { max(classifier.accuracy, linear.accuracy) }
     /// Total variation between the colour histograms, generated against real.
     public var colourDistance: Double
     public var motion: EvalMotionFigures
     /// Median frame change, generated over real.
     public var medianChangeRatio: Double
+    /// Median blob speed (block matching), generated over real.
+    public var blobSpeedRatio: Double
+    /// Share of textured blocks that moved, generated over real.
+    public var movingFractionRatio: Double
     public var frozen: Bool
 
+    /// a / b, with 0 / 0 = 1 and x / 0 = infinity.
+    static func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : (a > 0 ? .infinity : 1) }
+
     public init(generated: EvalFrameSet, reference r: EvalReferenceFigures, classifier settings: EvalClassifierSettings,
-                seed: UInt64) {
+                linear linearSettings: EvalLinearClassifierSettings = EvalLinearClassifierSettings(), seed: UInt64) {
         frames = generated.count
         classifier = EvalTwoSampleTest.run(generated, r.real, settings: settings, seed: seed, splitB: r.realSplit)
+        linear = EvalLinearTwoSampleTest.run(generated, r.real, split: settings, settings: linearSettings, splitB: r.realSplit)
         colourDistance = EvalColourHistogram(generated, bins: r.histogramBins).totalVariation(to: r.histogram)
         motion = EvalMotionFigures(generated, stepSeconds: r.stepSeconds, frozenFloor: r.frozenFloor,
                                    blobLagSeconds: r.blobLagSeconds)
-        let realMedian = r.motion.frameChange.median
-        medianChangeRatio = realMedian > 0 ? motion.frameChange.median / realMedian
-            : (motion.frameChange.median > 0 ? .infinity : 1)
+        medianChangeRatio = Self.ratio(motion.frameChange.median, r.motion.frameChange.median)
+        blobSpeedRatio = Self.ratio(motion.blobSpeed.median, r.motion.blobSpeed.median)
+        movingFractionRatio = Self.ratio(motion.movingFraction, r.motion.movingFraction)
         frozen = motion.longestFrozenRun >= r.frozenRunLimit
     }
 }

@@ -116,6 +116,7 @@ public final class LampTrainer {
             }
             let inFramePhase = step < preset.frameSteps
             var row: [Float]
+            var extra = ""
             if inFramePhase {
                 let lr = cosineScale(step, preset.frameSteps)
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
@@ -124,6 +125,7 @@ public final class LampTrainer {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
                 row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
+                if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(EvalFormat.fixed(Double(l.denoising), 4))" }
             }
             if let bad = row.indices.dropFirst().first(where: { !row[$0].isFinite }) {
                 let names = ["phase", "critic", "adversarial", "reconstruction", "moment",
@@ -143,7 +145,7 @@ public final class LampTrainer {
                 let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
                 let what = inFramePhase
                     ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))"
-                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))"
+                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))\(extra)"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
             }
             if step == preset.frameSteps {
@@ -167,6 +169,10 @@ public final class LampTrainer {
         var meta = data.provenance
         meta["provenance.steps"] = "\(step) (frame phase \(min(step, preset.frameSteps)), dynamics phase \(max(0, step - preset.frameSteps)))"
         meta["provenance.preset"] = preset.name
+        let dyn = dynamics.settings
+        if dyn.denoisingWeight > 0 {
+            meta["provenance.dynamics_denoising"] = "weight \(dyn.denoisingWeight), noise up to \(dyn.denoisingNoise), horizon \(dyn.denoisingHorizon)"
+        }
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
         recalibrate()
         if let bad = NonFiniteCheck.firstBadParameter(allParameters) {

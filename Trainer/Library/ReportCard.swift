@@ -19,6 +19,8 @@ public struct ReportCardOptions {
     public var burnInSteps = 100
     public var endurance = EvalEnduranceSettings()
     public var classifier = EvalClassifierSettings()
+    /// The second classifier family (logistic regression on frame features).
+    public var linearClassifier = EvalLinearClassifierSettings()
     /// Classifier updates for each endurance window's (smaller) test.
     public var windowClassifierSteps = 200
     public var histogramBins = 8
@@ -39,6 +41,8 @@ public struct ReportCard {
     public var referenceFigures: EvalReferenceFigures
     /// Real set B against real set A: the floor a perfect model would reach.
     public var realFloor: EvalTwoSampleResult
+    /// The same floor for the second classifier family.
+    public var realFloorLinear: EvalTwoSampleResult
     public var realColourFloor: Double
     public var realFloorMotion: EvalMotionFigures
     /// The first `frames` steps after the burn-in.
@@ -48,6 +52,7 @@ public struct ReportCard {
     /// Figures of each endurance window's rendered frames (nil where none were rendered).
     public var windows: [EvalComparison?]
     public var classifierArchitecture: String
+    public var linearClassifierDescription: String
     /// Per-step frame changes, for the histogram plot.
     public var generatedChanges: [Double]
     public var realChanges: [Double]
@@ -94,11 +99,14 @@ public struct ReportCard {
         lap("generated frames")
 
         progress("realism: classifier generated vs real (\(o.classifier.steps) steps)")
-        let generated = EvalComparison(generated: generatedSet, reference: figures, classifier: o.classifier, seed: o.seed &+ 11)
-        progress("realism: accuracy \(EvalFormat.fixed(generated.classifier.accuracy, 3)); classifier real vs real")
+        let generated = EvalComparison(generated: generatedSet, reference: figures, classifier: o.classifier,
+                                       linear: o.linearClassifier, seed: o.seed &+ 11)
+        progress("realism: accuracy CNN \(EvalFormat.fixed(generated.classifier.accuracy, 3)), linear \(EvalFormat.fixed(generated.linear.accuracy, 3)); classifiers real vs real")
         let floor = EvalTwoSampleTest.run(reference.b, reference.a, settings: o.classifier, seed: o.seed &+ 13,
                                           splitA: reference.splitB, splitB: reference.splitA)
-        progress("realism: real-vs-real accuracy \(EvalFormat.fixed(floor.accuracy, 3))")
+        let linearFloor = EvalLinearTwoSampleTest.run(reference.b, reference.a, split: o.classifier, settings: o.linearClassifier,
+                                                      splitA: reference.splitB, splitB: reference.splitA)
+        progress("realism: real-vs-real accuracy CNN \(EvalFormat.fixed(floor.accuracy, 3)), linear \(EvalFormat.fixed(linearFloor.accuracy, 3))")
         let colourFloor = EvalColourHistogram(reference.b, bins: o.histogramBins).totalVariation(to: figures.histogram)
         let floorMotion = EvalMotionFigures(reference.b, stepSeconds: reference.stepSeconds, frozenFloor: figures.frozenFloor,
                                             blobLagSeconds: o.blobLagSeconds)
@@ -112,10 +120,12 @@ public struct ReportCard {
         let enduranceLamp = EvalLampRun(model: model, seed: o.seed)
         let endurance = EvalEndurance.run(enduranceLamp, settings: o.endurance, analyse: { w, frames in
             guard frames.count >= 20 else { return }
-            let f = EvalComparison(generated: frames, reference: figures, classifier: windowSettings, seed: o.seed &+ 100 &+ UInt64(w))
+            let f = EvalComparison(generated: frames, reference: figures, classifier: windowSettings, linear: o.linearClassifier,
+                                   seed: o.seed &+ 100 &+ UInt64(w))
             windowFigures[w] = f
-            progress("endurance: window \(w + 1)/\(o.endurance.windows): accuracy \(EvalFormat.fixed(f.classifier.accuracy, 3)), "
-                     + "frame change ×\(EvalFormat.fixed(f.medianChangeRatio, 2)) of real")
+            progress("endurance: window \(w + 1)/\(o.endurance.windows): accuracy CNN \(EvalFormat.fixed(f.classifier.accuracy, 3)), "
+                     + "linear \(EvalFormat.fixed(f.linear.accuracy, 3)), frame change ×\(EvalFormat.fixed(f.medianChangeRatio, 2)), "
+                     + "blob speed ×\(EvalFormat.fixed(f.blobSpeedRatio, 2)), moving blocks ×\(EvalFormat.fixed(f.movingFractionRatio, 2)) of real")
         }, progress: progress)
         lap("endurance")
 
@@ -133,11 +143,12 @@ public struct ReportCard {
         strip.append(("real (\(o.data == .simulator ? "simulator" : "frames"))", pick(reference.a)))
 
         var card = ReportCard(options: o, modelMetadata: model.metadata, config: c, trained: model.isTrained,
-                              reference: reference, referenceFigures: figures, realFloor: floor,
+                              reference: reference, referenceFigures: figures, realFloor: floor, realFloorLinear: linearFloor,
                               realColourFloor: colourFloor, realFloorMotion: floorMotion,
                               generated: generated, generatedGuards: generatedGuards, endurance: endurance,
                               windows: windowFigures,
                               classifierArchitecture: o.classifier.architecture(width: c.frameWidth, height: c.frameHeight),
+                              linearClassifierDescription: o.linearClassifier.description(width: c.frameWidth, height: c.frameHeight),
                               generatedChanges: EvalFrameChange(generatedSet).changes,
                               realChanges: EvalFrameChange(reference.a).changes,
                               strip: strip, timings: timings)

@@ -24,8 +24,11 @@ extension EvalMotionFigures {
 
 extension EvalComparison {
     var json: ReportCardJSON {
-        .object([("frames", .integer(frames)), ("classifier", classifier.json), ("colour_distance", .num(colourDistance)),
-                 ("motion", motion.json), ("median_change_ratio", .num(medianChangeRatio)), ("frozen", .bool(frozen))])
+        .object([("frames", .integer(frames)), ("classifier", classifier.json), ("linear_classifier", linear.json),
+                 ("realism", .num(realism)), ("colour_distance", .num(colourDistance)),
+                 ("motion", motion.json), ("median_change_ratio", .num(medianChangeRatio)),
+                 ("blob_speed_ratio", .num(blobSpeedRatio)), ("moving_block_fraction_ratio", .num(movingFractionRatio)),
+                 ("frozen", .bool(frozen))])
     }
 }
 
@@ -82,6 +85,10 @@ extension ReportCard {
             ("split", .string(split)),
             ("generated_vs_real", generated.classifier.json),
             ("real_vs_real", realFloor.json),
+            ("linear_classifier", .string(linearClassifierDescription)),
+            ("linear_generated_vs_real", generated.linear.json),
+            ("linear_real_vs_real", realFloorLinear.json),
+            ("realism", .num(generated.realism)),
             ("colour_histogram", .string("total variation between \(o.histogramBins)x\(o.histogramBins)x\(o.histogramBins) RGB histograms")),
             ("colour_distance_generated_vs_real", .num(generated.colourDistance)),
             ("colour_distance_real_vs_real", .num(realColourFloor)),
@@ -90,6 +97,8 @@ extension ReportCard {
             ("generated", generated.motion.json), ("real", referenceFigures.motion.json),
             ("real_second_set", realFloorMotion.json),
             ("median_change_ratio", .num(generated.medianChangeRatio)),
+            ("blob_speed_ratio", .num(generated.blobSpeedRatio)),
+            ("moving_block_fraction_ratio", .num(generated.movingFractionRatio)),
             ("near_frozen_floor", .num(referenceFigures.frozenFloor)),
             ("frozen_run_limit", .integer(referenceFigures.frozenRunLimit)),
         ]

@@ -28,6 +28,8 @@ extension ReportCard {
         let lag = referenceFigures.motion.blobLagSteps
         return [
             ("classifier_accuracy", "balanced accuracy (mean of the two per-set accuracies) on held-out frames of a CNN trained fresh to tell the two sets apart; 0.5 = indistinguishable, 1 = always told apart"),
+            ("linear_classifier_accuracy", "the same balanced accuracy, same split, for the second classifier family: \(linearClassifierDescription)"),
+            ("realism", "the worse (higher) of the two families' accuracies; target <= 0.70, each family read against its own real-vs-real floor"),
             ("real_vs_real", "the same test between two disjoint sets of real frames (alternate \(o.classifier.chunk)-step chunks of one reference sequence): the floor a perfect model would reach"),
             ("colour_distance", "total variation 1/2 sum|p - q| between the two sets' \(o.histogramBins)x\(o.histogramBins)x\(o.histogramBins) RGB histograms over all pixels (0 = same colours in the same proportions, 1 = no colour in common)"),
             ("frame_change", "mean absolute difference of all pixel values (0-1 scale; R, G and B) between the frames of consecutive model steps (\(EvalFormat.significant(referenceFigures.stepSeconds)) lamp-seconds apart)"),
@@ -77,8 +79,11 @@ extension ReportCard {
             "| \(name) | \(EvalFormat.fixed(r.accuracy, 3)) | \(EvalFormat.fixed(r.accuracyA, 3)) / \(EvalFormat.fixed(r.accuracyB, 3)) | "
                 + "\(EvalFormat.fixed(r.trainAccuracy, 3)) | \(r.trainFrames.a) + \(r.trainFrames.b) | \(r.testFrames.a) + \(r.testFrames.b) |\n"
         }
-        md += row("generated vs real", generated.classifier)
-        md += row("real vs real (floor)", realFloor)
+        md += row("CNN: generated vs real", generated.classifier)
+        md += row("CNN: real vs real (floor)", realFloor)
+        md += row("linear: generated vs real", generated.linear)
+        md += row("linear: real vs real (floor)", realFloorLinear)
+        md += "\nSecond family (linear): \(linearClassifierDescription). Realism (the worse of the two): **\(EvalFormat.fixed(generated.realism, 3))**.\n"
         md += "\nColour histogram distance (total variation, \(o.histogramBins)x\(o.histogramBins)x\(o.histogramBins) RGB bins): "
             + "generated vs real **\(EvalFormat.fixed(generated.colourDistance, 4))**, real vs real \(EvalFormat.fixed(realColourFloor, 4)).\n"
 
@@ -94,7 +99,8 @@ extension ReportCard {
         md += motionRow("generated", generated.motion)
         md += motionRow("real A", referenceFigures.motion)
         md += motionRow("real B", realFloorMotion)
-        md += "\nRatio of medians (generated / real): **x\(EvalFormat.fixed(generated.medianChangeRatio, 3))**.\n"
+        md += "\nGenerated / real A: median frame change **x\(EvalFormat.fixed(generated.medianChangeRatio, 3))**, "
+            + "median blob speed **x\(EvalFormat.fixed(generated.blobSpeedRatio, 3))**, share of moving blocks **x\(EvalFormat.fixed(generated.movingFractionRatio, 3))**.\n"
 
         let e = endurance
         md += "\n## Endurance\n\n\(EvalFormat.count(e.guards.steps)) steps in \(EvalFormat.duration(e.seconds)) "
@@ -107,18 +113,18 @@ extension ReportCard {
         }
         md += guardRow("generated frames", generatedGuards)
         md += guardRow("endurance", e.guards)
-        md += "\n| window | steps | raw mean | raw std | raw skew | raw kurt | component max abs mean | component std | latent change | stalls | cycles | interventions | accuracy | colour | change ratio | frozen run | blob speed |\n"
-        md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        md += "\n| window | steps | raw mean | raw std | raw skew | raw kurt | component max abs mean | component std | latent change | stalls | cycles | interventions | accuracy CNN | accuracy linear | colour | change ratio | frozen run | blob speed | blob speed ratio | moving blocks ratio |\n"
+        md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
         for w in e.windows {
             var line = "| \(w.index + 1) | \(EvalFormat.count(w.firstStep))-\(EvalFormat.count(w.lastStep)) | \(EvalFormat.fixed(w.raw.mean, 4)) | "
                 + "\(EvalFormat.fixed(w.raw.std, 4)) | \(EvalFormat.fixed(w.raw.skewness, 3)) | \(EvalFormat.fixed(w.raw.kurtosis, 3)) | "
                 + "\(EvalFormat.fixed(w.componentMeanMaximumAbsolute, 3)) | \(EvalFormat.fixed(w.componentStdMinimum, 3))-\(EvalFormat.fixed(w.componentStdMaximum, 3)) | "
                 + "\(EvalFormat.significant(w.latentChangeMean)) | \(w.stalls) | \(w.cycles) | \(w.guards.interventions) |"
             if w.index < windows.count, let f = windows[w.index] {
-                line += " \(EvalFormat.fixed(f.classifier.accuracy, 3)) | \(EvalFormat.fixed(f.colourDistance, 4)) | x\(EvalFormat.fixed(f.medianChangeRatio, 2)) | "
-                    + "\(f.motion.longestFrozenRun) | \(EvalFormat.significant(f.motion.blobSpeed.median)) |"
+                line += " \(EvalFormat.fixed(f.classifier.accuracy, 3)) | \(EvalFormat.fixed(f.linear.accuracy, 3)) | \(EvalFormat.fixed(f.colourDistance, 4)) | x\(EvalFormat.fixed(f.medianChangeRatio, 2)) | "
+                    + "\(f.motion.longestFrozenRun) | \(EvalFormat.significant(f.motion.blobSpeed.median)) | x\(EvalFormat.fixed(f.blobSpeedRatio, 2)) | x\(EvalFormat.fixed(f.movingFractionRatio, 2)) |"
             } else {
-                line += " - | - | - | - | - |"
+                line += " - | - | - | - | - | - | - | - |"
             }
             md += line + "\n"
         }

@@ -82,7 +82,8 @@ extension ReportCard {
         return c
     }
 
-    /// Classifier accuracy (top) and median frame-change ratio (bottom) per rendered window.
+    /// Realism (the worse of the two classifier families, top) and the median frame-change and
+    /// blob-speed ratios (bottom) per rendered window.
     public func windowsPlot() -> EvalPlotCanvas {
         var c = EvalPlotCanvas(width: 720, height: 560)
         let pairs = endurance.windows.compactMap { w -> (Double, EvalComparison)? in
@@ -92,20 +93,22 @@ extension ReportCard {
         let xs = pairs.map(\.0)
         let xRange = 0...max(xs.last ?? 1, 1e-6)
         let top = EvalPlotAxes(left: 80, top: 34, width: 610, height: 200, x: xRange, y: 0.3...1.0)
-        top.draw(on: &c, title: "CLASSIFIER ACCURACY PER WINDOW (limit 0.70 green, real-vs-real floor blue)",
+        top.draw(on: &c, title: "REALISM (WORSE OF CNN, LINEAR) PER WINDOW (limit 0.70 green, higher floor blue)",
                  xLabel: "", yLabel: "accuracy", yTickFormat: { EvalFormat.fixed($0, 1) })
         c.dashedHorizontal(y: top.py(ReportCardTarget.maximumAccuracy), from: top.left, to: top.left + top.width - 1, .target)
-        c.dashedHorizontal(y: top.py(realFloor.accuracy), from: top.left, to: top.left + top.width - 1, .real)
-        top.polyline(on: &c, xs, pairs.map(\.1.classifier.accuracy), .generated)
+        c.dashedHorizontal(y: top.py(max(realFloor.accuracy, realFloorLinear.accuracy)), from: top.left, to: top.left + top.width - 1, .real)
+        top.polyline(on: &c, xs, pairs.map(\.1.realism), .generated)
         let ratios = pairs.map { min($0.1.medianChangeRatio, 10) }
+        let speeds = pairs.map { min($0.1.blobSpeedRatio, 10) }
         let r = ReportCardTarget.maximumChangeRatio
-        let yHi = max(2.0, (ratios.max() ?? 1) * 1.1)
+        let yHi = max(2.0, (ratios + speeds).max().map { $0 * 1.1 } ?? 1)
         let bottom = EvalPlotAxes(left: 80, top: 290, width: 610, height: 200, x: xRange, y: 0...yHi)
-        bottom.draw(on: &c, title: "MEDIAN FRAME CHANGE, GENERATED / REAL, PER WINDOW (band x\(EvalFormat.fixed(1 / r, 2))-x\(EvalFormat.fixed(r, 2)))",
+        bottom.draw(on: &c, title: "FRAME CHANGE (orange), BLOB SPEED (red), GENERATED / REAL (band x\(EvalFormat.fixed(1 / r, 2))-x\(EvalFormat.fixed(r, 2)))",
                     xLabel: "steps (millions) at the end of each window", yLabel: "ratio of medians")
         c.dashedHorizontal(y: bottom.py(r), from: bottom.left, to: bottom.left + bottom.width - 1, .target)
         c.dashedHorizontal(y: bottom.py(1 / r), from: bottom.left, to: bottom.left + bottom.width - 1, .target)
         bottom.polyline(on: &c, xs, ratios, .generated)
+        bottom.polyline(on: &c, xs, speeds, .fail)
         if pairs.isEmpty {
             c.text("NO FRAMES WERE RENDERED IN THE ENDURANCE WINDOWS", x: 120, y: 120, .fail)
         }
