@@ -10,8 +10,8 @@ final class ExportTests: XCTestCase {
 
     func testRuntimeFrameEqualsTrainerForward() throws {
         var rng = RandomGenerator(seed: 11)
-        let generator = ReferenceModels.generator(rng: &rng)
-        let rnn = ReferenceModels.rnn(rng: &rng)
+        let generator = SeedArchitecture.generator(rng: &rng)
+        let rnn = SeedArchitecture.rnn(rng: &rng)
         // Give BatchNorm non-trivial affine parameters and running statistics that match the
         // activations (as after training): the batch statistics of 64 latents.
         for case let bn as DuralavaTrainer.BatchNorm in generator.layers {
@@ -60,8 +60,8 @@ final class ExportTests: XCTestCase {
 
     func testSmallGeneratorWithoutBatchNormExports() throws {
         var rng = RandomGenerator(seed: 13)
-        let g = ReferenceModels.generator(latentDim: 8, base: 2, channels: [6, 4], batchNorm: false, rng: &rng)
-        let r = ReferenceModels.rnn(latentDim: 8, noiseDim: 2, hidden: [16], rng: &rng)
+        let g = SeedArchitecture.generator(latentDim: 8, base: 2, channels: [6, 4], batchNorm: false, rng: &rng)
+        let r = SeedArchitecture.rnn(latentDim: 8, noiseDim: 2, hidden: [16], rng: &rng)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("duralava-export-small-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try LampModelExport.write(generator: g, rnn: r, to: path, options: LampExportOptions(noiseDim: 2))
@@ -75,12 +75,12 @@ final class ExportTests: XCTestCase {
     func testExportRejectsOtherArchitectures() {
         var rng = RandomGenerator(seed: 15)
         let g = DuralavaTrainer.Sequential(name: "g", [DuralavaTrainer.Dense(inputSize: 4, outputSize: 4, rng: &rng)])
-        let r = ReferenceModels.rnn(latentDim: 4, hidden: [8], rng: &rng)
+        let r = SeedArchitecture.rnn(latentDim: 4, hidden: [8], rng: &rng)
         XCTAssertThrowsError(try LampModelExport.makeWriter(generator: g, rnn: r, options: LampExportOptions())) {
             XCTAssertTrue("\($0)".contains("generator"), "\($0)")
         }
-        let good = ReferenceModels.generator(latentDim: 4, base: 2, channels: [4], rng: &rng)
-        let wrongRNN = ReferenceModels.rnn(latentDim: 5, hidden: [8], rng: &rng)
+        let good = SeedArchitecture.generator(latentDim: 4, base: 2, channels: [4], rng: &rng)
+        let wrongRNN = SeedArchitecture.rnn(latentDim: 5, hidden: [8], rng: &rng)
         XCTAssertThrowsError(try LampModelExport.makeWriter(generator: good, rnn: wrongRNN, options: LampExportOptions()))
     }
 }

@@ -253,12 +253,12 @@ extension AdversarialTrainer {
     /// The reference architecture with freshly initialised weights.
     public convenience init(configuration c: ReferenceGANConfiguration, seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
-        let g = ReferenceModels.generator(latentDim: c.latentDim, base: c.generatorBase, channels: c.generatorChannels,
+        let g = SeedArchitecture.generator(latentDim: c.latentDim, base: c.generatorBase, channels: c.generatorChannels,
                                           kernel: c.kernel, rng: &rng)
-        let r = ReferenceModels.rnn(latentDim: c.latentDim, hidden: c.rnnHidden, rng: &rng)
-        let fc = ReferenceModels.frameCritic(imageSize: c.imageSize, channels: c.criticChannels, features: c.criticFeatures, rng: &rng)
-        let rc = ReferenceModels.recurrentCritic(features: c.criticFeatures, stateSize: c.criticStateSize, hidden: c.criticHidden, rng: &rng)
-        let head = ReferenceModels.criticHead(stateSize: c.criticStateSize, hidden: c.headHidden, rng: &rng)
+        let r = SeedArchitecture.rnn(latentDim: c.latentDim, hidden: c.rnnHidden, rng: &rng)
+        let fc = SeedArchitecture.frameCritic(imageSize: c.imageSize, channels: c.criticChannels, features: c.criticFeatures, rng: &rng)
+        let rc = SeedArchitecture.recurrentCritic(features: c.criticFeatures, stateSize: c.criticStateSize, hidden: c.criticHidden, rng: &rng)
+        let head = SeedArchitecture.criticHead(stateSize: c.criticStateSize, hidden: c.headHidden, rng: &rng)
         let gp = g.parameters + r.parameters, cp = fc.parameters + rc.parameters + head.parameters
         let gOpt: Optimizer = c.adam ? Adam(parameters: gp, beta1: 0.5) : SGD(parameters: gp, momentum: 0.9)
         let cOpt: Optimizer = c.adam ? Adam(parameters: cp, beta1: 0.5) : SGD(parameters: cp, momentum: 0.9)

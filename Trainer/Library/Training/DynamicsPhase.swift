@@ -95,7 +95,7 @@ public final class DynamicsPhase {
     public init(arch: LampArchitecture, settings: Settings = Settings(), rng: inout RandomGenerator) {
         self.arch = arch
         self.settings = settings
-        rnn = ReferenceModels.rnn(latentDim: arch.latentDim, noiseDim: arch.rnnNoiseDim, hidden: arch.rnnHidden, rng: &rng)
+        rnn = SeedArchitecture.rnn(latentDim: arch.latentDim, noiseDim: arch.rnnNoiseDim, hidden: arch.rnnHidden, rng: &rng)
         // A small last layer: the residual RNN starts close to "stay where you are".
         if let last = rnn.layers.last as? Dense {
             let w = last.weight.value.pointer

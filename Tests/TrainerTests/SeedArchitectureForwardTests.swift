@@ -7,7 +7,7 @@ import XCTest
 import Foundation
 import DuralavaTrainer
 
-final class ReferenceForwardTests: XCTestCase {
+final class SeedArchitectureForwardTests: XCTestCase {
     override func setUp() { Compute.threads = 2 }
 
     // MARK: worked by hand

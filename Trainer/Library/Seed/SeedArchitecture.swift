@@ -1,7 +1,7 @@
 // The reference architecture of DESIGN §3 built from the trainer's layers, with layer names
 // that map one to one onto the runtime's tensor names (generator.tconv{i}, rnn.dense{j}).
 
-public enum ReferenceModels {
+public enum SeedArchitecture {
     /// z [N, latent] → reshape 1×1 → tconv0 (kernel = stride = base) → BN → LeakyReLU →
     /// [tconv k s2 → BN → LeakyReLU]… → tconv k s2 to 3 channels (+bias) → sigmoid.
     public static func generator(latentDim: Int = 64, base: Int = 4, channels: [Int] = [256, 128, 64, 32],

@@ -76,19 +76,19 @@ public final class FramePhase {
         // per-sample renormalization alone collapses every frame onto it. Standardizing each
         // dimension over the batch keeps what differs between frames.
         encoder = Sequential(name: "encoder", [
-            ReferenceModels.frameCritic(imageSize: s, channels: arch.encoderChannels, features: arch.latentDim, rng: &rng),
+            SeedArchitecture.frameCritic(imageSize: s, channels: arch.encoderChannels, features: arch.latentDim, rng: &rng),
             BatchNorm(name: "standardize", channels: arch.latentDim),
         ])
-        generator = ReferenceModels.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+        generator = SeedArchitecture.generator(latentDim: arch.latentDim, base: arch.generatorBase,
                                               channels: arch.generatorChannels, rng: &rng)
         var emaRng = rng
         emaGenerator = Sequential(name: "ema", [
-            ReferenceModels.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+            SeedArchitecture.generator(latentDim: arch.latentDim, base: arch.generatorBase,
                                       channels: arch.generatorChannels, rng: &emaRng),
         ])
         for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
         critic = Sequential(name: "critic", (settings.criticBlurRadius > 0 ? [Blur(name: "blur", radius: settings.criticBlurRadius)] : []) + [
-            ReferenceModels.frameCritic(imageSize: s, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
+            SeedArchitecture.frameCritic(imageSize: s, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
             LeakyReLU(name: "act", slope: 0.2),
             Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
         ])
