@@ -81,11 +81,13 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI", swiftSettings: release + swift6),
 
-        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD"], path: "Tests/KernelTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay"],
+        // Helpers shared by the test targets (processes, temporary directories, python3, random data).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD", "TestSupport"], path: "Tests/KernelTests"),
+        .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels"], path: "Tests/ConverterTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -1,16 +1,10 @@
 import DuralavaKernels
+import TestSupport
 import XCTest
 
 /// Each int8 kernel against hand-worked integers, against its float twin on random data, and
 /// the requantization arithmetic where it is defined exactly.
 final class Int8KernelTests: XCTestCase {
-    struct LCG {
-        var state: UInt64
-        mutating func next() -> Float {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(state >> 40) / Float(1 << 24) * 2 - 1
-        }
-    }
 
     func testActivationQuantizationCoversRangeAndZeroExactly() {
         let q = ActivationQuantization(minimum: -1.3, maximum: 5.2)
@@ -72,7 +66,7 @@ final class Int8KernelTests: XCTestCase {
     /// The int8 dense layer agrees with the float one on random data within the error the
     /// quantization of inputs, weights and output allows.
     func testInt8DenseMatchesFloat() {
-        var rng = LCG(state: 5)
+        var rng = TestRandom(state: 5)
         for perChannel in [false, true] {
             let nIn = 80, nOut = 48
             let w = (0..<(nIn * nOut)).map { _ in rng.next() * 0.2 * (1 + Float(Int(rng.next() * 3 + 3))) }
@@ -105,7 +99,7 @@ final class Int8KernelTests: XCTestCase {
     /// The int8 transposed convolution agrees with the float kernel (same geometry and taps)
     /// on random data, for stride 2 "same" padding and for the kernel = stride first layer.
     func testInt8TransposedConvMatchesFloat() {
-        var rng = LCG(state: 11)
+        var rng = TestRandom(state: 11)
         for (h, k, s, cin, cout) in [(3, 4, 2, 5, 4), (1, 4, 4, 8, 6), (2, 3, 2, 3, 2)] {
             let g = TransposedConvGeometry(inputHeight: h, inputWidth: h + 1, inputChannels: cin, outputChannels: cout,
                                            kernelHeight: k, kernelWidth: k, strideHeight: s, strideWidth: s)

@@ -1,5 +1,6 @@
 import DuralavaKernels
 import DuralavaSIMD
+import TestSupport
 import XCTest
 
 /// The optimized int8 kernel equals the reference Int8TransposedConv2D bit for bit — codes
@@ -9,7 +10,7 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
     override func tearDown() { _ = dl_simd_use(DL_SIMD_AVX512VNNI) }
 
     func testEqualsReferenceBitForBit() {
-        var rng = Int8KernelTests.LCG(state: 23)
+        var rng = TestRandom(state: 23)
         func int(_ range: ClosedRange<Int32>) -> Int32 {
             let u = (rng.next() + 1) / 2
             return Swift.min(range.upperBound, range.lowerBound + Int32(Float(range.upperBound - range.lowerBound + 1) * u))

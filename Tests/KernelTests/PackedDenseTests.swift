@@ -1,5 +1,6 @@
 import DuralavaKernels
 import DuralavaSIMD
+import TestSupport
 import XCTest
 
 /// The optimized dense layers against Dense (+ LeakyReLU) and Int8Dense, and the vectorized
@@ -8,7 +9,7 @@ final class PackedDenseTests: XCTestCase {
     override func tearDown() { _ = dl_simd_use(DL_SIMD_AVX512VNNI) }
 
     func testFloatDenseMatchesReference() {
-        var rng = Int8KernelTests.LCG(state: 31)
+        var rng = TestRandom(state: 31)
         for (nIn, nOut) in [(80, 512), (512, 64), (3, 5), (17, 33), (1, 1)] {
             let w = (0..<(nIn * nOut)).map { _ in rng.next() * 0.3 }
             let b = (0..<nOut).map { _ in rng.next() }
@@ -32,7 +33,7 @@ final class PackedDenseTests: XCTestCase {
     }
 
     func testInt8DenseEqualsReference() {
-        var rng = Int8KernelTests.LCG(state: 37)
+        var rng = TestRandom(state: 37)
         for (nIn, nOut) in [(80, 512), (512, 64), (3, 5), (17, 33), (4, 16)] {
             let w = (0..<(nIn * nOut)).map { _ in Int8(Int(rng.next() * 127)) }
             let b = (0..<nOut).map { _ in Int32(rng.next() * 30000) }
@@ -52,7 +53,7 @@ final class PackedDenseTests: XCTestCase {
     }
 
     func testSigmoidTablePixelsEqualApply() {
-        var rng = Int8KernelTests.LCG(state: 41)
+        var rng = TestRandom(state: 41)
         let logits = ActivationQuantization(scale: 0.06, zeroPoint: 4)
         for scales in [[1.3e-4], [1.1e-4, 2.7e-4, 0.9e-4]] {
             let table = SigmoidTable(logits: logits, accumulatorScales: scales, channels: 3)

@@ -1,5 +1,6 @@
 import DuralavaKernels
 import DuralavaSIMD
+import TestSupport
 import XCTest
 
 /// Shapes the optimized transposed convolutions are checked on: the lamp's layers (the 1×1
@@ -26,7 +27,7 @@ final class PackedTransposedConv2DTests: XCTestCase {
     override func tearDown() { _ = dl_simd_use(DL_SIMD_AVX512VNNI) }
 
     func testMatchesReferenceOnEveryShapeAndLevel() {
-        var rng = Int8KernelTests.LCG(state: 11)
+        var rng = TestRandom(state: 11)
         for g in packedConvShapes {
             let w = (0..<(g.kernelHeight * g.kernelWidth * g.outputChannels * g.inputChannels)).map { _ in rng.next() * 0.5 }
             let b = (0..<g.outputChannels).map { _ in rng.next() }

@@ -1,5 +1,6 @@
 import Foundation
 import LampOutput
+import TestSupport
 import XCTest
 
 /// Parses PNG chunks and checks the APNG structure: acTL, one fcTL per frame, sequence numbers,

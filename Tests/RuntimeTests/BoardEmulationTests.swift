@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The Raspberry Pi build (`make board`: out/board/duralava, aarch64, Embedded Swift) run under

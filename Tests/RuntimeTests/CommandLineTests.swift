@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// The `duralava` executable end to end (built by `make test` before the tests run).

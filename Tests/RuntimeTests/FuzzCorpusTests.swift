@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// The fuzzer's seed corpus and findings (fuzz/) as regression tests: every file loads or

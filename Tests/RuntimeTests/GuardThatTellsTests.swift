@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 10, items 4 and 10: a broken lamp says so while it runs, `info --check` judges a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The README's int8 commands end to end on a small untrained lamp: quantize, info, render,

@@ -1,6 +1,7 @@
 import DuralavaRuntime
 import Foundation
 import LampDisplay
+import TestSupport
 import XCTest
 
 /// The owner's controls: colours, brightness, the night schedule and the on-screen note, on

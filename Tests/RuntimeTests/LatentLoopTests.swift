@@ -1,5 +1,6 @@
 import DuralavaKernels
 import DuralavaRuntime
+import TestSupport
 import XCTest
 
 /// Drives the loop with adversarial RNNs and checks it stays bounded and keeps moving.

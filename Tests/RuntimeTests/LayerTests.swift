@@ -1,6 +1,7 @@
 import DuralavaKernels
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// numpy reference of FORMAT.md's generator, written independently in scatter form

@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 10, item 3: a small model file can neither hang the header parser nor make the

@@ -2,6 +2,7 @@ import DuralavaKernels
 import DuralavaRuntime
 import DuralavaSIMD
 import Foundation
+import TestSupport
 import XCTest
 
 /// The shipped lamps on the optimized kernels against the reference kernels, whole models at

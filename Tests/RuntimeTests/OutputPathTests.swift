@@ -1,6 +1,7 @@
 import DuralavaRuntime
 import Foundation
 import LampOutput
+import TestSupport
 import XCTest
 
 /// Issue 10, item 2: writing an output never replaces what is at the path unless it is a

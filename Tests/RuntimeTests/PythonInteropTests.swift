@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// Files written by Python's `safetensors` load here, and files written here load there.

@@ -1,4 +1,5 @@
 import DuralavaRuntime
+import TestSupport
 import XCTest
 
 /// The one random-number core: xoshiro256** with SplitMix64 seeding, pinned to values computed

@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// A small but complete model (2 generator blocks, 8x8 frames), for fast format tests.

@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// The model `make run` shows: it must load, say it is trained, and run.

@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// The window's animator computes the next model step on a worker thread: the lamp it shows

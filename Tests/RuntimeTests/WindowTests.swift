@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `duralava run --windowed` under Xvfb shows a non-black lamp: the screen is grabbed with

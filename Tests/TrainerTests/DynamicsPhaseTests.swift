@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import DuralavaTrainer
+import TestSupport
 import XCTest
 
 /// The dynamics phase's manifold pull: rollout latents are drawn towards the projection the

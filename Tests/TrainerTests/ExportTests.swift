@@ -1,5 +1,6 @@
 // The exported model file, loaded by the runtime, renders the same frame as the trainer.
 
+import TestSupport
 import XCTest
 import Foundation
 import DuralavaTrainer

@@ -1,5 +1,6 @@
 import DuralavaMeasure
 import DuralavaTrainer
+import TestSupport
 import XCTest
 
 /// The frame phase's schedule (reconstruction only, then the critic ramps in) and the

@@ -1,6 +1,7 @@
 import DuralavaRuntime
 import DuralavaTrainer
 import Foundation
+import TestSupport
 import XCTest
 
 /// The tiny preset end to end: simulate → train both phases → export → the runtime loads and

@@ -1,19 +1,20 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 10, item 5: every numeric option of duralava-train is checked at parse time; the
 /// options of the issue crashed (SIGFPE), hung, headed for 40 GB or overflowed.
 final class OptionValidationTests: XCTestCase {
-    var tool: String { builtProduct("duralava-train") }
+    var tool: String { productPath("duralava-train") }
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-train is not built") }
     }
 
     func assertRefused(_ arguments: [String], naming option: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let dir = temporaryRunParent()
+        let dir = temporaryDirectory(prefix: "duralava-cli-")
         let started = Date()
-        let r = try runTool(tool, arguments, currentDirectory: dir)
+        let r = try runProcess(tool, arguments, currentDirectory: dir)
         XCTAssertEqual(r.reason, .exit, "\(arguments): exits, no signal", file: file, line: line)
         XCTAssertEqual(r.status, 64, "\(arguments): usage error\n\(r.stderr)", file: file, line: line)
         let first = r.errorLines.first.map(String.init) ?? ""
@@ -54,8 +55,8 @@ final class OptionValidationTests: XCTestCase {
 
     /// frame-step / source-fps must give a lamp time per step the model format can store.
     func testStepSecondsOutOfTheFormatsRange() throws {
-        let dir = temporaryRunParent()
-        let r = try runTool(tool, ["train", "--data", ".", "--frame-step", "1000", "--source-fps", "0.01", "--out", "r"],
+        let dir = temporaryDirectory(prefix: "duralava-cli-")
+        let r = try runProcess(tool, ["train", "--data", ".", "--frame-step", "1000", "--source-fps", "0.01", "--out", "r"],
                             currentDirectory: dir)
         XCTAssertEqual(r.status, 64)
         XCTAssertTrue(r.stderr.contains("step_seconds"), r.stderr)

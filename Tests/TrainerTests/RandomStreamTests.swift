@@ -1,5 +1,6 @@
 import DuralavaRuntime
 import DuralavaTrainer
+import TestSupport
 import XCTest
 
 /// The trainer's generator draws from the runtime's core: the same pinned words, and its

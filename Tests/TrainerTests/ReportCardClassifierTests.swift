@@ -1,6 +1,7 @@
 import DuralavaMeasure
 // The classifier two-sample test separates what differs and not what does not.
 
+import TestSupport
 import XCTest
 import DuralavaTrainer
 import DuralavaData

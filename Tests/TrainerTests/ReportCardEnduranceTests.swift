@@ -1,5 +1,6 @@
 // Endurance windows on tiny model files: they add up, and they count the guards and stalls.
 
+import TestSupport
 import XCTest
 import Foundation
 import DuralavaTrainer

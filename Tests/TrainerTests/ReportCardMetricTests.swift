@@ -1,5 +1,6 @@
 // The report card's measures on frames whose answer is known.
 
+import TestSupport
 import XCTest
 import DuralavaTrainer
 import DuralavaMeasure

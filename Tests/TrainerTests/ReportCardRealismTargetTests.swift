@@ -2,6 +2,7 @@
 // blocks are targets beside the frame change, and realism is the worse of two classifier
 // families (the CNN and logistic regression on frame features).
 
+import TestSupport
 import XCTest
 import DuralavaTrainer
 import DuralavaData

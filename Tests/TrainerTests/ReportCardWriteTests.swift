@@ -1,5 +1,6 @@
 // A whole report card on a tiny model: every file written, the JSON readable, errors named.
 
+import TestSupport
 import XCTest
 import Foundation
 import DuralavaTrainer

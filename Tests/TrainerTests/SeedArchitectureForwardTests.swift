@@ -3,6 +3,7 @@
 // written from the definitions, and numpy (python3), which computes the transposed
 // convolution a different way (zero-insertion + flipped-kernel correlation + crop).
 
+import TestSupport
 import XCTest
 import Foundation
 import DuralavaTrainer
@@ -198,21 +199,8 @@ final class SeedArchitectureForwardTests: XCTestCase {
         rv = 0.99 * 1 + 0.01 * xb.var(axis=(0, 1, 2), ddof=1)
         np.concatenate([0.01 * mean, rv]).astype('<f4').tofile(os.path.join(d, 'bn_running.bin'))
         """
-        let scriptURL = dir.appendingPathComponent("reference.py")
-        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", scriptURL.path, dir.path]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        if p.terminationStatus != 0 && stderr.contains("No module named 'numpy'") {
-            throw XCTSkip("numpy is not installed for python3; the direct-loop references still ran")
-        }
-        XCTAssertEqual(p.terminationStatus, 0, "python3 reference failed: \(stderr)")
-        guard p.terminationStatus == 0 else { return }
+        // The shared runner skips when python3 or numpy is missing (the direct-loop references still ran).
+        _ = try python(script, [dir.path], modules: "numpy")
 
         XCTAssertLessThan(maxAbsDifference(conv(x).array, try load("conv_out.bin", 2 * 4 * 4 * 4)), 1e-5, "Conv2D k4 s2")
         XCTAssertLessThan(maxAbsDifference(conv2(x2).array, try load("conv2_out.bin", 2 * 5 * 5 * 2)), 1e-5, "Conv2D k2 s1")

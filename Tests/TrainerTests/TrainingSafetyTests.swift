@@ -1,6 +1,7 @@
 import DuralavaRuntime
 import DuralavaTrainer
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 10, item 1: a diverging, killed or doubled training run never destroys its history.
@@ -111,7 +112,7 @@ final class TrainingSafetyTests: XCTestCase {
 
 /// The same, through `duralava-train` itself.
 final class TrainCommandSafetyTests: XCTestCase {
-    var tool: String { builtProduct("duralava-train") }
+    var tool: String { productPath("duralava-train") }
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-train is not built") }
@@ -119,10 +120,10 @@ final class TrainCommandSafetyTests: XCTestCase {
 
     /// A second trainer on a run directory in use is a one-line error, exit 1.
     func testSecondTrainerOnTheSameRunDirectoryIsRefused() throws {
-        let parent = temporaryRunParent(), dir = parent + "/run"
+        let parent = temporaryDirectory(prefix: "duralava-cli-"), dir = parent + "/run"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let held = try RunDirectoryLock(directory: dir)
-        let r = try runTool(tool, ["train", "--preset", "tiny", "--out", dir])
+        let r = try runProcess(tool, ["train", "--preset", "tiny", "--out", dir])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertEqual(r.errorLines.count, 2, r.stderr) // the simulator's note, then the error
         XCTAssertTrue(r.stderr.contains("is in use by another duralava-train"), r.stderr)
@@ -133,8 +134,8 @@ final class TrainCommandSafetyTests: XCTestCase {
     /// SIGHUP (a closed terminal) saves a checkpoint like SIGTERM, and the stop message does
     /// not claim a model was written.
     func testHangupSavesACheckpointAndSaysNoModelWasWritten() throws {
-        let dir = temporaryRunParent() + "/run"
-        let r = try runTool(tool, ["train", "--preset", "tiny", "--frame-steps", "200000", "--out", dir]) { p in
+        let dir = temporaryDirectory(prefix: "duralava-cli-") + "/run"
+        let r = try runProcess(tool, ["train", "--preset", "tiny", "--frame-steps", "200000", "--out", dir]) { p in
             // Wait for the first progress (the run directory's metrics), then hang up.
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, (try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8))?.contains("\n1,") != true {
