@@ -5,8 +5,6 @@ import PackageDescription
 // Release builds use plain -O everywhere: -Ounchecked removed the bounds and overflow traps
 // that make a missed check in a parser or an option visible (docs/reliability.md).
 let release: [SwiftSetting] = []
-// Swift 6 language mode (complete data-race checking), target by target as each passes it.
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "duralava",
@@ -35,7 +33,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
 
         // Kernels: one reference kernel per op, float and int8 (optimized ones beside them). libc only.
-        .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels", swiftSettings: release + swift6),
+        .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels", swiftSettings: release),
         // errno, file types and open() as plain C functions (the same Swift in the board build).
         .target(name: "CPosix", path: "Runtime/CPosix"),
         // SDL2 for the window commands, loaded with dlopen when a window opens (headers: libsdl2-dev).
@@ -43,43 +41,43 @@ let package = Package(
         // The optimized kernels' inner loops in C: vector instructions picked at run time. libc only.
         .target(name: "DuralavaSIMD", path: "Runtime/SIMD"),
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
-        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library", swiftSettings: release + swift6),
+        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library", swiftSettings: release),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
         .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output",
-                swiftSettings: release + swift6),
+                swiftSettings: release),
         // Measure: the report card's measurements and plots, shared by the trainer and the converter.
         .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure",
-                swiftSettings: release + swift6),
+                swiftSettings: release),
         // The lamp window (SDL2) and its real-time loop, shared by the desktop and board builds.
         .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display",
-                swiftSettings: release + swift6),
+                swiftSettings: release),
         .executableTarget(name: "duralava",
                           dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Runtime/CLI", swiftSettings: release + swift6),
+                          path: "Runtime/CLI", swiftSettings: release),
 
         // The board build's `duralava` (run and render, a hand-written parser): the same sources
         // are compiled as Embedded Swift for aarch64 by `make board`; this is its desktop build.
         .executableTarget(name: "duralava-board", dependencies: ["DuralavaKernels", "DuralavaRuntime", "LampOutput", "LampDisplay"],
-                          path: "Runtime/Board", exclude: ["Embedded"], swiftSettings: release + swift6),
+                          path: "Runtime/Board", exclude: ["Embedded"], swiftSettings: release),
 
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
-                path: "Trainer/Data", swiftSettings: release + swift6),
+                path: "Trainer/Data", swiftSettings: release),
         .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
-                path: "Trainer/Library", swiftSettings: release + swift6),
+                path: "Trainer/Library", swiftSettings: release),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Trainer/CLI", swiftSettings: release + swift6),
+                          path: "Trainer/CLI", swiftSettings: release),
 
         // Converter: int8 quantization.
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
-                path: "Converter/Library", swiftSettings: release + swift6),
+                path: "Converter/Library", swiftSettings: release),
         .executableTarget(name: "duralava-convert",
                           dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Converter/CLI", swiftSettings: release + swift6),
+                          path: "Converter/CLI", swiftSettings: release),
 
         // Helpers shared by the test targets (processes, temporary directories, python3, random data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -90,5 +88,6 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels"], path: "Tests/ConverterTests"),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode everywhere: complete data-race checking (docs/architecture.md).
+    swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 /// Shape of a transposed 2-D convolution with "same" padding (output = input × stride), shared
 /// by the float and the int8 kernels (FORMAT.md): input (iy, ix) reaches output
 /// oy = iy·s + ky − p, ox = ix·s + kx − p, with p = ⌊(k − s)/2⌋.
-public struct TransposedConvGeometry: Equatable {
+public struct TransposedConvGeometry: Equatable, Sendable {
     public let inputHeight: Int, inputWidth: Int, inputChannels: Int
     public let outputChannels: Int
     public let kernelHeight: Int, kernelWidth: Int
