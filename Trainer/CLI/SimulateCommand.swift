@@ -1,5 +1,6 @@
 import ArgumentParser
 import DuralavaData
+import DuralavaRuntime
 
 /// `duralava-train simulate`: frames of the built-in lava lamp simulator, the trainer's
 /// default data, as numbered PNGs or an animated PNG preview.
@@ -83,15 +84,7 @@ struct Simulate: ParsableCommand {
         }
     }
 
-    private func format(_ x: Double) -> String {
-        let hundredths = (x * 100).rounded()
-        let whole = Int(hundredths / 100), fraction = Int(abs(hundredths).truncatingRemainder(dividingBy: 100))
-        return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    private func printError(_ message: String) {
-        printError(message)
-    }
+    private func format(_ x: Double) -> String { EvalFormat.fixed(x, 2) }
 }
 
 #if canImport(Glibc)
