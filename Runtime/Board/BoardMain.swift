@@ -149,13 +149,11 @@ func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
 func render(_ o: BoardOptions) {
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
-    let fps = o.rate * Double(o.between + 1)
-    let delay = fps == fps.rounded() && fps >= 1 && fps <= 65535 ? (UInt16(1), UInt16(fps))
-        : (UInt16(Swift.max(1, Swift.min((1000 / fps).rounded(), 65535))), UInt16(1000))
+    let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))
     var watch = GuardWatch()
     do throws(OutputError) {
         let apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
-                                  delayNumerator: delay.0, delayDenominator: delay.1, compression: 1)
+                                  delayNumerator: delay.numerator, delayDenominator: delay.denominator, compression: 1)
         var lastReport = monotonicSeconds()
         for step in 0..<o.steps {
             for k in 0...o.between {

@@ -149,13 +149,6 @@ struct BenchResult {
     }
 }
 
-/// Raw little-endian float32 values.
-func littleEndianBytes(_ values: [Float]) -> [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(4 * values.count)
-    for v in values { let b = v.bitPattern.littleEndian; for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * k))) } }
-    return bytes
-}
 
 /// The CPU's model name from /proc/cpuinfo ("unknown" elsewhere). Read with fgets: /proc
 /// files report a size of 0.

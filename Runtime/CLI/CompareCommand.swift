@@ -49,7 +49,7 @@ struct CompareLamps: ParsableCommand {
         printError("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))")
         if let out {
             do {
-                let (num, den) = frameDelay(framesPerSecond: rate)
+                let (num, den) = APNGWriter.frameDelay(framesPerSecond: rate)
                 let apng = try APNGWriter(path: out, width: pair.width * scale, height: pair.height * scale, frameCount: steps,
                                           delayNumerator: num, delayDenominator: den)
                 var scaled = [UInt8](repeating: 0, count: pair.width * scale * pair.height * scale * 3)

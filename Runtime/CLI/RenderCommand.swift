@@ -58,7 +58,7 @@ struct Render: ParsableCommand {
                     Duralava.fail("\(out): cannot create directory (\(String(cString: strerror(errno))))")
                 }
             } else if !discard {
-                let (num, den) = frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
+                let (num, den) = APNGWriter.frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
                 apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
                                       delayNumerator: num, delayDenominator: den, compression: Int32(compression))
             }
@@ -105,12 +105,6 @@ struct Render: ParsableCommand {
     }
 }
 
-/// APNG frame delay as a fraction of a second for a display frame rate.
-func frameDelay(framesPerSecond fps: Double) -> (UInt16, UInt16) {
-    if fps == fps.rounded(), fps >= 1, fps <= 65535 { return (1, UInt16(fps)) }
-    let ms = (1000 / fps).rounded()
-    return (UInt16(Swift.max(1, Swift.min(ms, 65535))), 1000)
-}
 
 
 func upscale(_ src: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, scale: Int, into dst: inout [UInt8]) {

@@ -234,13 +234,7 @@ public struct SafetensorsWriter {
 
     public mutating func add(_ name: String, shape: [Int], floats: [Float]) {
         precondition(shape.reduce(1, *) == floats.count, "tensor \(name): shape \(shape) does not match \(floats.count) values")
-        var data = [UInt8](); data.reserveCapacity(floats.count * 4)
-        for f in floats {
-            let b = f.bitPattern
-            data.append(UInt8(b & 0xFF)); data.append(UInt8((b >> 8) & 0xFF))
-            data.append(UInt8((b >> 16) & 0xFF)); data.append(UInt8(b >> 24))
-        }
-        addRaw(name, dtype: .f32, shape: shape, bytes: data)
+        addRaw(name, dtype: .f32, shape: shape, bytes: littleEndianBytes(floats))
     }
 
     public mutating func addRaw(_ name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8]) {
@@ -278,4 +272,15 @@ public struct SafetensorsWriter {
     public func write(to path: String) throws(FileError) {
         try writeFileAtomically(path, [serialized()])
     }
+}
+
+/// float32 values as little-endian bytes (safetensors' F32, raw .f32 dumps).
+public func littleEndianBytes(_ floats: [Float]) -> [UInt8] {
+    var data = [UInt8](); data.reserveCapacity(floats.count * 4)
+    for f in floats {
+        let b = f.bitPattern
+        data.append(UInt8(b & 0xFF)); data.append(UInt8((b >> 8) & 0xFF))
+        data.append(UInt8((b >> 16) & 0xFF)); data.append(UInt8(b >> 24))
+    }
+    return data
 }

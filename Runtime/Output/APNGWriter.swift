@@ -13,6 +13,13 @@ public final class APNGWriter {
     private var sequence: UInt32 = 0
     private let compressor: PNGCompressor
 
+    /// The frame delay (seconds = numerator / denominator) of a display rate: 1/fps exactly
+    /// for whole rates, else the nearest millisecond (1 ... 65535 ms).
+    public static func frameDelay(framesPerSecond fps: Double) -> (numerator: UInt16, denominator: UInt16) {
+        if fps == fps.rounded(), fps >= 1, fps <= 65535 { return (1, UInt16(fps)) }
+        return (UInt16(Swift.max(1, Swift.min((1000 / fps).rounded(), 65535))), 1000)
+    }
+
     /// Each frame is shown for delayNumerator/delayDenominator seconds; frames are deflated at
     /// zlib level `compression` (1 fastest ... 9 smallest).
     public init(path: String, width: Int, height: Int, frameCount: Int,

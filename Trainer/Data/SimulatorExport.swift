@@ -36,9 +36,7 @@ public enum SimulatorExport {
 
     /// Display time of one frame as an APNG delay fraction (seconds = numerator/denominator).
     public static func frameDelay(fps: Double) -> (numerator: UInt16, denominator: UInt16) {
-        if fps == fps.rounded(), fps >= 1, fps <= 65535 { return (1, UInt16(fps)) }
-        let numerator = min(max((1000 / fps).rounded(), 1), 65535)
-        return (UInt16(numerator), 1000)
+        APNGWriter.frameDelay(framesPerSecond: fps)
     }
 
     /// Renders `frames` frames of `simulator` into `destination`. `progress` is called
