@@ -61,19 +61,15 @@ public final class FloatGenerator {
             let last = i == packed.count - 1
             let dst = last ? frame : (src == UnsafePointer(bufferA.baseAddress!) ? bufferB.baseAddress! : bufferA.baseAddress!)
             let n = packed[i].geometry.outputCount
-            if kernels == .optimized {
-                packed[i].forward(src, dst)       // hidden layers: activation fused
-                if last {
-                    visit(i, UnsafeBufferPointer(start: dst, count: n))
-                    activations[i].applyVectorized(dst, count: n)
-                } else {
-                    visit(i, UnsafeBufferPointer(start: dst, count: n))
-                }
+            let optimized = kernels == .optimized
+            if optimized { packed[i].forward(src, dst) } else { layers[i].forward(src, dst) }
+            if last {
+                // The logits are visited before the sigmoid.
+                visit(i, UnsafeBufferPointer(start: dst, count: n))
+                if optimized { activations[i].applyVectorized(dst, count: n) } else { activations[i].apply(dst, count: n) }
             } else {
-                layers[i].forward(src, dst)
-                if last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
-                activations[i].apply(dst, count: n)
-                if !last { visit(i, UnsafeBufferPointer(start: dst, count: n)) }
+                if !optimized { activations[i].apply(dst, count: n) }   // fused into the optimized kernels
+                visit(i, UnsafeBufferPointer(start: dst, count: n))
             }
             src = UnsafePointer(dst)
         }

@@ -38,7 +38,7 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
                         conv.forwardAccumulators(x16, &expectedAcc)
                         if outputBits == 8 { conv.forward(x16, &expected8) } else { conv.forward(x16, &expected16) }
                     }
-                    for level in simdLevelsOfThisMachine() {
+                    for level in KernelSet.levelsOfThisMachine {
                         _ = dl_simd_use(level)
                         let packed = Int8PackedTransposedConv2D(conv, inputBits: inputBits)
                         let what = "\(g) in \(inputBits) out \(outputBits) \(packed.layout) at \(String(cString: dl_simd_name(level)))"
@@ -79,7 +79,7 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
                                (0..<16).map { Int32($0 * 997 - 8000) }] {
                     let conv = Int8TransposedConv2D(geometry: g, weight: [Int8](repeating: 0, count: 32).enumerated().map { $0.offset % 2 == 0 ? 1 : 0 },
                                                     bias: biases.map { $0 == Int32.max ? Int32.max - 1 : $0 }, inputZeroPoint: 0, stage: stage)
-                    for level in simdLevelsOfThisMachine() {
+                    for level in KernelSet.levelsOfThisMachine {
                         _ = dl_simd_use(level)
                         let packed = Int8PackedTransposedConv2D(conv, inputBits: 8)
                         var expected = [Int16](repeating: 0, count: 16), got = [Int16](repeating: 0, count: 16)

@@ -19,7 +19,7 @@ final class PackedDenseTests: XCTestCase {
             dense.forward(x, &expected)
             expected.withUnsafeMutableBufferPointer { Activation.leakyReLU(slope: 0.2).apply($0.baseAddress!, count: nOut) }
             let bound = (0..<nOut).map { o in abs(b[o]) + (0..<nIn).reduce(Float(0)) { $0 + abs(w[o * nIn + $1] * x[$1]) } }
-            for level in simdLevelsOfThisMachine() {
+            for level in KernelSet.levelsOfThisMachine {
                 _ = dl_simd_use(level)
                 let packed = PackedDense(dense, activation: .leakyReLU(slope: 0.2))
                 var y = [Float](repeating: .nan, count: nOut)
@@ -43,7 +43,7 @@ final class PackedDenseTests: XCTestCase {
             let dense = Int8Dense(inputCount: nIn, outputCount: nOut, weight: w, bias: b, inputZeroPoint: 9, stage: stage)
             var expected = [Int8](repeating: 0, count: nOut)
             dense.forward(x, &expected)
-            for level in simdLevelsOfThisMachine() {
+            for level in KernelSet.levelsOfThisMachine {
                 _ = dl_simd_use(level)
                 var y = [Int8](repeating: 0, count: nOut)
                 Int8PackedDense(dense).forward(x, &y)
@@ -59,7 +59,7 @@ final class PackedDenseTests: XCTestCase {
             let table = SigmoidTable(logits: logits, accumulatorScales: scales, channels: 3)
             let acc = (0..<(3 * 347)).map { _ in Int32(rng.next() * 2_000_000) } + [Int32.max, Int32.min, 0]
             let expected = acc.indices.map { table.apply(acc[$0], channel: $0 % 3) }
-            for level in simdLevelsOfThisMachine() {
+            for level in KernelSet.levelsOfThisMachine {
                 _ = dl_simd_use(level)
                 var got = [UInt8](repeating: 0, count: acc.count)
                 table.pixels(acc, count: acc.count, into: &got)

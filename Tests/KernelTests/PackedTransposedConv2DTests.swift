@@ -15,10 +15,6 @@ let packedConvShapes: [TransposedConvGeometry] = [
 ].map { TransposedConvGeometry(inputHeight: $0.0, inputWidth: $0.1, inputChannels: $0.2, outputChannels: $0.3,
                                 kernelHeight: $0.4, kernelWidth: $0.5, strideHeight: $0.6, strideWidth: $0.7) }
 
-/// Every vector level this CPU has, lowest first (the portable C code always).
-func simdLevelsOfThisMachine() -> [dl_simd_level] {
-    [DL_SIMD_PORTABLE, DL_SIMD_AVX2, DL_SIMD_AVX512VNNI].filter { $0.rawValue <= dl_simd_detected().rawValue }
-}
 
 /// The optimized float kernel against the reference (TransposedConv2D + Activation) at every
 /// vector level of this machine. Tolerance: the float rounding bound of a K-term sum,
@@ -42,7 +38,7 @@ final class PackedTransposedConv2DTests: XCTestCase {
                 var expected = [Float](repeating: 0, count: g.outputCount)
                 conv.forward(x, &expected)
                 expected.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: g.outputCount) }
-                for level in simdLevelsOfThisMachine() {
+                for level in KernelSet.levelsOfThisMachine {
                     _ = dl_simd_use(level)
                     let packed = PackedTransposedConv2D(conv, activation: activation)
                     var out = [Float](repeating: .nan, count: g.outputCount)
@@ -85,7 +81,7 @@ final class PackedTransposedConv2DTests: XCTestCase {
     }
 
     func testSigmoidIsCloseToLibmAndKeepsNaN() {
-        for level in simdLevelsOfThisMachine() {
+        for level in KernelSet.levelsOfThisMachine {
             _ = dl_simd_use(level)
             var x = stride(from: Float(-100), through: 100, by: 0.0371).map { $0 }
             let expected = x.map { 1 / (1 + expf(-$0)) }

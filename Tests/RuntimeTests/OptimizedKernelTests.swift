@@ -18,9 +18,6 @@ final class OptimizedKernelTests: XCTestCase {
         return path
     }
 
-    private var levels: [dl_simd_level] {
-        [DL_SIMD_PORTABLE, DL_SIMD_AVX2, DL_SIMD_AVX512VNNI].filter { $0.rawValue <= dl_simd_detected().rawValue }
-    }
 
     /// Frames of `steps` lamp steps with the given kernels (the model is loaded at the current level).
     private func run(_ path: String, kernels: KernelSet, steps: Int) throws -> (frames: [[Float]], latents: [[Float]]) {
@@ -41,7 +38,7 @@ final class OptimizedKernelTests: XCTestCase {
     func testInt8LampIsIdenticalOnOptimizedKernels() throws {
         let path = try shipped("default-int8.safetensors")
         let reference = try run(path, kernels: .reference, steps: 12)
-        for level in levels {
+        for level in KernelSet.levelsOfThisMachine {
             _ = dl_simd_use(level)
             let optimized = try run(path, kernels: .optimized, steps: 12)
             let name = String(cString: dl_simd_name(level))
@@ -54,7 +51,7 @@ final class OptimizedKernelTests: XCTestCase {
         let path = try shipped("default.safetensors")
         let model = try LampModel(path: path)
         let latents = try run(path, kernels: .reference, steps: 8).latents
-        for level in levels {
+        for level in KernelSet.levelsOfThisMachine {
             _ = dl_simd_use(level)
             let fast = try LampModel(path: path)
             var worst: Float = 0
