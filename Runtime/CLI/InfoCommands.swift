@@ -23,7 +23,7 @@ struct Info: ParsableCommand {
         print("trained: \(lamp.isTrained ? "yes" : "no (random weights)")")
         print("kind: \(lamp.kindDescription)")
         print("frame: \(c.frameWidth)x\(c.frameHeight), latent \(c.latentDim), step \(c.stepSeconds) s of lamp time")
-        print("generator: base \(c.baseHeight)x\(c.baseWidth), channels \(c.channels.map(String.init).joined(separator: ",")), "
+        print("generator: base \(c.baseWidth)x\(c.baseHeight), channels \(c.channels.map(String.init).joined(separator: ",")), "
               + "\(lamp.generator.multiplyAdds / 1000) k multiply-adds/frame")
         print("rnn: hidden \(c.rnnHidden.map(String.init).joined(separator: ",")), noise \(c.rnnNoiseDim), "
               + "residual \(c.rnnResidual), \(lamp.rnn.multiplyAdds / 1000) k multiply-adds/step")

@@ -158,3 +158,18 @@ public func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && dl_file_kind(st.st_mode) == DL_FILE_DIRECTORY
 }
+
+/// `mkdir -p`: creates `path` and any missing parents (a run folder `runs/NAME`, a report
+/// folder), naming the part that could not be made.
+public func makeDirectories(_ path: String) throws(FileError) {
+    guard !path.isEmpty else { return }
+    var current = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
+        if isDirectory(current) { continue }
+        if mkdir(current, 0o755) != 0 && dl_errno() != EEXIST {
+            throw FileError(path: current, message: "cannot create directory (\(errnoText()))")
+        }
+        guard isDirectory(current) else { throw FileError(path: current, message: "exists and is not a directory") }
+    }
+}

@@ -73,6 +73,24 @@ final class ExportTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxAbsDifference(model.generator.frame(for: z.array), g(z).array), 1e-5)
     }
 
+    /// A tall lamp (base 3 high × 2 wide → 12×8 frames): height and width must not swap on
+    /// the way from the trainer through the file to the runtime.
+    func testNonSquareGeneratorExportsAndRendersTheSameFrame() throws {
+        var rng = RandomGenerator(seed: 15)
+        let g = SeedArchitecture.generator(latentDim: 8, baseHeight: 3, baseWidth: 2, channels: [6, 4], batchNorm: false, rng: &rng)
+        let r = SeedArchitecture.rnn(latentDim: 8, noiseDim: 2, hidden: [16], rng: &rng)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("duralava-export-tall-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try LampModelExport.write(generator: g, rnn: r, to: path, options: LampExportOptions(noiseDim: 2))
+        let model = try LampModel(path: path)
+        XCTAssertEqual([model.config.frameHeight, model.config.frameWidth], [12, 8])
+        XCTAssertEqual([model.config.baseHeight, model.config.baseWidth], [3, 2])
+        let z = randomTensor([1, 8], seed: 16)
+        let trainerFrame = g(z)
+        XCTAssertEqual(trainerFrame.shape, [1, 12, 8, 3])
+        XCTAssertLessThanOrEqual(maxAbsDifference(model.generator.frame(for: z.array), trainerFrame.array), 1e-5)
+    }
+
     func testExportRejectsOtherArchitectures() {
         var rng = RandomGenerator(seed: 15)
         let g = DuralavaTrainer.Sequential(name: "g", [DuralavaTrainer.Dense(inputSize: 4, outputSize: 4, rng: &rng)])

@@ -1,3 +1,4 @@
+import DuralavaData
 import DuralavaRuntime
 import DuralavaTrainer
 import Foundation
@@ -45,6 +46,41 @@ final class LampTrainingTests: XCTestCase {
         XCTAssertTrue(frames.allSatisfy { $0.allSatisfy { $0 >= 0 && $0 <= 1 } })
         XCTAssertNotEqual(frames.first!, frames.last!, "the lamp moves")
         XCTAssertEqual(animator.loop.counters.nonFiniteReseeds, 0)
+    }
+
+    /// A tall lamp (16 wide × 32 high) end to end, into a run folder whose parents do not
+    /// exist yet; a checkpoint refuses to continue at another size.
+    func testTallFramesTrainExportAndRun() throws {
+        var preset = TrainingPreset.tiny
+        preset.arch.frameWidth = 16; preset.arch.frameHeight = 32
+        let data = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: 16, height: 32,
+                                           stepSeconds: preset.stepSeconds, seed: 7)
+        let root = runDirectory(), dir = root + "/lamps/tall"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let trainer = try LampTrainer(preset: preset, data: data, directory: dir, seed: 3) { _ in }
+        XCTAssertTrue(try trainer.run())
+        let model = try LampModel(path: dir + "/model.safetensors")
+        XCTAssertEqual([model.config.frameWidth, model.config.frameHeight], [16, 32])
+        XCTAssertEqual([model.config.baseWidth, model.config.baseHeight], [4, 8])
+        // The runtime's frame of a start latent is the trainer's exported generator's.
+        let z = Array(model.startLatents.prefix(8))
+        let trainerFrame = trainer.frames.exportedGenerator.forward(Tensor(shape: [1, 8], values: z), state: trainer.frames.exportedGenerator.makeState(),
+                                                                   training: false)
+        XCTAssertEqual(trainerFrame.shape, [1, 32, 16, 3])
+        XCTAssertLessThanOrEqual(maxAbsDifference(model.generator.frame(for: z), trainerFrame.array), 1e-4)
+        let animator = LampAnimator(model: model, seed: 1)
+        var frames: [[Float]] = []
+        for _ in 0..<10 { animator.render(phase: 0); frames.append(Array(animator.frame)); animator.advance() }
+        XCTAssertNotEqual(frames.first!, frames.last!, "the lamp moves")
+        // The sample sheet is 8 frames wide and 3 rows high, at the tall size.
+        let sheet = try PNGReader.read(path: dir + "/samples-000120.png")
+        XCTAssertEqual([sheet.width, sheet.height], [8 * 16, 3 * 32])
+
+        // Continuing it as a square lamp is refused before any weight is touched.
+        let square = try LampTrainer(preset: .tiny, data: tinyData(), directory: dir, seed: 3) { _ in }
+        XCTAssertThrowsError(try square.resume()) { error in
+            XCTAssertTrue("\(error)".contains("trained at 16x32, not 16x16"), "\(error)")
+        }
     }
 
     func testResumeGivesTheSameModelAsAnUninterruptedRun() throws {

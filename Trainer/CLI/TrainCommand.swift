@@ -26,8 +26,15 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Preset: default (64x64 reference lamp) or tiny (16x16, seconds).")
     var preset: String = "default"
 
-    @Option(name: .long, help: "Frame size WxH (square; a multiple of 16). Default: the preset's.")
+    @Option(name: .long, help: ArgumentHelp("Frame size WxH, each side a multiple of 16 (e.g. 64x96 for a tall lamp), or auto: "
+                                            + "the size with the footage's aspect nearest the preset's pixel count. Default: the preset's (or, "
+                                            + "with --resume, the checkpoint's).", valueName: "WxH|auto"))
     var size: String?
+
+    @Option(name: .long, help: ArgumentHelp("For a frame directory whose aspect differs from --size: crop (centre-crop, the lamp fills "
+                                            + "the frame) or letterbox (the whole frame, with black bars). The trainer says what it did.",
+                                            valueName: "crop|letterbox"))
+    var fit: String = "crop"
 
     @Flag(name: .long, help: "Continue from the run directory's checkpoint.")
     var resume = false
@@ -123,21 +130,64 @@ struct Train: ParsableCommand {
     /// at 2.1 GB, docs/training.md; 4096x4096 would need about 40 GB).
     static let maxTrainedSide = 128
 
-    func parsedSize() throws -> Int? {
-        guard let size else { return nil }
-        let p = size.split(separator: "x").compactMap { Int($0) }
-        guard p.count == 2, p[0] == p[1], p[0] >= 16, p[0] % 16 == 0 else {
-            throw ValidationError("--size must be square WxW with W a multiple of 16 (e.g. 64x64); non-square training is not supported yet")
+    /// --size as given: nil (the preset's), auto, or an explicit WxH checked against the
+    /// architecture's multiple and the training memory limit.
+    enum SizeRequest: Equatable { case preset, auto, explicit(width: Int, height: Int) }
+
+    func parsedSize() throws -> SizeRequest {
+        guard let size else { return .preset }
+        if size.lowercased() == "auto" {
+            guard data != "sim" else { throw ValidationError("--size auto fits a frame directory's aspect; with --data sim give WxH") }
+            return .auto
         }
-        guard p[0] <= Self.maxTrainedSide else {
+        guard let p = LampArchitecture.parseFrameSize(size), size.lowercased().contains("x") else {
+            throw ValidationError("--size must look like WxH (e.g. 64x96) or auto, not '\(size)'")
+        }
+        guard p.width >= 16, p.height >= 16, p.width % 16 == 0, p.height % 16 == 0 else {
+            throw ValidationError("--size \(size): width and height must each be a multiple of 16 and at least 16 "
+                                  + "(the generator doubles a base four times), e.g. 64x64 or 64x96")
+        }
+        guard p.width <= Self.maxTrainedSide, p.height <= Self.maxTrainedSide else {
             throw ValidationError("--size \(size) is outside 16x16...\(Self.maxTrainedSide)x\(Self.maxTrainedSide): training memory grows "
                                   + "with the frame area (64x64 peaks at 2.1 GB)")
         }
-        return p[0]
+        return .explicit(width: p.width, height: p.height)
+    }
+
+    func parsedFit() throws -> FrameFit {
+        guard let f = FrameFit(rawValue: fit) else {
+            throw ValidationError("--fit must be \(FrameFit.allCases.map(\.rawValue).joined(separator: " or ")), not '\(fit)'")
+        }
+        return f
+    }
+
+    /// The frame size to train: --size, or the checkpoint's when continuing one, or the
+    /// footage's aspect (auto), or the preset's.
+    func resolveFrameSize(preset name: String, log: (String) -> Void) throws -> (width: Int, height: Int)? {
+        let checkpoint = out.hasSuffix("/") ? out + "checkpoint.safetensors" : out + "/checkpoint.safetensors"
+        let continuing = resume || exportOnly || checkFrames
+        let trained = continuing && fileExists(checkpoint)
+            ? (try? Checkpoint.userMetadata(at: checkpoint))?["frame_size"].flatMap(LampArchitecture.parseFrameSize) : nil
+        switch try parsedSize() {
+        case .explicit(let w, let h): return (w, h)
+        case .preset: return trained
+        case .auto:
+            if let trained { return trained }
+            guard let source = try FrameDirectoryDataset.footageSize(data) else {
+                throw ValidationError("--size auto: no PNG frame in \(data) to take the aspect from")
+            }
+            let base = try TrainingPreset.named(name)
+            let picked = FrameFit.sizeForAspect(sourceWidth: source.width, sourceHeight: source.height,
+                                                area: base.arch.frameWidth * base.arch.frameHeight,
+                                                multiple: max(16, base.arch.sizeMultiple), maxSide: Self.maxTrainedSide)
+            log("--size auto: footage is \(source.width)x\(source.height); training at \(picked.width)x\(picked.height)")
+            return picked
+        }
     }
 
     func validate() throws {
         _ = try parsedSize()
+        _ = try parsedFit()
         let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
         try OptionRange.check("frame-steps", frameSteps, 1...steps,
                               "phase 2 learns on the trained frame model (to redo phase 2 alone: --resume --restart-dynamics); " + stepsWhy)
@@ -172,7 +222,10 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let log: (String) -> Void = { printError($0) }
-        let frameSize = try parsedSize()
+        let frameSize: (width: Int, height: Int)?
+        do { frameSize = try resolveFrameSize(preset: self.preset, log: log) } catch let e as ValidationError { throw e } catch {
+            throw ValidationError("\(error)")
+        }
         var preset: TrainingPreset
         do { preset = try TrainingPreset.named(self.preset, frameSize: frameSize) } catch { throw ValidationError("\(error)") }
         if let frameSteps { preset.frameSteps = max(0, frameSteps) }
@@ -204,15 +257,21 @@ struct Train: ParsableCommand {
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }
-        let s = preset.arch.frameSize
+        let w = preset.arch.frameWidth, h = preset.arch.frameHeight
         let footage: LampSequences
         if data == "sim" {
-            log("simulating \(preset.sequences) lamp runs of \(preset.sequenceLength) steps (\(s)x\(s), \(preset.stepSeconds) s per step)...")
-            footage = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: s, height: s,
+            log("simulating \(preset.sequences) lamp runs of \(preset.sequenceLength) steps (\(w)x\(h), \(preset.stepSeconds) s per step)...")
+            footage = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: w, height: h,
                                               stepSeconds: preset.stepSeconds, palette: pal, seed: 1000 + seed)
         } else {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
-            footage = try LampSequences.frameDirectory(data, width: s, height: s, frameStep: frameStep,
+            let fit = try parsedFit()
+            if fit == .crop, try parsedSize() != .auto, let source = try FrameDirectoryDataset.footageSize(data),
+               source.width * h != source.height * w {
+                log("note: the footage's aspect is not \(w)x\(h)'s; to keep whole frames use --fit letterbox, "
+                    + "or --size auto (a training size with the footage's aspect)")
+            }
+            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, frameStep: frameStep,
                                                        sequenceLength: preset.sequenceLength,
                                                        stepSeconds: Double(frameStep) / sourceFps, log: log)
         }
@@ -226,7 +285,7 @@ struct Train: ParsableCommand {
         for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted write") }
         if data == "sim" {
             // Unseen simulator runs for the frame model check (seeds far from the training ones).
-            trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: s, height: s,
+            trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: w, height: h,
                                                              stepSeconds: preset.stepSeconds, palette: pal, seed: 900_000 + seed)
         }
         if exportOnly || checkFrames {

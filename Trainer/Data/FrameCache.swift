@@ -1,5 +1,5 @@
-// The decoded-frame cache of a frame directory: one binary file per training size,
-// `DIR/.duralava-cache-WxH.bin`, so that a second run loads in a fraction of a second
+// The decoded-frame cache of a frame directory: one binary file per training size and fit,
+// `DIR/.duralava-cache-WxH.bin` (centre-cropped) or `DIR/.duralava-cache-WxH-letterbox.bin`, so that a second run loads in a fraction of a second
 // instead of decoding thousands of PNGs. Its header lists every file of the directory
 // with its size and modification time; the cache is used only when the directory still
 // holds exactly those files, and is rebuilt otherwise. It is written to a temporary file
@@ -34,7 +34,9 @@ enum FrameCache {
     static let magic: [UInt8] = Array("DLVCACHE".utf8)
     static let version: UInt32 = 1
 
-    static func fileName(width: Int, height: Int) -> String { ".duralava-cache-\(width)x\(height).bin" }
+    static func fileName(width: Int, height: Int, fit: FrameFit = .crop) -> String {
+        ".duralava-cache-\(width)x\(height)\(fit == .crop ? "" : "-" + fit.rawValue).bin"
+    }
 
     static func encode(width: Int, height: Int, contents: FrameCacheContents) -> [UInt8] {
         var out = magic

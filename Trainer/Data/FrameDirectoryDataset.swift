@@ -12,6 +12,8 @@ public final class FrameDirectoryDataset {
     public let directory: String
     public let width: Int
     public let height: Int
+    /// How frames of another aspect were fitted to width x height.
+    public let fit: FrameFit
     /// The files that became frames, in frame order.
     public let frameFiles: [String]
     /// Files that were skipped (not PNG, corrupt, unreadable, a name that is not UTF-8),
@@ -30,15 +32,16 @@ public final class FrameDirectoryDataset {
     public var count: Int { frameFiles.count }
     public var frameValueCount: Int { width * height * 3 }
 
-    /// Loads (or reloads from the cache) every PNG frame of `directory`, centre-cropped
-    /// to the aspect of width x height and area-averaged to that size.
-    public init(directory: String, width: Int = 64, height: Int = 64, useCache: Bool = true) throws {
+    /// Loads (or reloads from the cache) every PNG frame of `directory`, fitted to width x
+    /// height by `fit` (centre-cropped to its aspect, or letterboxed) and area-averaged.
+    public init(directory: String, width: Int = 64, height: Int = 64, fit: FrameFit = .crop, useCache: Bool = true) throws {
         guard (1...4096).contains(width), (1...4096).contains(height) else {
             throw FrameDataError.invalidFrameSize(width: width, height: height)
         }
         self.directory = directory
         self.width = width
         self.height = height
+        self.fit = fit
         let listing = try FrameDirectoryDataset.listFilesAndBadNames(directory)
         let stamps = listing.stamps
         guard !stamps.isEmpty else { throw FrameDataError.emptyDirectory(path: directory) }
@@ -47,7 +50,7 @@ public final class FrameDirectoryDataset {
             notes.append(FrameFileWarning(file: "\(listing.badNames) file\(listing.badNames == 1 ? "" : "s")",
                                           problem: "names that are not valid UTF-8 (rename them to use them)"))
         }
-        let cachePath = FrameDirectoryDataset.join(directory, FrameCache.fileName(width: width, height: height))
+        let cachePath = FrameDirectoryDataset.join(directory, FrameCache.fileName(width: width, height: height, fit: fit))
         self.cachePath = cachePath
 
         // The cache is valid only for exactly the same files, sizes and times.
@@ -61,7 +64,7 @@ public final class FrameDirectoryDataset {
             }
             guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
             frameFiles = files
-            warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height)
+            warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height, fit: fit)
             pixels = cached.frames
             loadedFromCache = true
             cacheProblem = nil
@@ -75,7 +78,7 @@ public final class FrameDirectoryDataset {
             let path = FrameDirectoryDataset.join(directory, stamp.name)
             do {
                 let image = try PNGReader.read(path: path)
-                frames.append(contentsOf: FrameResampler.fit(image, width: width, height: height))
+                frames.append(contentsOf: FrameResampler.fit(image, width: width, height: height, fit: fit))
                 files.append(stamp.name)
                 entries.append((stamp, nil))
             } catch let error as FrameDataError {
@@ -87,7 +90,7 @@ public final class FrameDirectoryDataset {
         }
         guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
         frameFiles = files
-        warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height)
+        warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height, fit: fit)
         pixels = frames
         loadedFromCache = false
         if useCache {
@@ -133,7 +136,7 @@ public final class FrameDirectoryDataset {
     /// Footage whose frames are not all one size is probably two recordings mixed up: every
     /// frame is fitted to the training size alike, but the user hears of it, with counts.
     /// Sizes come from each PNG's header (so a cache load says the same).
-    static func sizeNote(_ directory: String, _ files: [String], width: Int, height: Int) -> [FrameFileWarning] {
+    static func sizeNote(_ directory: String, _ files: [String], width: Int, height: Int, fit: FrameFit) -> [FrameFileWarning] {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for f in files {
@@ -144,8 +147,21 @@ public final class FrameDirectoryDataset {
         guard counts.count > 1 else { return [] }
         let sizes = order.sorted { counts[$0]! > counts[$1]! || (counts[$0]! == counts[$1]! && $0 < $1) }
         let list = sizes.map { "\(counts[$0]!) of \($0)" }.joined(separator: ", ")
-        return [FrameFileWarning(file: "\(files.count) frames", problem: "not all one size (\(list)); each was centre-cropped "
-                                 + "to the aspect of \(width)x\(height) and resized to it", skipped: false)]
+        return [FrameFileWarning(file: "\(files.count) frames", problem: "not all one size (\(list)); each was "
+                                 + (fit == .crop ? "centre-cropped to the aspect of \(width)x\(height) and resized to it"
+                                                 : "resized whole into \(width)x\(height) with black bars"), skipped: false)]
+    }
+
+    /// The size most of the directory's PNG frames have (from their headers; nil when no
+    /// file has a PNG header): what `--size auto` fits and what the fit note describes.
+    public static func footageSize(_ directory: String) throws -> (width: Int, height: Int)? {
+        var counts: [Int: Int] = [:], sizes: [Int: (width: Int, height: Int)] = [:]
+        for stamp in try listFiles(directory) {
+            guard let s = pngSize(join(directory, stamp.name)), s.width > 0, s.height > 0 else { continue }
+            let key = s.width << 32 | s.height
+            counts[key, default: 0] += 1; sizes[key] = s
+        }
+        return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }.flatMap { sizes[$0.key] }
     }
 
     /// Width and height from a PNG's IHDR chunk (the first 24 bytes), or nil.
@@ -153,7 +169,7 @@ public final class FrameDirectoryDataset {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var b = [UInt8](repeating: 0, count: 24)
-        guard fread(&b, 1, 24, f) == 24 else { return nil }
+        guard fread(&b, 1, 24, f) == 24, b[0] == 0x89, b[1] == 0x50, b[2] == 0x4E, b[3] == 0x47 else { return nil }
         let be = { (i: Int) in Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3]) }
         return (be(16), be(20))
     }

@@ -34,7 +34,22 @@ public enum FrameResampler {
         return t
     }
 
-    /// Resamples `image` to width x height (interleaved 8-bit RGB out).
+    /// Fits `image` to width x height by `fit` (interleaved 8-bit RGB out): a letterbox is the
+    /// whole image resampled to its largest same-aspect size, centred on black.
+    public static func fit(_ image: RGBImage, width: Int, height: Int, fit: FrameFit) -> [UInt8] {
+        guard fit == .letterbox else { return self.fit(image, width: width, height: height) }
+        let c = FrameFit.letterboxContent(sourceWidth: image.width, sourceHeight: image.height, width: width, height: height)
+        let content = self.fit(image, width: c.width, height: c.height)
+        var out = [UInt8](repeating: 0, count: width * height * 3)
+        let x0 = (width - c.width) / 2, y0 = (height - c.height) / 2
+        for y in 0..<c.height {
+            let src = y * c.width * 3, dst = ((y0 + y) * width + x0) * 3
+            out[dst..<(dst + c.width * 3)] = content[src..<(src + c.width * 3)]
+        }
+        return out
+    }
+
+    /// Resamples `image` to width x height (interleaved 8-bit RGB out), centre-cropped.
     public static func fit(_ image: RGBImage, width: Int, height: Int) -> [UInt8] {
         let sw = Double(image.width), sh = Double(image.height)
         // The centred crop with the target's aspect ratio.

@@ -47,7 +47,9 @@ public enum SimulatorExport {
         var rgb = [UInt8](repeating: 0, count: simulator.frameValueCount)
         switch destination {
         case .directory(let path):
-            try makeDirectories(path)
+            do { try makeDirectories(path) } catch {
+                throw FrameDataError.cannotCreateDirectory(path: error.path, reason: error.message)
+            }
             for k in 0..<frames {
                 simulator.nextFrame(into: &rgb)
                 let file = FrameDirectoryDataset.join(path, frameFileName(index: k, total: frames))
@@ -84,21 +86,5 @@ public enum SimulatorExport {
         // Keep the frames observable so the optimiser cannot drop the rendering.
         if checksum == UInt64.max { print("") }
         return (seconds, Double(frames) / seconds)
-    }
-
-
-    /// mkdir -p.
-    static func makeDirectories(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part + "/"
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw FrameDataError.cannotCreateDirectory(path: prefix, reason: String(cString: strerror(errno)))
-            }
-        }
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-            throw FrameDataError.notADirectory(path: path)
-        }
     }
 }

@@ -13,18 +13,28 @@ public final class Conv2D: Layer {
     public let bias: Parameter?
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-    public init(name: String = "", inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
-                padding: Padding = .same, useBias: Bool = true, initializer: Initializer = .glorotUniform,
-                rng: inout RandomGenerator) {
+    public convenience init(name: String = "", inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
+                            padding: Padding = .same, useBias: Bool = true, initializer: Initializer = .glorotUniform,
+                            rng: inout RandomGenerator) {
+        self.init(name: name, inputChannels: inputChannels, outputChannels: outputChannels,
+                  kernelHeight: kernelSize, kernelWidth: kernelSize, strideHeight: stride, strideWidth: stride,
+                  padding: padding, useBias: useBias, initializer: initializer, rng: &rng)
+    }
+
+    /// A rectangular kernel and stride (a non-square frame's last encoder layer covers the
+    /// whole remaining H×W grid).
+    public init(name: String = "", inputChannels: Int, outputChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                strideHeight: Int, strideWidth: Int, padding: Padding = .same, useBias: Bool = true,
+                initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) {
         self.name = name
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
-        kernelHeight = kernelSize; kernelWidth = kernelSize
-        strideHeight = stride; strideWidth = stride
+        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.strideHeight = strideHeight; self.strideWidth = strideWidth
         self.padding = padding
-        weight = Parameter(name: "weight", shape: [kernelSize, kernelSize, inputChannels, outputChannels])
-        initializer.fill(weight.value, fanIn: kernelSize * kernelSize * inputChannels,
-                         fanOut: kernelSize * kernelSize * outputChannels, rng: &rng)
+        weight = Parameter(name: "weight", shape: [kernelHeight, kernelWidth, inputChannels, outputChannels])
+        initializer.fill(weight.value, fanIn: kernelHeight * kernelWidth * inputChannels,
+                         fanOut: kernelHeight * kernelWidth * outputChannels, rng: &rng)
         bias = useBias ? Parameter(name: "bias", shape: [outputChannels]) : nil
     }
 

@@ -16,16 +16,26 @@ public final class TransposedConv2D: Layer {
     public let bias: Parameter?
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-    public init(name: String = "", inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
-                useBias: Bool = true, initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) {
+    public convenience init(name: String = "", inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int,
+                            useBias: Bool = true, initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) {
+        self.init(name: name, inputChannels: inputChannels, outputChannels: outputChannels,
+                  kernelHeight: kernelSize, kernelWidth: kernelSize, strideHeight: stride, strideWidth: stride,
+                  useBias: useBias, initializer: initializer, rng: &rng)
+    }
+
+    /// A rectangular kernel and stride: a non-square lamp's first layer maps the 1×1 latent
+    /// onto a base of, say, 4×6 pixels with a 4×6 kernel at stride 4×6.
+    public init(name: String = "", inputChannels: Int, outputChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                strideHeight: Int, strideWidth: Int, useBias: Bool = true, initializer: Initializer = .glorotUniform,
+                rng: inout RandomGenerator) {
         self.name = name
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
-        kernelHeight = kernelSize; kernelWidth = kernelSize
-        strideHeight = stride; strideWidth = stride
-        weight = Parameter(name: "weight", shape: [kernelSize, kernelSize, outputChannels, inputChannels])
-        initializer.fill(weight.value, fanIn: kernelSize * kernelSize * inputChannels,
-                         fanOut: kernelSize * kernelSize * outputChannels, rng: &rng)
+        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
+        self.strideHeight = strideHeight; self.strideWidth = strideWidth
+        weight = Parameter(name: "weight", shape: [kernelHeight, kernelWidth, outputChannels, inputChannels])
+        initializer.fill(weight.value, fanIn: kernelHeight * kernelWidth * inputChannels,
+                         fanOut: kernelHeight * kernelWidth * outputChannels, rng: &rng)
         bias = useBias ? Parameter(name: "bias", shape: [outputChannels]) : nil
     }
 

@@ -123,7 +123,9 @@ public struct EvalReferenceFrames {
             }
         case .directory(let path):
             let data: FrameDirectoryDataset
-            do { data = try FrameDirectoryDataset(directory: path, width: w, height: h) }
+            // Fitted the way the model's footage was (provenance.fit), so bars or crops match.
+            let fit = meta["provenance.fit"].flatMap(FrameFit.init(rawValue:)) ?? .crop
+            do { data = try FrameDirectoryDataset(directory: path, width: w, height: h, fit: fit) }
             catch let e as FrameDataError { throw EvalError(path: path, message: e.description) }
             for warning in data.warnings.prefix(3) { notes.append("\(path): \(warning)") }
             if data.warnings.count > 3 { notes.append("\(path): \(data.warnings.count - 3) more files skipped") }

@@ -7,12 +7,23 @@ public enum SeedArchitecture {
     public static func generator(latentDim: Int = 64, base: Int = 4, channels: [Int] = [256, 128, 64, 32],
                                  kernel: Int = 4, leakySlope: Float = 0.2, batchNorm: Bool = true,
                                  initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) -> Sequential {
+        generator(latentDim: latentDim, baseHeight: base, baseWidth: base, channels: channels, kernel: kernel,
+                  leakySlope: leakySlope, batchNorm: batchNorm, initializer: initializer, rng: &rng)
+    }
+
+    /// The same with a rectangular base (frames of baseHeight·2^k × baseWidth·2^k): tconv0's
+    /// kernel and stride are baseHeight × baseWidth, the rest are unchanged.
+    public static func generator(latentDim: Int = 64, baseHeight: Int, baseWidth: Int, channels: [Int] = [256, 128, 64, 32],
+                                 kernel: Int = 4, leakySlope: Float = 0.2, batchNorm: Bool = true,
+                                 initializer: Initializer = .glorotUniform, rng: inout RandomGenerator) -> Sequential {
         var layers: [Layer] = [Reshape(name: "reshape", [1, 1, latentDim])]
         var cin = latentDim
         for (i, c) in channels.enumerated() {
-            let k = i == 0 ? base : kernel, s = i == 0 ? base : 2
-            layers.append(TransposedConv2D(name: "tconv\(i)", inputChannels: cin, outputChannels: c, kernelSize: k,
-                                           stride: s, useBias: !batchNorm, initializer: initializer, rng: &rng))
+            let kh = i == 0 ? baseHeight : kernel, kw = i == 0 ? baseWidth : kernel
+            let sh = i == 0 ? baseHeight : 2, sw = i == 0 ? baseWidth : 2
+            layers.append(TransposedConv2D(name: "tconv\(i)", inputChannels: cin, outputChannels: c, kernelHeight: kh,
+                                           kernelWidth: kw, strideHeight: sh, strideWidth: sw, useBias: !batchNorm,
+                                           initializer: initializer, rng: &rng))
             if batchNorm { layers.append(BatchNorm(name: "bn\(i)", channels: c)) }
             layers.append(LeakyReLU(name: "act\(i)", slope: leakySlope))
             cin = c
@@ -42,18 +53,26 @@ public enum SeedArchitecture {
     /// 4×4 stride-4 conv to `features` and flatten: frames [N, H, W, 3] → [N, features].
     public static func frameCritic(imageSize: Int = 64, channels: [Int] = [32, 64, 128, 256], features: Int = 128,
                                    leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+        frameCritic(imageHeight: imageSize, imageWidth: imageSize, channels: channels, features: features,
+                    leakySlope: leakySlope, rng: &rng)
+    }
+
+    /// The same for H×W frames: the last conv's kernel and stride cover the remaining grid.
+    public static func frameCritic(imageHeight: Int, imageWidth: Int, channels: [Int] = [32, 64, 128, 256],
+                                   features: Int = 128, leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
         var layers: [Layer] = []
-        var cin = 3, size = imageSize
+        var cin = 3, height = imageHeight, width = imageWidth
         for (i, c) in channels.enumerated() {
             layers.append(Conv2D(name: "conv\(i)", inputChannels: cin, outputChannels: c, kernelSize: 4, stride: 2,
                                  padding: .same, useBias: false, rng: &rng))
             layers.append(BatchNorm(name: "bn\(i)", channels: c))
             layers.append(LeakyReLU(name: "act\(i)", slope: leakySlope))
             cin = c
-            size /= 2
+            height /= 2; width /= 2
         }
         layers.append(Conv2D(name: "conv\(channels.count)", inputChannels: cin, outputChannels: features,
-                             kernelSize: size, stride: size, padding: .valid, useBias: true, rng: &rng))
+                             kernelHeight: height, kernelWidth: width, strideHeight: height, strideWidth: width,
+                             padding: .valid, useBias: true, rng: &rng))
         layers.append(Flatten(name: "flatten"))
         return Sequential(name: "frame_critic", layers)
     }

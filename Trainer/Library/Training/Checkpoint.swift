@@ -76,6 +76,17 @@ public enum Checkpoint {
         }
     }
 
+    /// The trainer's own metadata (preset, frame size) of a checkpoint, without restoring it.
+    public static func userMetadata(at path: String) throws -> [String: String] {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(path: path) } catch {
+            throw CheckpointError(path: path, message: "unreadable: \(error)")
+        }
+        var user: [String: String] = [:]
+        for (k, v) in file.metadata where k.hasPrefix("meta.") { user[String(k.dropFirst(5))] = v }
+        return user
+    }
+
     /// Restores parameters and optimizer state in place and returns the rest. The file must
     /// hold exactly these parameters and optimizers, with the same shapes; nothing is
     /// modified unless the whole file checks out.

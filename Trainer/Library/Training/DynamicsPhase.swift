@@ -124,7 +124,7 @@ public final class DynamicsPhase {
 
     /// Encodes every frame of the footage (phase 1's encoder, inference mode).
     public func encodeFootage(_ data: LampSequences, with frames: FramePhase, chunk: Int = 64) {
-        let n = data.frameValueCount, d = arch.latentDim, s = arch.frameSize
+        let n = data.frameValueCount, d = arch.latentDim
         trajectories = []
         trajectoryLength = data.length
         for seq in 0..<data.sequences.count {
@@ -132,7 +132,7 @@ public final class DynamicsPhase {
             var t0 = 0
             while t0 < data.length {
                 let m = min(chunk, data.length - t0)
-                let batch = Tensor(shape: [m, s, s, 3])
+                let batch = Tensor(shape: [m, arch.frameHeight, arch.frameWidth, 3])
                 for i in 0..<m { data.copyFrame(sequence: seq, step: t0 + i, into: batch.pointer + i * n) }
                 let z = frames.encode(batch)
                 for i in 0..<(m * d) { out[t0 * d + i] = z.pointer[i] }

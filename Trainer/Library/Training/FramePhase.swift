@@ -70,25 +70,25 @@ public final class FramePhase {
     public init(arch: LampArchitecture, settings: Settings = Settings(), rng: inout RandomGenerator) {
         self.arch = arch
         self.settings = settings
-        let s = arch.frameSize, b = settings.batch
+        let b = settings.batch
         // The encoder ends in BatchNorm over the latent dimensions: lamp frames share most of
         // their pixels (the vessel), so raw codes are dominated by one common vector and the
         // per-sample renormalization alone collapses every frame onto it. Standardizing each
         // dimension over the batch keeps what differs between frames.
         encoder = Sequential(name: "encoder", [
-            SeedArchitecture.frameCritic(imageSize: s, channels: arch.encoderChannels, features: arch.latentDim, rng: &rng),
+            SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.encoderChannels, features: arch.latentDim, rng: &rng),
             BatchNorm(name: "standardize", channels: arch.latentDim),
         ])
-        generator = SeedArchitecture.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+        generator = SeedArchitecture.generator(latentDim: arch.latentDim, baseHeight: arch.generatorBaseHeight, baseWidth: arch.generatorBaseWidth,
                                               channels: arch.generatorChannels, rng: &rng)
         var emaRng = rng
         emaGenerator = Sequential(name: "ema", [
-            SeedArchitecture.generator(latentDim: arch.latentDim, base: arch.generatorBase,
+            SeedArchitecture.generator(latentDim: arch.latentDim, baseHeight: arch.generatorBaseHeight, baseWidth: arch.generatorBaseWidth,
                                       channels: arch.generatorChannels, rng: &emaRng),
         ])
         for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
         critic = Sequential(name: "critic", (settings.criticBlurRadius > 0 ? [Blur(name: "blur", radius: settings.criticBlurRadius)] : []) + [
-            SeedArchitecture.frameCritic(imageSize: s, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
+            SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
             LeakyReLU(name: "act", slope: 0.2),
             Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
         ])
@@ -98,10 +98,10 @@ public final class FramePhase {
         generatorState = generator.makeState()
         criticRealState = critic.makeState(); criticFakeState = critic.makeState()
         criticGeneratorState = critic.makeState()
-        real = Tensor(shape: [b, s, s, 3])
+        real = Tensor(shape: [b, arch.frameHeight, arch.frameWidth, 3])
         let g = b + settings.priorSamples
         latents = Tensor(shape: [g, arch.latentDim])
-        pixelGradient = Tensor(shape: [g, s, s, 3])
+        pixelGradient = Tensor(shape: [g, arch.frameHeight, arch.frameWidth, 3])
         latentGradient = Tensor(shape: [g, arch.latentDim])
         realLogitGradient = Tensor(shape: [b, 1])
         fakeLogitGradient = Tensor(shape: [g, 1])
@@ -115,7 +115,7 @@ public final class FramePhase {
     }
     public var optimizers: [String: Optimizer] { ["frame.generator": generatorOptimizer, "frame.critic": criticOptimizer] }
 
-    /// One training step on a batch of real frames drawn by `fillReal` (into [batch, s, s, 3]).
+    /// One training step on a batch of real frames drawn by `fillReal` (into [batch, height, width, 3]).
     public func step(data: LampSequences, rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
         let b = settings.batch, n = data.frameValueCount, d = arch.latentDim
         for i in 0..<b {
@@ -164,7 +164,7 @@ public final class FramePhase {
         } else {
             pixelGradient.fill(0)
         }
-        let reconstructionGradient = Tensor(shape: [b, arch.frameSize, arch.frameSize, 3], storage: pixelGradient.storage)
+        let reconstructionGradient = Tensor(shape: [b, arch.frameHeight, arch.frameWidth, 3], storage: pixelGradient.storage)
         let recon = fake.slice(batch: 0..<b)
         let scratch = Tensor(shape: recon.shape)
         losses.reconstruction = settings.squaredReconstruction
@@ -230,7 +230,7 @@ public final class FramePhase {
         return encode(g.forward(latents, state: g.makeState(), training: false))
     }
 
-    /// Encodes frames with the encoder in inference mode: [N, s, s, 3] → renormalized [N, latent].
+    /// Encodes frames with the encoder in inference mode: [N, H, W, 3] → renormalized [N, latent].
     public func encode(_ frames: Tensor) -> Tensor {
         let e = encoder.forward(frames, state: encoder.makeState(), training: false)
         let z = e.clone()

@@ -1,7 +1,9 @@
 /// Sizes of every network the lamp trainer builds. The generator and RNN are exported to the
 /// runtime; the encoder and critics exist only for training.
 public struct LampArchitecture: Equatable {
-    public var frameSize = 64
+    /// Trained frame size; tall lamps train tall (e.g. 64 wide × 96 high from a 4×6 base).
+    public var frameWidth = 64
+    public var frameHeight = 64
     public var latentDim = 64
     public var generatorChannels = [256, 128, 64, 32]
     public var encoderChannels = [32, 64, 128, 256]
@@ -13,15 +15,36 @@ public struct LampArchitecture: Equatable {
 
     public init() {}
 
-    /// Spatial size of the generator's first layer.
-    public var generatorBase: Int { frameSize >> generatorChannels.count }
+    /// Frame side for square frames (reads and sets both).
+    public var frameSize: Int {
+        get { frameWidth == frameHeight ? frameWidth : max(frameWidth, frameHeight) }
+        set { frameWidth = newValue; frameHeight = newValue }
+    }
+
+    /// "WxH", the way the CLI's --size and the simulator write sizes.
+    public var frameSizeText: String { "\(frameWidth)x\(frameHeight)" }
+
+    /// "WxH" or a checkpoint's older "S" (square) → (width, height); nil when malformed.
+    public static func parseFrameSize(_ text: String) -> (width: Int, height: Int)? {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        if parts.count == 1, let s = parts[0], s > 0 { return (s, s) }
+        guard parts.count == 2, let w = parts[0], let h = parts[1], w > 0, h > 0 else { return nil }
+        return (w, h)
+    }
+
+    /// Spatial size of the generator's first layer (frame ÷ 2^blocks on each side).
+    public var generatorBaseHeight: Int { frameHeight >> generatorChannels.count }
+    public var generatorBaseWidth: Int { frameWidth >> generatorChannels.count }
+
+    /// The side every frame dimension must be a multiple of: each generator block doubles
+    /// the size, each encoder or critic block halves it.
+    public var sizeMultiple: Int { 1 << max(generatorChannels.count, criticChannels.count, encoderChannels.count) }
 
     public func validate() throws {
-        guard frameSize % (1 << generatorChannels.count) == 0, generatorBase >= 1 else {
-            throw TrainingError("frame size \(frameSize) must be a multiple of \(1 << generatorChannels.count) for \(generatorChannels.count) generator blocks")
-        }
-        guard frameSize % (1 << criticChannels.count) == 0, frameSize % (1 << encoderChannels.count) == 0 else {
-            throw TrainingError("frame size \(frameSize) must be a multiple of \(1 << max(criticChannels.count, encoderChannels.count))")
+        let m = sizeMultiple
+        guard frameWidth >= m, frameHeight >= m, frameWidth % m == 0, frameHeight % m == 0 else {
+            throw TrainingError("frame size \(frameSizeText): width and height must each be a multiple of \(m) "
+                                + "(\(generatorChannels.count) generator blocks, \(criticChannels.count) critic blocks)")
         }
     }
 }

@@ -4,12 +4,17 @@ extension LampSequences {
     /// Footage from a directory of PNG frames (sorted by name): every `frameStep`-th frame is one
     /// model step; the steps are cut into sequences of `sequenceLength` (one shorter sequence
     /// when there are fewer frames). Unreadable files are skipped and reported through `log`.
-    public static func frameDirectory(_ directory: String, width: Int, height: Int, frameStep: Int,
+    /// Frames of another aspect are fitted by `fit`, and `log` says what that did.
+    public static func frameDirectory(_ directory: String, width: Int, height: Int, fit: FrameFit = .crop, frameStep: Int,
                                       sequenceLength: Int, stepSeconds: Double,
                                       log: (String) -> Void) throws -> LampSequences {
         guard frameStep >= 1 else { throw TrainingError("--frame-step must be at least 1") }
-        let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height)
+        let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height, fit: fit)
         for w in dataset.warnings { log("warning: \(w)") }
+        let source = try FrameDirectoryDataset.footageSize(directory)
+        if let source {
+            log("\(directory): " + fit.describe(sourceWidth: source.width, sourceHeight: source.height, width: width, height: height))
+        }
         let steps = stride(from: 0, to: dataset.count, by: frameStep).map { $0 }
         guard steps.count >= 2 else {
             throw TrainingError("\(directory): \(dataset.count) readable frames give \(steps.count) model steps at --frame-step \(frameStep); need at least 2")
@@ -24,10 +29,19 @@ extension LampSequences {
             sequences.append(frames)
             start += length
         }
-        log("\(directory): \(dataset.count) frames\(dataset.loadedFromCache ? " (from cache)" : ""), every \(frameStep)th → \(sequences.count) sequences of \(length) steps")
+        log("\(directory): \(dataset.count) frames\(dataset.loadedFromCache ? " (from cache)" : ""), \(frameStep == 1 ? "every frame" : "every \(ordinal(frameStep)) frame") → \(sequences.count) sequences of \(length) steps")
         return LampSequences(width: width, height: height, stepSeconds: stepSeconds, sequences: sequences, length: length,
                              provenance: ["provenance.data": directory,
                                           "provenance.frame_step": String(frameStep),
-                                          "provenance.frames": String(dataset.count)])
+                                          "provenance.frames_per_second": "\(Double(frameStep) / stepSeconds)",
+                                          "provenance.frames": String(dataset.count),
+                                          "provenance.fit": fit.rawValue]
+                                 .merging(source.map { ["provenance.source_size": "\($0.width)x\($0.height)"] } ?? [:]) { a, _ in a })
     }
+}
+
+/// 1st, 2nd, 3rd, 4th, 11th, 12th, 21st ...
+func ordinal(_ n: Int) -> String {
+    let suffix = (11...13).contains(n % 100) ? "th" : ["th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"][n % 10]
+    return "\(n)\(suffix)"
 }

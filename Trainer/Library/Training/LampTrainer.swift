@@ -36,8 +36,8 @@ public final class LampTrainer {
 
     public init(preset: TrainingPreset, data: LampSequences, directory: String, seed: UInt64,
                 log: @escaping (String) -> Void) throws {
-        guard data.width == preset.arch.frameSize, data.height == preset.arch.frameSize else {
-            throw TrainingError("footage is \(data.width)x\(data.height) but the preset trains \(preset.arch.frameSize)x\(preset.arch.frameSize)")
+        guard data.width == preset.arch.frameWidth, data.height == preset.arch.frameHeight else {
+            throw TrainingError("footage is \(data.width)x\(data.height) but the preset trains \(preset.arch.frameSizeText)")
         }
         guard data.length >= 2 else { throw TrainingError("footage sequences need at least 2 frames") }
         self.preset = preset; self.data = data; self.directory = directory; self.log = log; self.seed = seed
@@ -45,8 +45,9 @@ public final class LampTrainer {
         frames = FramePhase(arch: preset.arch, settings: preset.frame, rng: &init_)
         dynamics = DynamicsPhase(arch: preset.arch, settings: preset.dynamics, rng: &init_)
         rng = RandomGenerator(seed: seed &+ 0x5EED)
-        if !isDirectory(directory) && mkdir(directory, 0o755) != 0 {
-            throw TrainingError("\(directory): cannot create the run directory (\(String(cString: strerror(errno))))")
+        // runs/NAME with its parents, as a user typing a new path expects.
+        do { try makeDirectories(directory) } catch {
+            throw TrainingError("\(error.path): cannot create the run directory (\(error.message))")
         }
     }
 
@@ -56,11 +57,17 @@ public final class LampTrainer {
     public func saveCheckpoint() throws {
         try Checkpoint.save(to: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
                             randomGenerators: ["train": rng], step: step,
-                            metadata: ["preset": preset.name, "frame_size": String(preset.arch.frameSize)])
+                            metadata: ["preset": preset.name, "frame_size": preset.arch.frameSizeText])
         lastCheckpointStep = step
     }
 
     public func resume() throws {
+        if let size = try Checkpoint.userMetadata(at: checkpointPath)["frame_size"],
+           let trained = LampArchitecture.parseFrameSize(size),
+           trained.width != preset.arch.frameWidth || trained.height != preset.arch.frameHeight {
+            throw TrainingError("\(checkpointPath): trained at \(trained.width)x\(trained.height), not \(preset.arch.frameSizeText) "
+                                + "(resume without --size, or with --size \(trained.width)x\(trained.height))")
+        }
         let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
                                     requiredRandomGenerators: ["train"])
         guard c.metadata["preset"] == preset.name else {
@@ -196,8 +203,8 @@ public final class LampTrainer {
     /// `count` frames spread evenly over the footage (no random draws, so using them does not
     /// change the training run).
     func evenlySpacedFrames(count k: Int) -> Tensor {
-        let s = preset.arch.frameSize, n = data.frameValueCount
-        let batch = Tensor(shape: [k, s, s, 3])
+        let n = data.frameValueCount
+        let batch = Tensor(shape: [k, preset.arch.frameHeight, preset.arch.frameWidth, 3])
         for i in 0..<k {
             let index = i * data.frameCount / k
             data.copyFrame(sequence: index / data.length, step: index % data.length, into: batch.pointer + i * n)
@@ -283,14 +290,14 @@ public final class LampTrainer {
     /// Sample sheet: top row real frames, then their reconstructions, then frames from fresh
     /// latents; in phase 2 also a short APNG of the lamp running through the runtime's loop.
     public func writeSamples() throws {
-        let s = preset.arch.frameSize, n = data.frameValueCount, count = 8
+        let w = preset.arch.frameWidth, h = preset.arch.frameHeight, n = data.frameValueCount, count = 8
         recalibrate()
         if step <= preset.frameSteps {
             let e = reconstructionError()
             log("step \(step): inference reconstruction error (MSE over \(calibrationFrames.batch) frames) "
                 + "\(EvalFormat.compact(e.model, 3)); the average frame's: \(EvalFormat.compact(e.averageFrame, 3))")
         }
-        let real = Tensor(shape: [count, s, s, 3])
+        let real = Tensor(shape: [count, h, w, 3])
         var sampleRng = RandomGenerator(seed: 1234)
         for i in 0..<count {
             data.copyFrame(sequence: sampleRng.int(below: data.sequences.count), step: sampleRng.int(below: data.length),
@@ -303,26 +310,26 @@ public final class LampTrainer {
         sampleRng.fillGaussian(prior.buffer)
         for i in 0..<count { DuralavaRuntime.renormalize(prior.pointer + i * preset.arch.latentDim, count: preset.arch.latentDim) }
         let fresh = gen.forward(prior, state: gen.makeState(), training: false).clone()
-        var sheet = [UInt8](repeating: 0, count: count * s * 3 * s * 3)
+        var sheet = [UInt8](repeating: 0, count: count * w * 3 * h * 3)
         for (row, t) in [real, recon, fresh].enumerated() {
             for i in 0..<count {
-                for y in 0..<s {
-                    for x in 0..<s {
+                for y in 0..<h {
+                    for x in 0..<w {
                         for c in 0..<3 {
-                            let v = t.pointer[i * n + (y * s + x) * 3 + c]
-                            sheet[((row * s + y) * count * s + i * s + x) * 3 + c] = UInt8(max(0, min(255, v * 255 + 0.5)))
+                            let v = t.pointer[i * n + (y * w + x) * 3 + c]
+                            sheet[((row * h + y) * count * w + i * w + x) * 3 + c] = UInt8(max(0, min(255, v * 255 + 0.5)))
                         }
                     }
                 }
             }
         }
-        try writePNG(path: directory + "/samples-\(zeroPadded(step, 6)).png", width: count * s, height: 3 * s, rgb: sheet)
+        try writePNG(path: directory + "/samples-\(zeroPadded(step, 6)).png", width: count * w, height: 3 * h, rgb: sheet)
         if step > preset.frameSteps {
             try export(to: modelPath)
             let lamp = try LampModel(path: modelPath)
             let animator = LampAnimator(model: lamp, seed: 1)
             let steps = 40
-            let apng = try APNGWriter(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", width: s, height: s,
+            let apng = try APNGWriter(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", width: w, height: h,
                                       frameCount: steps, delayNumerator: 1, delayDenominator: UInt16(max(1, (1 / data.stepSeconds).rounded())))
             for _ in 0..<steps {
                 animator.render(phase: 0)

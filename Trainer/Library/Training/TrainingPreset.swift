@@ -13,14 +13,14 @@ public struct TrainingPreset: Equatable {
     public var sampleEvery: Int
     public var checkpointEvery: Int
 
-    public static func named(_ name: String, frameSize: Int? = nil) throws -> TrainingPreset {
+    public static func named(_ name: String, frameSize: (width: Int, height: Int)? = nil) throws -> TrainingPreset {
         var p: TrainingPreset
         switch name {
         case "default": p = .standard
         case "tiny": p = .tiny
         default: throw TrainingError("unknown preset \"\(name)\" (expected default or tiny)")
         }
-        if let frameSize { p.arch.frameSize = frameSize }
+        if let frameSize { p.arch.frameWidth = frameSize.width; p.arch.frameHeight = frameSize.height }
         try p.arch.validate()
         return p
     }
