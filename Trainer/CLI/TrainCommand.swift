@@ -265,6 +265,8 @@ struct Train: ParsableCommand {
                                               stepSeconds: preset.stepSeconds, palette: pal, seed: 1000 + seed)
         } else {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
+            log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
+                + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
             let fit = try parsedFit()
             if fit == .crop, try parsedSize() != .auto, let source = try FrameDirectoryDataset.footageSize(data),
                source.width * h != source.height * w {
