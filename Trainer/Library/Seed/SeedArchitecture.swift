@@ -38,15 +38,23 @@ public enum SeedArchitecture {
     /// renormalises, see `Renormalize`).
     public static func rnn(latentDim: Int = 64, noiseDim: Int = 0, hidden: [Int] = [512, 512],
                            leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+        Sequential(name: "rnn", denseStack(inputs: latentDim + noiseDim, hidden: hidden, outputs: latentDim,
+                                           leakySlope: leakySlope, rng: &rng))
+    }
+
+    /// dense0 → LeakyReLU → … → dense{hidden.count}: the layers of the RNN and the critics'
+    /// dense parts, named as the runtime's tensors are.
+    public static func denseStack(inputs: Int, hidden: [Int], outputs: Int, leakySlope: Float,
+                           rng: inout RandomGenerator) -> [Layer] {
         var layers: [Layer] = []
-        var width = latentDim + noiseDim
+        var width = inputs
         for (j, h) in hidden.enumerated() {
             layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
             layers.append(LeakyReLU(name: "act\(j)", slope: leakySlope))
             width = h
         }
-        layers.append(Dense(name: "dense\(hidden.count)", inputSize: width, outputSize: latentDim, rng: &rng))
-        return Sequential(name: "rnn", layers)
+        layers.append(Dense(name: "dense\(hidden.count)", inputSize: width, outputSize: outputs, rng: &rng))
+        return layers
     }
 
     /// Per-frame encoder: [4×4 stride-2 conv → BN → LeakyReLU] for each of `channels`, then a
@@ -81,25 +89,13 @@ public enum SeedArchitecture {
     /// keeps the carried state bounded).
     public static func recurrentCritic(features: Int = 128, stateSize: Int = 128, hidden: [Int] = [512, 512],
                                        leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
-        var layers: [Layer] = []
-        var width = features + stateSize
-        for (j, h) in hidden.enumerated() {
-            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
-            layers.append(LeakyReLU(name: "act\(j)", slope: leakySlope))
-            width = h
-        }
-        layers.append(Dense(name: "dense\(hidden.count)", inputSize: width, outputSize: stateSize, rng: &rng))
-        layers.append(Tanh(name: "tanh"))
-        return Sequential(name: "recurrent_critic", layers)
+        Sequential(name: "recurrent_critic", denseStack(inputs: features + stateSize, hidden: hidden, outputs: stateSize,
+                                                        leakySlope: leakySlope, rng: &rng) + [Tanh(name: "tanh")])
     }
 
     /// State → 512 → one logit per sequence step.
     public static func criticHead(stateSize: Int = 128, hidden: Int = 512, leakySlope: Float = 0.2,
                                   rng: inout RandomGenerator) -> Sequential {
-        Sequential(name: "critic_head", [
-            Dense(name: "dense0", inputSize: stateSize, outputSize: hidden, rng: &rng),
-            LeakyReLU(name: "act0", slope: leakySlope),
-            Dense(name: "dense1", inputSize: hidden, outputSize: 1, rng: &rng),
-        ])
+        Sequential(name: "critic_head", denseStack(inputs: stateSize, hidden: [hidden], outputs: 1, leakySlope: leakySlope, rng: &rng))
     }
 }
