@@ -79,13 +79,10 @@ public final class FloatGenerator {
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
         var packed: [PackedTransposedConv2D] = []
         var acts: [Activation] = []
-        var h = 1, w = 1, cin = c.latentDim
-        let count = c.channels.count + 1
-        for i in 0..<count {
-            let last = i == count - 1
-            let cout = last ? 3 : c.channels[i]
-            let kh = i == 0 ? c.baseHeight : c.kernel
-            let kw = i == 0 ? c.baseWidth : c.kernel
+        let layers = c.generatorLayers
+        for (i, g) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
             var weight = try file.floats(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
             var bias: [Float] = file.tensors[ModelSchema.Generator.bias(i)] != nil || last
                 ? try file.floats(ModelSchema.Generator.bias(i), shape: [cout])
@@ -105,16 +102,10 @@ public final class FloatGenerator {
                     throw ModelError(file.path, .nonFinite, "folding \"generator.bn\(i)\" into \"\(ModelSchema.Generator.weight(i))\" gives non-finite weights in channel \(ch) (gamma / sqrt(var + bn_epsilon) overflows; check \(ModelSchema.Key.generatorBatchNormEpsilon) and the BatchNorm tensors)")
                 }
             }
-            // The first layer maps the 1×1 latent with kernel = stride = base; the rest stride 2.
-            let sh = i == 0 ? kh : 2, sw = i == 0 ? kw : 2
-            let layer = TransposedConv2D(inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
-                                         kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw,
-                                         weight: weight, bias: bias)
+            let layer = TransposedConv2D(geometry: g, weight: weight, bias: bias)
             acts.append(last ? .sigmoid : .leakyReLU(slope: c.generatorLeakySlope))
             // Packed layer by layer: the file-layout copy of one layer is all that is held twice.
             packed.append(Self.pack(layer, acts[i], last: last))
-            h = layer.outputHeight; w = layer.outputWidth
-            cin = cout
         }
         self.init(config: c, packed: packed, activations: acts)
     }

@@ -149,17 +149,12 @@ public final class Int8Generator {
         let t = try Int8Tensors(file: file)
         let input = try t.activation(ModelSchema.Generator.input)
         var packed: [Int8PackedTransposedConv2D] = []
-        var h = 1, w = 1, cin = c.latentDim
         var layerInput = input
-        let count = c.channels.count + 1
-        for i in 0..<count {
-            let last = i == count - 1
-            let cout = last ? 3 : c.channels[i]
-            let kh = i == 0 ? c.baseHeight : c.kernel
-            let kw = i == 0 ? c.baseWidth : c.kernel
-            let sh = i == 0 ? kh : 2, sw = i == 0 ? kw : 2
-            let g = TransposedConvGeometry(inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
-                                           kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw)
+        let layers = c.generatorLayers
+        for (i, g) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
+            let sh = g.strideHeight, sw = g.strideWidth
             let weight = try file.int8s(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
             let bias = try t.bias(ModelSchema.Generator.bias(i), channels: cout)
             let scales = try t.weightScales(ModelSchema.Generator.weightScale(i), channels: cout)
@@ -174,7 +169,6 @@ public final class Int8Generator {
             packed.append(Int8PackedTransposedConv2D(Int8TransposedConv2D(geometry: g, weight: weight, bias: bias,
                                                                           inputZeroPoint: layerInput.zeroPoint, stage: stage),
                                                      inputBits: layerInput.bits))
-            h = g.outputHeight; w = g.outputWidth; cin = cout
             layerInput = output
         }
         self.init(config: c, input: input, packed: packed)

@@ -1,3 +1,4 @@
+import DuralavaKernels
 /// The architecture of a lamp model, read from (and written to) the file's metadata.
 public struct ModelConfig: Equatable {
     public var latentDim: Int = 64
@@ -120,5 +121,23 @@ public struct ModelConfig: Equatable {
             throw ModelError(path, .metadata, "frame \(frameHeight)x\(frameWidth) does not equal base \(baseHeight)x\(baseWidth) × 2^\(channels.count)")
         }
         try ModelLimits.check(self, path: path)
+    }
+}
+
+extension ModelConfig {
+    /// Every generator layer's geometry as FORMAT.md fixes it: tconv0 maps the 1×1 latent with
+    /// kernel = stride = base; the rest are kernel×kernel at stride 2; the last gives 3 channels.
+    /// The loaders and the random model all walk this one list.
+    public var generatorLayers: [TransposedConvGeometry] {
+        var layers: [TransposedConvGeometry] = []
+        var h = 1, w = 1, cin = latentDim
+        for (i, cout) in (channels + [3]).enumerated() {
+            let kh = i == 0 ? baseHeight : kernel, kw = i == 0 ? baseWidth : kernel
+            let g = TransposedConvGeometry(inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
+                                           kernelHeight: kh, kernelWidth: kw, strideHeight: i == 0 ? kh : 2, strideWidth: i == 0 ? kw : 2)
+            layers.append(g)
+            h = g.outputHeight; w = g.outputWidth; cin = cout
+        }
+        return layers
     }
 }

@@ -6,13 +6,10 @@ public enum RandomModel {
         var rng = RandomSource(seed: seed)
         var w = SafetensorsWriter()
         func gaussian(_ n: Int, std: Float) -> [Float] { (0..<n).map { _ in rng.gaussian() * std } }
-        var cin = config.latentDim
-        let count = config.channels.count + 1
-        for i in 0..<count {
-            let last = i == count - 1
-            let cout = last ? 3 : config.channels[i]
-            let kh = i == 0 ? config.baseHeight : config.kernel
-            let kw = i == 0 ? config.baseWidth : config.kernel
+        let layers = config.generatorLayers
+        for (i, g) in layers.enumerated() {
+            let last = i == layers.count - 1
+            let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
             // He initialisation over the taps that actually reach an output pixel.
             let taps = i == 0 ? 1 : (kh / 2) * (kw / 2)
             let std = (2 / Float(taps * cin)).squareRoot()
@@ -25,7 +22,6 @@ public enum RandomModel {
                 w.add(ModelSchema.Generator.batchNormMean(i), shape: [cout], floats: [Float](repeating: 0, count: cout))
                 w.add(ModelSchema.Generator.batchNormVariance(i), shape: [cout], floats: [Float](repeating: 1, count: cout))
             }
-            cin = cout
         }
         var inCount = config.latentDim + config.rnnNoiseDim
         let widths = config.rnnHidden + [config.latentDim]

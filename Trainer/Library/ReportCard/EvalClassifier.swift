@@ -79,12 +79,8 @@ public enum EvalTwoSampleTest {
     /// split is made by `EvalChunkSplit` unless given.
     public static func run(_ a: EvalFrameSet, _ b: EvalFrameSet, settings s: EvalClassifierSettings = EvalClassifierSettings(),
                            seed: UInt64, splitA givenA: EvalChunkSplit? = nil, splitB givenB: EvalChunkSplit? = nil) -> EvalTwoSampleResult {
-        precondition(a.width == b.width && a.height == b.height, "two-sample test of different frame sizes")
         let started = monotonicSeconds()
-        let splitA = givenA ?? EvalChunkSplit(a, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
-        let splitB = givenB ?? EvalChunkSplit(b, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
-        precondition(!splitA.train.isEmpty && !splitB.train.isEmpty && !splitA.test.isEmpty && !splitB.test.isEmpty,
-                     "two-sample test needs more frames (got \(a.count) and \(b.count))")
+        let (splitA, splitB) = EvalChunkSplit.pair(a, b, settings: s, givenA: givenA, givenB: givenB)
         var rng = RandomGenerator(seed: seed)
         let model = makeClassifier(width: a.width, height: a.height, settings: s, rng: &rng)
         let optimizer = Adam(parameters: model.parameters, beta1: 0.9, beta2: 0.999)
@@ -158,5 +154,19 @@ public enum EvalTwoSampleTest {
             let j = rng.int(below: i + 1)
             a.swapAt(i, j)
         }
+    }
+}
+
+extension EvalChunkSplit {
+    /// The train/test splits of a two-sample test's two sets: the given ones, or chunked by
+    /// `s`; both classifier families split alike.
+    static func pair(_ a: EvalFrameSet, _ b: EvalFrameSet, settings s: EvalClassifierSettings,
+                     givenA: EvalChunkSplit?, givenB: EvalChunkSplit?) -> (EvalChunkSplit, EvalChunkSplit) {
+        precondition(a.width == b.width && a.height == b.height, "two-sample test of different frame sizes")
+        let splitA = givenA ?? EvalChunkSplit(a, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
+        let splitB = givenB ?? EvalChunkSplit(b, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
+        precondition(!splitA.train.isEmpty && !splitB.train.isEmpty && !splitA.test.isEmpty && !splitB.test.isEmpty,
+                     "two-sample test needs more frames (got \(a.count) and \(b.count))")
+        return (splitA, splitB)
     }
 }

@@ -96,12 +96,8 @@ public enum EvalLinearTwoSampleTest {
     public static func run(_ a: EvalFrameSet, _ b: EvalFrameSet, split s: EvalClassifierSettings = EvalClassifierSettings(),
                            settings ls: EvalLinearClassifierSettings = EvalLinearClassifierSettings(),
                            splitA givenA: EvalChunkSplit? = nil, splitB givenB: EvalChunkSplit? = nil) -> EvalTwoSampleResult {
-        precondition(a.width == b.width && a.height == b.height, "two-sample test of different frame sizes")
         let started = monotonicSeconds()
-        let splitA = givenA ?? EvalChunkSplit(a, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
-        let splitB = givenB ?? EvalChunkSplit(b, chunk: s.chunk, testEvery: s.testEvery, gap: s.gap)
-        precondition(!splitA.train.isEmpty && !splitB.train.isEmpty && !splitA.test.isEmpty && !splitB.test.isEmpty,
-                     "two-sample test needs more frames (got \(a.count) and \(b.count))")
+        let (splitA, splitB) = EvalChunkSplit.pair(a, b, settings: s, givenA: givenA, givenB: givenB)
         func rows(_ set: EvalFrameSet, _ indices: [Int]) -> [[Double]] {
             indices.map { i in set.withFrame(i) { features($0, width: set.width, height: set.height, settings: ls) } }
         }
