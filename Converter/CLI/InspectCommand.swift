@@ -22,16 +22,8 @@ struct Inspect: ParsableCommand {
         print("tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)")
         for r in report.rows {
             let name = r.name.padding(32), shape = r.shape.map(String.init).joined(separator: "x").padding(18)
-            print("\(name)\(shape) \(format(Double(r.maxAbs), 3).padding(8))  \(format(r.perLayerSQNR, 1).padding(15)) \(format(r.perChannelSQNR, 1))")
+            print("\(name)\(shape) \(EvalFormat.rounded(Double(r.maxAbs), 3).padding(8))  \(EvalFormat.rounded(r.perLayerSQNR, 1).padding(15)) \(EvalFormat.rounded(r.perChannelSQNR, 1))")
         }
-    }
-
-    func format(_ v: Double, _ digits: Int) -> String {
-        guard v.isFinite else { return "inf" }
-        var m = 1.0
-        for _ in 0..<digits { m *= 10 }
-        let r = (v * m).rounded() / m
-        return "\(r)"
     }
 }
 

@@ -2,7 +2,7 @@ import DuralavaMeasure
 import DuralavaRuntime
 import LampOutput
 
-/// Writes a drift report as drift.json, drift.md, distance.png and strip.png in a directory.
+/// Writes a drift report as drift.json, drift.md, distance.svg (a plot) and strip.png (frames) in a directory.
 extension DriftReport {
     /// The targets of the int8 issue, judged on this report: (name, measured, target, passed).
     public var targets: [(String, String, String, Bool)] {
@@ -28,9 +28,8 @@ extension DriftReport {
         try makeDirectories(directory)
         try writeTextFile(directory + "/drift.json", json())
         try writeTextFile(directory + "/drift.md", markdown())
-        let plot = distancePlot()
-        try writePNG(path: directory + "/distance.png", width: plot.width, height: plot.height, rgb: plot.pixels)
-        if let s = stripCanvas() { try writePNG(path: directory + "/strip.png", width: s.width, height: s.height, rgb: s.pixels) }
+        try writeTextFile(directory + "/distance.svg", distancePlot())
+        if let s = stripFrames() { try writePNG(path: directory + "/strip.png", width: s.width, height: s.height, rgb: s.pixels) }
     }
 
     public var partingMedian: Double { EvalDistribution(partingSteps.map(Double.init)).median }
@@ -65,7 +64,7 @@ extension DriftReport {
         let rejoined = parted.filter { finalDistances[$0] < settings.partingDistance }.count
         m += "Of the \(parted.count) pairs that parted, \(rejoined) were closer than \(EvalFormat.fixed(settings.partingDistance, 2)) again at the last step "
         m += "(the shared noise pulls the lamps back together). RMS distance at the last step: median \(EvalFormat.significant(EvalDistribution(finalDistances).median, 3)).\n\n"
-        m += "![latent distance](distance.png)\n\n"
+        m += "![latent distance](distance.svg)\n\n"
         m += "Frames of the first pair (top float, bottom int8) at steps \(strip.map { String($0.step) }.joined(separator: ", ")):\n\n![strip](strip.png)\n\n"
         if let f = floatLamp, let q = int8Lamp {
             m += "## (d) Each lamp on its own: \(EvalFormat.count(f.endurance.guards.steps)) steps\n\n"
@@ -129,40 +128,31 @@ extension DriftReport {
     }
 
     /// Median and 90th-percentile RMS latent distance of the paired rollouts over time.
-    public func distancePlot() -> EvalPlotCanvas {
-        var c = EvalPlotCanvas(width: 720, height: 400)
+    public func distancePlot() -> String {
+        var svg = SVGDocument(width: 720, height: 400)
         let steps = Double(Swift.max(distanceMedian.count, 1))
-        let top = Swift.max(1.6, (distanceP90.max() ?? 0) * 1.05)
-        let axes = EvalPlotAxes(left: 80, top: 30, width: 600, height: 310, x: 0...steps, y: 0...top)
-        axes.draw(on: &c, title: "Paired rollouts, same start and noise: RMS latent distance float vs int8",
-                  xLabel: "step", yLabel: "RMS distance")
+        let top = Swift.max(1.6, (distanceP90.filter(\.isFinite).max() ?? 0) * 1.05)
+        let plot = LinePlot(left: 80, top: 30, width: 600, height: 310, x: 0...steps, y: 0...top)
+        plot.drawAxes(on: &svg, title: "Paired rollouts, same start and noise: RMS latent distance float vs int8",
+                      xLabel: "step", yLabel: "RMS distance")
         let xs = (0..<distanceMedian.count).map { Double($0 + 1) }
-        c.dashedHorizontal(y: axes.py(settings.partingDistance), from: axes.left, to: axes.left + axes.width, .fail)
-        c.dashedHorizontal(y: axes.py(2.0.squareRoot()), from: axes.left, to: axes.left + axes.width, .grey)
+        plot.horizontal(on: &svg, at: settings.partingDistance, .fail)
+        plot.horizontal(on: &svg, at: 2.0.squareRoot(), .grey)
         let every = Swift.max(1, xs.count / 300)
         let pick = { (v: [Double]) in stride(from: 0, to: v.count, by: every).map { v[$0] } }
-        axes.polyline(on: &c, pick(xs), pick(distanceP90), .real, thickness: 1)
-        axes.polyline(on: &c, pick(xs), pick(distanceMedian), .generated, thickness: 2)
-        axes.legend(on: &c, [("median", .generated), ("90th percentile", .real), ("parted", .fail), ("independent (1.41)", .grey)])
-        return c
+        plot.series(on: &svg, pick(xs), pick(distanceP90), .real, label: "90th percentile", width: 1, dots: false)
+        plot.series(on: &svg, pick(xs), pick(distanceMedian), .generated, label: "median", dots: false)
+        plot.legend(on: &svg, [("median", .generated), ("90th percentile", .real),
+                               ("parted (\(EvalFormat.fixed(settings.partingDistance, 2)))", .fail), ("independent (1.41)", .grey)])
+        return svg.rendered(title: "Paired rollouts: RMS latent distance float vs int8")
     }
 
-    /// Two rows of frames: float on top, int8 below, at the strip steps.
-    public func stripCanvas() -> EvalPlotCanvas? {
+    /// Two rows of frames: float on top, int8 below, at the strip steps (which drift.md names).
+    public func stripFrames() -> FrameGrid? {
         guard let first = strip.first, !first.float.isEmpty else { return nil }
         let total = first.float.count / 3
         let w = frameWidth, h = total / Swift.max(frameWidth, 1)
-        let scale = Swift.max(1, 128 / Swift.max(w, h))
-        let cw = w * scale, ch = h * scale
-        var c = EvalPlotCanvas(width: 60 + strip.count * (cw + 6), height: 20 + 2 * (ch + 16))
-        for (k, s) in strip.enumerated() {
-            let x = 60 + k * (cw + 6)
-            c.text("step \(s.step)", x: x, y: 4)
-            c.paste(s.float, width: w, height: h, x: x, y: 16, scale: scale)
-            c.paste(s.int8, width: w, height: h, x: x, y: 32 + ch, scale: scale)
-        }
-        c.text("float", x: 6, y: 16 + ch / 2)
-        c.text("int8", x: 6, y: 32 + ch + ch / 2)
-        return c
+        return FrameGrid(rows: [strip.map(\.float), strip.map(\.int8)], frameWidth: w, frameHeight: h,
+                         scale: FrameGrid.scale(frameWidth: w, frameHeight: h))
     }
 }

@@ -42,7 +42,7 @@ public enum DisplayLoop {
                 let i = speeds.firstIndex { $0 >= controls.speed } ?? speeds.count - 1
                 controls.speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
                 stepPeriod = 1 / (rate * controls.speed)
-                note.show("SPEED \(speedText(controls.speed))X", now: monotonicSeconds())
+                note.show("SPEED \(EvalFormat.trimmed(controls.speed, 2))X", now: monotonicSeconds())
             case .nextPalette:
                 let all = LampControls.Palette.allCases
                 controls.palette = all[(all.firstIndex(of: controls.palette)! + 1) % all.count]
@@ -78,12 +78,4 @@ public enum DisplayLoop {
             if wait > 0 { usleep(UInt32(wait * 1e6)) } else { nextFrame = monotonicSeconds() }
         }
     }
-}
-
-/// "1", "1.5", "0.25".
-func speedText(_ x: Double) -> String {
-    var s = EvalFormat.fixed(x, 2)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
 }

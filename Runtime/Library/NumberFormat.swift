@@ -1,5 +1,6 @@
-// Number formatting for reports, benchmarks and plot labels (the runtime and the trainer do not
-// use Foundation, so no String(format:)).
+// Number formatting for reports, logs, benchmarks, plots and model metadata: the one helper the
+// runtime, the trainer and the converter share (they do not use Foundation, so no
+// String(format:)).
 
 public enum EvalFormat {
     /// `x` with exactly `decimals` digits after the point ("0.700", "-1.25", "12").
@@ -36,13 +37,32 @@ public enum EvalFormat {
     }
 
     /// Like `significant`, without trailing zeros after the point ("0.005", "5", "1.25").
-    public static func compact(_ x: Double, _ digits: Int = 6) -> String {
-        var t = significant(x, digits)
+    public static func compact(_ x: Double, _ digits: Int = 6) -> String { withoutTrailingZeros(significant(x, digits)) }
+
+    /// Like `fixed`, without trailing zeros after the point ("1", "1.5", "0.25"; speeds, SVG
+    /// coordinates).
+    public static func trimmed(_ x: Double, _ decimals: Int) -> String { withoutTrailingZeros(fixed(x, decimals)) }
+
+    private static func withoutTrailingZeros(_ text: String) -> String {
+        var t = text
         guard t.contains("."), !t.contains("e") else { return t }
         while t.hasSuffix("0") { t.removeLast() }
         if t.hasSuffix(".") { t.removeLast() }
         return t
     }
+
+    /// `x` rounded to `decimals` places and written as Swift writes a Double ("0.5", "40.0",
+    /// "1e-05"); "inf" for any non-finite value (an exact quantization's SQNR).
+    public static func rounded(_ x: Double, _ decimals: Int) -> String {
+        guard x.isFinite else { return "inf" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        return "\((x * scale).rounded() / scale)"
+    }
+
+    /// The shortest decimal text that reads back as the same Float ("0.2", "1e-05", "3.0"): the
+    /// model file's metadata numbers.
+    public static func shortest(_ x: Float) -> String { "\(x)" }
 
     /// Groups of three digits: 1000000 → "1,000,000".
     public static func count(_ n: Int) -> String {
@@ -70,11 +90,13 @@ public enum EvalFormat {
         return ticks
     }
 
-    /// "1h02m", "3m05s", "12.3s".
-    public static func duration(_ seconds: Double) -> String {
+    /// "1h02m", "3m05s", "12.3s"; with `tenths: false` whole seconds below a minute ("12s", the
+    /// training log's ETA).
+    public static func duration(_ seconds: Double, tenths: Bool = true) -> String {
         guard seconds.isFinite else { return "?" }
-        if seconds < 60 { return "\((seconds * 10).rounded() / 10)s" }
+        if tenths && seconds < 60 { return "\((seconds * 10).rounded() / 10)s" }
         let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m\(s % 60 < 10 ? "0" : "")\(s % 60)s" }
         return "\(s / 3600)h\((s % 3600) / 60 < 10 ? "0" : "")\((s % 3600) / 60)m"
     }

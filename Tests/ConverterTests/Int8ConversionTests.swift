@@ -2,6 +2,7 @@ import DuralavaConverter
 import DuralavaKernels
 import DuralavaRuntime
 import Foundation
+import TestSupport
 import XCTest
 
 /// Quantizing float models, loading the int8 files, and refusing bad input with one line.
@@ -194,9 +195,19 @@ final class DriftReportTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "drift-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try r.write(to: dir)
-        for name in ["drift.md", "drift.json", "distance.png", "strip.png"] {
+        for name in ["drift.md", "drift.json", "distance.svg", "strip.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), name)
         }
+        // The distance plot is SVG: well-formed, its labels text, a point per rollout step for
+        // the median and the 90th percentile; drift.md shows it.
+        let plot = try SVGElements(path: dir + "/distance.svg")
+        XCTAssertTrue(plot.texts.contains("RMS distance") && plot.texts.contains("step"), "\(plot.texts)")
+        XCTAssertTrue(plot.texts.contains("1.5"), "a tick value: \(plot.texts)")
+        XCTAssertEqual(plot.named("polyline").map { $0.attributes["data-series"] ?? "" }, ["90th percentile", "median"])
+        XCTAssertEqual(plot.named("polyline").map { $0.points.count }, [60, 60])
+        XCTAssertTrue(try String(contentsOfFile: dir + "/drift.md", encoding: .utf8).contains("![latent distance](distance.svg)"))
+        let strip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/strip.png")))
+        XCTAssertEqual(Array(strip.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/drift.json"))) as! [String: Any]
         XCTAssertEqual(json["format"] as? String, "duralava-drift-report")
         XCTAssertEqual((json["targets"] as? [Any])?.count, r.targets.count)

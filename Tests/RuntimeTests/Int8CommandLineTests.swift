@@ -40,7 +40,7 @@ final class Int8CommandLineTests: XCTestCase {
         let drift = try runProcess(convert, ["compare", "--float", float, "--int8", int8, "--out", dir + "/drift",
                                              "--latents", "20", "--rollouts", "2", "--rollout-steps", "30", "--steps", "200", "--windows", "2"])
         XCTAssertEqual(drift.status, 0, drift.stderr)
-        for name in ["drift.md", "drift.json", "distance.png", "strip.png"] {
+        for name in ["drift.md", "drift.json", "distance.svg", "strip.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/drift/" + name), name)
         }
 

@@ -91,6 +91,22 @@ final class ExportTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxAbsDifference(model.generator.frame(for: z.array), trainerFrame.array), 1e-5)
     }
 
+    /// The numbers in the model file's metadata are the shortest text that reads back as the
+    /// same Float ("0.2", not "0.200000003"): the bytes of an exported file stay the same.
+    func testMetadataNumbersAreShortestFloatText() throws {
+        var rng = RandomGenerator(seed: 16)
+        let g = SeedArchitecture.generator(latentDim: 4, base: 2, channels: [4], rng: &rng)
+        let r = SeedArchitecture.rnn(latentDim: 4, hidden: [8], rng: &rng)
+        typealias K = ModelSchema.Key
+        for (step, text) in [(Float(0.2), "0.2"), (0.1, "0.1"), (1e-5, "1e-05"), (0.125, "0.125"), (3, "3.0"), (1.0 / 3, "0.33333334")] {
+            let m = try LampModelExport.makeWriter(generator: g, rnn: r, options: LampExportOptions(stepSeconds: step)).metadata
+            XCTAssertEqual(m[K.stepSeconds], text)
+            XCTAssertEqual(m[K.generatorLeakySlope], "0.2")
+            XCTAssertEqual(m[K.rnnLeakySlope], "0.2")
+            XCTAssertEqual(m[K.generatorBatchNormEpsilon], "0.001")
+        }
+    }
+
     func testExportRejectsOtherArchitectures() {
         var rng = RandomGenerator(seed: 15)
         let g = DuralavaTrainer.Sequential(name: "g", [DuralavaTrainer.Dense(inputSize: 4, outputSize: 4, rng: &rng)])

@@ -53,9 +53,31 @@ final class ReportCardWriteTests: XCTestCase {
         }
         for (plot, _) in ReportCard.plotFiles {
             XCTAssertTrue(md.contains("(\(plot))"), plot)
-            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/" + plot)))
-            XCTAssertEqual(Array(bytes.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10], plot)
         }
+        // The plots are SVG a browser reads: well-formed, their titles, axis labels and tick
+        // values text, a polyline point per endurance window.
+        XCTAssertEqual(ReportCard.plotFiles.filter { $0.0.hasSuffix(".svg") }.count, 3)
+        let change = try SVGElements(path: out + "/frame-change.svg")
+        XCTAssertTrue(change.texts.contains("mean absolute pixel change per step (0–1)"), "\(change.texts)")
+        XCTAssertTrue(change.texts.contains("fraction of steps"))
+        XCTAssertTrue(change.texts.contains { $0.hasPrefix("generated, median ") })
+        XCTAssertTrue(change.texts.contains("0"), "tick values")
+        XCTAssertEqual(change.named("polyline").first?.points.count, 2 * 40 + 2, "the generated histogram's outline")
+        let moments = try SVGElements(path: out + "/latent-moments.svg")
+        XCTAssertTrue(moments.texts.contains("steps (millions) at the end of each window"))
+        XCTAssertEqual(moments.named("polyline").map { $0.points.count }, [2, 2], "mean and std, one point per window")
+        XCTAssertTrue(moments.texts.contains("0"), "the mean axis is symmetric about its tick 0: \(moments.texts)")
+        let windowsPlot = try SVGElements(path: out + "/windows.svg")
+        XCTAssertTrue(windowsPlot.texts.contains("accuracy") && windowsPlot.texts.contains("ratio of medians"))
+        XCTAssertEqual(windowsPlot.named("polyline").map { $0.points.count }, [2, 2, 2], "realism, frame change and blob speed per window")
+        for plot in ["frame-change.svg", "latent-moments.svg", "windows.svg"] {
+            XCTAssertFalse(try String(contentsOfFile: out + "/" + plot, encoding: .utf8).contains("nan"), plot)
+        }
+        // The strip of frames stays a picture: a PNG, rows of the report's frame size scaled to
+        // 128 pixels, labelled in report.md.
+        let strip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/frames-strip.png")))
+        XCTAssertEqual(Array(strip.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
+        XCTAssertTrue(md.contains("Rows of frames-strip.png, top to bottom: " + card.strip.map(\.label).joined(separator: "; ")))
         // Guards over the run: every endurance step counted.
         XCTAssertEqual(card.endurance.guards.steps, 2000)
     }

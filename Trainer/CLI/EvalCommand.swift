@@ -19,8 +19,8 @@ struct Eval: ParsableCommand {
             classifier two-sample test and colour histogram distance (realism), per-step frame change \
             and blob speed (motion), and --steps RNN steps in windows (raw latent moments, stalls, \
             cycles, guards, and realism and motion of frames rendered at the end of each window). \
-            Writes OUT/report.json, OUT/report.md and PNG plots; progress goes to stderr, the targets \
-            to stdout. See docs/report-card.md.
+            Writes OUT/report.json, OUT/report.md, three SVG plots and a PNG strip of frames; progress \
+            goes to stderr, the targets to stdout. See docs/report-card.md.
             """)
 
     @Option(name: .long, help: "The model file (.safetensors).")

@@ -29,14 +29,9 @@ public enum Profiler {
     /// Lines "seconds  calls  key", largest first.
     public static func report(top: Int = 40) -> String {
         seconds.sorted { $0.value > $1.value }.prefix(top).map {
-            "\(formatSeconds($0.value))  \(calls[$0.key] ?? 0)\t\($0.key)"
+            "\(EvalFormat.fixed($0.value, 3)) s  \(calls[$0.key] ?? 0)\t\($0.key)"
         }.joined(separator: "\n")
     }
-}
-
-func formatSeconds(_ x: Double) -> String {
-    let ms = Int((x * 1000).rounded())
-    return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000) s"
 }
 
 extension Profiler {

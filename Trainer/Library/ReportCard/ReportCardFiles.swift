@@ -1,5 +1,5 @@
-// Writing the report card: report.json, report.md and the PNG plots in one directory
-// (created if missing). Every error names the file it concerns.
+// Writing the report card: report.json, report.md, the SVG plots and the PNG strip of frames in
+// one directory (created if missing). Every error names the file it concerns.
 
 import DuralavaMeasure
 import DuralavaRuntime
@@ -17,23 +17,22 @@ extension ReportCard {
         try makeDirectories(directory)
         func path(_ name: String) -> String { directory.hasSuffix("/") ? directory + name : directory + "/" + name }
         var written: [String] = []
+        let texts: [(String, String)] = [
+            ("report.json", json.serialized() + "\n"), ("report.md", markdown),
+            ("frame-change.svg", frameChangePlot()), ("latent-moments.svg", latentMomentsPlot()), ("windows.svg", windowsPlot()),
+        ]
         do {
-            try writeFileAtomically(path("report.json"), [Array((json.serialized() + "\n").utf8)])
-            written.append(path("report.json"))
-            try writeFileAtomically(path("report.md"), [Array(markdown.utf8)])
-            written.append(path("report.md"))
+            for (name, text) in texts {
+                try writeTextFile(path(name), text)
+                written.append(path(name))
+            }
         } catch let e as FileError {
             throw EvalError(path: e.path, message: e.message)
         }
-        let plots: [(String, EvalPlotCanvas)] = [
-            ("frame-change.png", frameChangePlot()), ("latent-moments.png", latentMomentsPlot()),
-            ("windows.png", windowsPlot()), ("frames-strip.png", framesStrip()),
-        ]
-        for (name, canvas) in plots {
-            do { try writePNG(path: path(name), width: canvas.width, height: canvas.height, rgb: canvas.pixels) }
-            catch let e as OutputError { throw EvalError(path: e.path, message: e.message) }
-            written.append(path(name))
-        }
+        let strip = framesStrip()
+        do { try writePNG(path: path("frames-strip.png"), width: strip.width, height: strip.height, rgb: strip.pixels) }
+        catch let e as OutputError { throw EvalError(path: e.path, message: e.message) }
+        written.append(path("frames-strip.png"))
         return written
     }
 }

@@ -4,11 +4,11 @@ import DuralavaRuntime
 // with the JSON.
 
 extension ReportCard {
-    /// Plot files written beside the report (name, caption).
+    /// Plot files written beside the report (name, caption): SVG plots, and the frames as PNG.
     public static let plotFiles: [(String, String)] = [
-        ("frame-change.png", "Per-step frame change, generated vs real"),
-        ("latent-moments.png", "Raw RNN output moments per endurance window"),
-        ("windows.png", "Realism and motion per endurance window"),
+        ("frame-change.svg", "Per-step frame change, generated vs real"),
+        ("latent-moments.svg", "Raw RNN output moments per endurance window"),
+        ("windows.svg", "Realism and motion per endurance window"),
         ("frames-strip.png", "Generated frames next to real frames"),
     ]
 
@@ -131,6 +131,7 @@ extension ReportCard {
 
         md += "\n## Plots\n\n"
         for (file, caption) in ReportCard.plotFiles { md += "![\(caption)](\(file))\n\n" }
+        md += "Rows of frames-strip.png, top to bottom: " + strip.map(\.label).joined(separator: "; ") + ".\n\n"
         md += "## Definitions\n\n"
         for (key, text) in definitions { md += "- **\(key)**: \(text)\n" }
         md += "\n## Timings\n\n"

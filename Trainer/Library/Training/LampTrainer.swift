@@ -153,7 +153,7 @@ public final class LampTrainer {
                 let what = inFramePhase
                     ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))"
                     : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))\(extra)"
-                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(formatDuration(eta))")
+                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(EvalFormat.duration(eta, tenths: false))")
             }
             if step == preset.frameSteps {
                 try checkFrameModel()
@@ -375,10 +375,3 @@ final class MetricsFile {
     deinit { fclose(handle) }
 }
 
-public func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    if s >= 3600 { return "\(s / 3600)h\(zeroPadded((s % 3600) / 60, 2))m" }
-    if s >= 60 { return "\(s / 60)m\(zeroPadded(s % 60, 2))s" }
-    return "\(s)s"
-}

@@ -131,16 +131,16 @@ public enum LampModelExport {
             K.generatorBase: "\(t0.kernelHeight)x\(t0.kernelWidth)",
             K.generatorChannels: convs.dropLast().map { String($0.0.outputChannels) }.joined(separator: ","),
             K.generatorKernel: String(kernel),
-            K.generatorLeakySlope: formatFloat(slopes[0]),
+            K.generatorLeakySlope: EvalFormat.shortest(slopes[0]),
             K.rnnHidden: denses.dropLast().map { String($0.outputSize) }.joined(separator: ","),
-            K.rnnLeakySlope: formatFloat(rnnSlopes.first ?? 0.2),
+            K.rnnLeakySlope: EvalFormat.shortest(rnnSlopes.first ?? 0.2),
             K.rnnNoiseDim: String(options.noiseDim),
             K.rnnResidual: options.residual ? "true" : "false",
-            K.stepSeconds: formatFloat(options.stepSeconds),
+            K.stepSeconds: EvalFormat.shortest(options.stepSeconds),
             K.trained: options.trained ? "true" : "false",
         ]
         // The runtime reads this key even when there is no BatchNorm tensor.
-        m[K.generatorBatchNormEpsilon] = formatFloat(epsilons.first ?? 0.001)
+        m[K.generatorBatchNormEpsilon] = EvalFormat.shortest(epsilons.first ?? 0.001)
         for (k, v) in options.extraMetadata where m[k] == nil { m[k] = v }
         w.metadata = m
         return w
@@ -152,6 +152,3 @@ public enum LampModelExport {
         return [layer]
     }
 }
-
-/// Shortest decimal text that reads back as the same Float.
-func formatFloat(_ x: Float) -> String { "\(x)" }
