@@ -43,6 +43,12 @@ public enum EvalFormat {
     /// coordinates).
     public static func trimmed(_ x: Double, _ decimals: Int) -> String { withoutTrailingZeros(fixed(x, decimals)) }
 
+    /// 1st, 2nd, 3rd, 4th, 11th, 12th, 21st (frame steps, held-out chunks).
+    public static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : ["th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"][n % 10]
+        return "\(n)\(suffix)"
+    }
+
     private static func withoutTrailingZeros(_ text: String) -> String {
         var t = text
         guard t.contains("."), !t.contains("e") else { return t }

@@ -35,6 +35,11 @@ final class TextFormattingTests: XCTestCase {
             XCTAssertEqual(EvalFormat.shortest(x), text)
             XCTAssertEqual(Float(EvalFormat.shortest(x)), x)
         }
+        // Ordinals (frame steps, held-out chunks): never "1th", "2th", "11st".
+        for (n, text) in [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (6, "6th"), (11, "11th"), (12, "12th"), (13, "13th"),
+                          (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")] {
+            XCTAssertEqual(EvalFormat.ordinal(n), text)
+        }
         // The report's durations keep tenths below a minute.
         XCTAssertEqual(EvalFormat.duration(12.34), "12.3s")
         XCTAssertEqual(EvalFormat.duration(185), "3m05s")

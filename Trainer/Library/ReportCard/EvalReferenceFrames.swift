@@ -145,7 +145,7 @@ public struct EvalReferenceFrames {
             }
             let used = min(usable, total)
             if used < total {
-                notes.append("\(path) holds \(usable) model steps (every \(k)th of \(data.count) files), fewer than the \(total) asked for: sets A and B get \(used / 2) each")
+                notes.append("\(path) holds \(usable) model steps (every \(k == 1 ? "one" : EvalFormat.ordinal(k)) of \(data.count) files), fewer than the \(total) asked for: sets A and B get \(used / 2) each")
             }
             all = [Float](repeating: 0, count: used * n)
             all.withUnsafeMutableBufferPointer { buffer in

@@ -15,9 +15,9 @@ extension ReportCard {
     /// How the classifier's frames are split into training and held-out frames.
     public var splitDescription: String {
         let c = options.classifier
-        return "generated frames in contiguous chunks of \(c.chunk) steps, every \(c.testEvery)th chunk held out with \(c.gap) steps "
+        return "generated frames in contiguous chunks of \(c.chunk) steps, every \(EvalFormat.ordinal(c.testEvery)) chunk held out with \(c.gap) steps "
             + "trimmed where it borders training frames; real frames dealt to sets A and B in alternate \(c.chunk)-step chunks, "
-            + "every \(c.testEvery)th chunk pair held out whole (B's chunk first, then A's, \(c.gap) steps trimmed at the pair's ends), "
+            + "every \(EvalFormat.ordinal(c.testEvery)) chunk pair held out whole (B's chunk first, then A's, \(c.gap) steps trimmed at the pair's ends), "
             + "so held-out frames are never next to training frames of the other set"
     }
 

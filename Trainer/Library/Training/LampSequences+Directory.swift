@@ -1,4 +1,5 @@
 import DuralavaData
+import DuralavaRuntime
 
 extension LampSequences {
     /// Footage from a directory of PNG frames (sorted by name): every `frameStep`-th frame is one
@@ -29,7 +30,7 @@ extension LampSequences {
             sequences.append(frames)
             start += length
         }
-        log("\(directory): \(dataset.count) frames\(dataset.loadedFromCache ? " (from cache)" : ""), \(frameStep == 1 ? "every frame" : "every \(ordinal(frameStep)) frame") → \(sequences.count) sequences of \(length) steps")
+        log("\(directory): \(dataset.count) frames\(dataset.loadedFromCache ? " (from cache)" : ""), \(frameStep == 1 ? "every frame" : "every \(EvalFormat.ordinal(frameStep)) frame") → \(sequences.count) sequences of \(length) steps")
         return LampSequences(width: width, height: height, stepSeconds: stepSeconds, sequences: sequences, length: length,
                              provenance: ["provenance.data": directory,
                                           "provenance.frame_step": String(frameStep),
@@ -40,8 +41,3 @@ extension LampSequences {
     }
 }
 
-/// 1st, 2nd, 3rd, 4th, 11th, 12th, 21st ...
-func ordinal(_ n: Int) -> String {
-    let suffix = (11...13).contains(n % 100) ? "th" : ["th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"][n % 10]
-    return "\(n)\(suffix)"
-}
