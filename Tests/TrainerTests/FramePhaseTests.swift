@@ -71,6 +71,8 @@ final class FramePhaseTests: XCTestCase {
         XCTAssertEqual(c.framesPerSet, 600)
         XCTAssertGreaterThan(c.reconstructionAccuracy, 0.9, "untrained reconstructions are told apart")
         XCTAssertLessThan(c.realAccuracy, 0.8, "real halves are not")
+        XCTAssertGreaterThan(c.linearReconstructionAccuracy, 0.9, "nor by the linear family")
+        XCTAssertLessThan(c.linearRealAccuracy, 0.8)
         XCTAssertNil(FrameModelCheck.run(frames: phase, data: data, seed: 1, settings: settings, minimumFrames: 601),
                      "too little footage")
     }

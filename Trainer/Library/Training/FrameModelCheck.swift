@@ -4,10 +4,15 @@ import DuralavaMeasure
 /// footage's sequences and the real frames of the other half, beside the same test between
 /// the real frames of both halves (the floor). If reconstructions already fail, no latent
 /// dynamics can pass the report card's realism target; if they pass, what fails there is
-/// where the latent loop goes.
+/// where the latent loop goes. Both classifier families of the report card are run (the CNN,
+/// and the linear model on pixels, colour and sharpness histograms): realism is the worse.
 public struct FrameModelCheck: Equatable {
+    /// The CNN's accuracy, reconstructions vs real, and real vs real (its floor).
     public var reconstructionAccuracy: Double
     public var realAccuracy: Double
+    /// The linear family's, the same two tests.
+    public var linearReconstructionAccuracy: Double
+    public var linearRealAccuracy: Double
     public var framesPerSet: Int
 
     /// Uses up to `sequencesPerSet` sequences for each side; needs at least `minimumFrames`
@@ -20,22 +25,22 @@ public struct FrameModelCheck: Equatable {
         let odd = Array(all.filter { $0 % 2 == 1 }.prefix(sequencesPerSet))
         guard min(even.count, odd.count) * data.length >= minimumFrames else { return nil }
         let s = data.height, w = data.width, n = data.frameValueCount
-        var recon = EvalFrameSet(width: w, height: s), realA = EvalFrameSet(width: w, height: s)
-        var realB = EvalFrameSet(width: w, height: s)
+        var recon = EvalFrameSet(width: w, height: s)
+        let realA = data.frameSet(sequences: even), realB = data.frameSet(sequences: odd)
         let gen = frames.exportedGenerator
         func sequence(_ q: Int) -> Tensor {
             let x = Tensor(shape: [data.length, s, w, 3])
             for t in 0..<data.length { data.copyFrame(sequence: q, step: t, into: x.pointer + t * n) }
             return x
         }
-        for q in even {
-            let x = sequence(q)
-            recon.appendSegment(gen.forward(frames.encode(x), state: gen.makeState(), training: false).array)
-            realA.appendSegment(x.array)
-        }
-        for q in odd { realB.appendSegment(sequence(q).array) }
-        let r = EvalTwoSampleTest.run(recon, realB, settings: settings, seed: seed)
+        for q in even { recon.appendSegment(gen.forward(frames.encode(sequence(q)), state: gen.makeState(), training: false).array) }
+        let shown = recon.asDisplayed()  // 8-bit, as the report card sees a lamp's frames
+        let r = EvalTwoSampleTest.run(shown, realB, settings: settings, seed: seed)
         let floor = EvalTwoSampleTest.run(realA, realB, settings: settings, seed: seed)
-        return FrameModelCheck(reconstructionAccuracy: r.accuracy, realAccuracy: floor.accuracy, framesPerSet: recon.count)
+        let linear = EvalLinearTwoSampleTest.run(shown, realB, split: settings)
+        let linearFloor = EvalLinearTwoSampleTest.run(realA, realB, split: settings)
+        return FrameModelCheck(reconstructionAccuracy: r.accuracy, realAccuracy: floor.accuracy,
+                               linearReconstructionAccuracy: linear.accuracy, linearRealAccuracy: linearFloor.accuracy,
+                               framesPerSet: recon.count)
     }
 }

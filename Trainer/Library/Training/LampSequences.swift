@@ -1,3 +1,4 @@
+import DuralavaMeasure
 import DuralavaData
 import DuralavaRuntime
 
@@ -58,5 +59,19 @@ public final class LampSequences {
             let src = b.baseAddress! + t * n
             for i in 0..<n { out[i] = Float(src[i]) * (1 / 255) }
         }
+    }
+
+    /// The given sequences as one frame set, a segment each (what the classifiers and motion
+    /// measures read).
+    public func frameSet(sequences picked: [Int]) -> EvalFrameSet {
+        var set = EvalFrameSet(width: width, height: height)
+        for q in picked {
+            var segment = [Float](repeating: 0, count: length * frameValueCount)
+            segment.withUnsafeMutableBufferPointer { b in
+                for t in 0..<length { copyFrame(sequence: q, step: t, into: b.baseAddress! + t * frameValueCount) }
+            }
+            set.appendSegment(segment)
+        }
+        return set
     }
 }

@@ -237,9 +237,10 @@ public final class LampTrainer {
         }
         let line = (heldOutFootage == nil ? "training footage: " : "held-out footage: ")
             + "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
-            + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step))"
+            + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
+            + "linear family \(EvalFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(EvalFormat.fixed(c.linearRealAccuracy, 3)))"
         log("frame model check: " + line)
-        let text = "# Frame model check\n\nThe classifier two-sample test of the report card (docs/report-card.md) between "
+        let text = "# Frame model check\n\nThe classifier two-sample tests of the report card (docs/report-card.md: the CNN and the linear family) between "
             + "reconstructions (encoder, then the exported generator) of half the footage's sequences and the real frames "
             + "of the other half, and between the real frames of both halves (the floor).\n\n" + line + "\n"
         try writeFileAtomically(directory + "/frame-check.md", [Array(text.utf8)])
