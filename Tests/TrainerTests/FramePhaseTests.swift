@@ -33,6 +33,26 @@ final class FramePhaseTests: XCTestCase {
         for case let bn as BatchNorm in net.layers { XCTAssertEqual(bn.momentum, 0.99, "momentum restored") }
     }
 
+    /// The gradient difference loss joins the reconstruction when its weight is set, and only
+    /// then: the same step with weight 0 reports 0 and trains exactly as before.
+    func testGradientDifferenceLossActsOnlyWhenWeighted() {
+        let preset = TrainingPreset.tiny
+        let data = LampSequences.simulated(count: 2, length: 10, width: 16, height: 16, stepSeconds: 0.2, seed: 3)
+        func oneStep(_ weight: Float) -> (FramePhase.Losses, [[Float]]) {
+            var settings = preset.frame
+            settings.gradientDifferenceWeight = weight
+            var rng = RandomGenerator(seed: 2)
+            let phase = FramePhase(arch: preset.arch, settings: settings, rng: &rng)
+            let l = phase.step(data: data, rng: &rng)
+            return (l, phase.generator.parameters.map { $0.value.array })
+        }
+        let (off, offWeights) = oneStep(0), (on, onWeights) = oneStep(50)
+        XCTAssertEqual(off.gradientDifference, 0)
+        XCTAssertGreaterThan(on.gradientDifference, 0)
+        XCTAssertEqual(on.reconstruction, off.reconstruction, "the same forward pass")
+        XCTAssertNotEqual(onWeights, offWeights, "the loss reaches the generator")
+    }
+
     func testCriticStaysOffDuringReconstructionOnlyStepsThenRampsIn() {
         let preset = TrainingPreset.tiny
         var settings = preset.frame

@@ -66,3 +66,37 @@ final class LossTests: XCTestCase {
         checkLossGradient(y, h: 1e-3) { ScalePenalty.evaluate(latents: $0, gradient: $1, scale: 0.5) }
     }
 }
+
+/// The gradient difference loss: zero for a perfect reconstruction (and for one off by a
+/// constant), positive for grain, and its gradient is the finite difference of its value.
+final class GradientDifferenceLossTests: XCTestCase {
+    func testValueAndGradient() {
+        let x = randomTensor([2, 4, 5, 3], seed: 1)
+        let g0 = Tensor(shape: x.shape)
+        XCTAssertEqual(GradientDifferenceLoss.evaluate(prediction: x, target: x, gradient: g0, scale: 3), 0)
+        let shifted = Tensor(shape: x.shape)
+        for i in 0..<x.count { shifted[i] = x[i] + 0.25 }
+        XCTAssertEqual(GradientDifferenceLoss.evaluate(prediction: shifted, target: x, gradient: Tensor(shape: x.shape), scale: 3), 0,
+                       accuracy: 1e-5, "a uniform offset has the same differences")
+
+        // A flat target and a grainy ±0.01 prediction: every pair differs by 0 or 0.02.
+        let flat = Tensor(shape: [1, 3, 3, 1]), grain = Tensor(shape: [1, 3, 3, 1])
+        for i in 0..<9 { flat[i] = 0.5; grain[i] = 0.5 + (i % 2 == 0 ? 0.01 : -0.01) }
+        let v = GradientDifferenceLoss.evaluate(prediction: grain, target: flat, gradient: Tensor(shape: flat.shape), scale: 1)
+        XCTAssertEqual(v, 0.02, accuracy: 1e-6, "12 pairs, each 0.02 apart (a checkerboard)")
+
+        // Analytic gradient against central differences (away from the kinks of |d|).
+        let p = randomTensor(x.shape, seed: 2)
+        let analytic = Tensor(shape: x.shape)
+        _ = GradientDifferenceLoss.evaluate(prediction: p, target: x, gradient: analytic, scale: 2)
+        for i in probeIndices(x.count, seed: 3) {
+            let h: Float = 1e-3, keep = p[i]
+            p[i] = keep + h
+            let up = GradientDifferenceLoss.evaluate(prediction: p, target: x, gradient: Tensor(shape: x.shape), scale: 2)
+            p[i] = keep - h
+            let down = GradientDifferenceLoss.evaluate(prediction: p, target: x, gradient: Tensor(shape: x.shape), scale: 2)
+            p[i] = keep
+            XCTAssertEqual(Double(analytic[i]), Double(up - down) / Double(2 * h), accuracy: 2e-3, "element \(i)")
+        }
+    }
+}

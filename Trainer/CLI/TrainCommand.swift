@@ -57,6 +57,9 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end.")
     var checkFrames = false
 
+    @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
+    var gradientDifferenceWeight: Float?
+
     @Option(name: .long, help: "Override the frame phase's latent noise (std added to the codes before renormalization).")
     var latentNoise: Float?
 
@@ -211,7 +214,7 @@ struct Train: ParsableCommand {
         let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
         for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
-                              ("manifold-weight", manifoldWeight), ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight)] {
+                              ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight), ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight)] {
             try OptionRange.check(name, value, 0...1e6, weightWhy)
         }
         try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
@@ -254,6 +257,7 @@ struct Train: ParsableCommand {
         if let learningRate { preset.frame.learningRate = learningRate }
         if let latentNoise { preset.frame.latentNoise = max(0, latentNoise) }
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
+        if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }

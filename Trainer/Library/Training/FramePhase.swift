@@ -44,12 +44,15 @@ public final class FramePhase {
         /// without blob information is the blob-free median lamp, and its constant-size
         /// gradients kept dithering smooth regions; squared error settles them.
         public var squaredReconstruction = true
+        /// Weight of the gradient difference loss on the reconstructions (0: off, the default);
+        /// see `GradientDifferenceLoss`.
+        public var gradientDifferenceWeight: Float = 0
         public init() {}
     }
 
     public struct Losses {
         public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
-        public var moment: Float = 0, prior: Float = 0
+        public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0
     }
 
     public let arch: LampArchitecture
@@ -171,6 +174,10 @@ public final class FramePhase {
             ? Loss.meanSquaredError(prediction: recon, target: real, gradient: scratch, scale: settings.reconstructionWeight)
             : meanAbsoluteError(prediction: recon, target: real, gradient: scratch, scale: settings.reconstructionWeight)
         add(scratch, into: reconstructionGradient)
+        if settings.gradientDifferenceWeight > 0 {
+            losses.gradientDifference = GradientDifferenceLoss.evaluate(prediction: recon, target: real, gradient: reconstructionGradient,
+                                                                        scale: settings.gradientDifferenceWeight)
+        }
         let gz = generator.backward(pixelGradient, state: generatorState, options: .all)!
         // Only the reconstructed half reaches the encoder.
         let gzReal = gz.slice(batch: 0..<b)

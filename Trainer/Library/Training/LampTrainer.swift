@@ -128,6 +128,7 @@ public final class LampTrainer {
                 let lr = cosineScale(step, preset.frameSteps)
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
                 row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
+                if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
@@ -151,7 +152,7 @@ public final class LampTrainer {
                 let eta = Double(totalSteps - step) / max(rate, 1e-9)
                 let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
                 let what = inFramePhase
-                    ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))"
+                    ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))\(extra)"
                     : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))\(extra)"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(EvalFormat.duration(eta, tenths: false))")
             }
