@@ -196,6 +196,33 @@ final class PixelCriticTests: XCTestCase {
         XCTAssertLessThan(after, 0.7 * before, "decoded rollouts' distance from the real frame: \(before) → \(after)")
     }
 
+    /// Against decoded footage latents, the critic judges only what the RNN changes: rollouts
+    /// that stay on footage latents (an RNN that outputs 0, every start a footage latent) are
+    /// inseparable from its real set, while against the footage's frames (a random-weight
+    /// generator decodes them as nothing like a lamp) it separates them at once.
+    func testAgainstDecodedFootageJudgesOnlyTheLatents() {
+        func criticLoss(decodedReal: Bool) -> (Float, Int) {
+            let (phase, _) = makePhase(pixelCriticWeight: 1)
+            var calls = 0
+            let draw = phase.realFrames!
+            phase.realFrames = { count, rng in calls += 1; return draw(count, &rng) }
+            phase.settings.pixelCriticAgainstDecodedFootage = decodedReal
+            phase.settings.resetProbability = 1
+            phase.settings.learningRate = 0
+            phase.settings.criticLearningRate = 1e-3
+            for p in phase.rnn.trainableParameters { p.value.fill(0) }
+            var rng = RandomGenerator(seed: 8)
+            var losses: [Float] = []
+            for _ in 0..<150 { losses.append(phase.step(rng: &rng).pixelCritic) }
+            return (losses.suffix(20).reduce(0, +) / 20, calls)
+        }
+        let decoded = criticLoss(decodedReal: true), frames = criticLoss(decodedReal: false)
+        XCTAssertEqual(decoded.1, 0, "no footage frames drawn")
+        XCTAssertEqual(frames.1, 150)
+        XCTAssertGreaterThan(decoded.0, 1.1, "same distribution on both sides: near chance (1.39 at the start)")
+        XCTAssertLessThan(frames.0, 0.6, "footage frames against a random generator's: separated")
+    }
+
     /// A run with the pixel critic resumes exactly (its weights and Adam state are in the
     /// checkpoint); a checkpoint without it (every run before it) loads into a run with it,
     /// and one with it into a run without it.

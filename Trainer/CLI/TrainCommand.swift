@@ -92,6 +92,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Pixel critic: blur radius in front of it (0: none, the default).")
     var pixelCriticBlur: Int?
 
+    @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
+    var pixelCriticDecodedReal = false
+
     @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
     var dynamicsLearningRate: Float?
 
@@ -207,6 +210,7 @@ struct Train: ParsableCommand {
         if let pixelCriticWeight { preset.dynamics.pixelCriticWeight = max(0, pixelCriticWeight) }
         if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
         if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
+        if pixelCriticDecodedReal { preset.dynamics.pixelCriticAgainstDecodedFootage = true }
         if let resetProbability {
             guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
             preset.dynamics.resetProbability = resetProbability

@@ -56,6 +56,11 @@ public final class DynamicsPhase {
         public var pixelCriticSamples = 16
         /// Binomial blur radius in front of the pixel critic (0: none; see `Blur`).
         public var pixelCriticBlurRadius = 0
+        /// The pixel critic's real frames: footage latents decoded by the same frozen generator
+        /// (reconstructions) instead of the footage's frames, so it judges only what the RNN's
+        /// latents change, not the generator's own difference from the footage (which the RNN
+        /// cannot remove).
+        public var pixelCriticAgainstDecodedFootage = false
         public var realLabel: Float = 0.9
         public init() {}
     }
@@ -290,7 +295,17 @@ public final class DynamicsPhase {
             let picked = Tensor(shape: [m, d])
             for (j, i) in rows.enumerated() { (picked.pointer + j * d).update(from: zs[t].pointer + i * d, count: d) }
             let decoded = PixelCritic.decode(picked, with: decoder)
-            let real = realFrames(m, &rng)
+            let real: Tensor
+            if settings.pixelCriticAgainstDecodedFootage {
+                let footage = Tensor(shape: [m, d])
+                for j in 0..<m {
+                    copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
+                             into: footage.pointer + j * d)
+                }
+                real = PixelCritic.decode(footage, with: decoder).frames
+            } else {
+                real = realFrames(m, &rng)
+            }
             losses.pixelCritic = pixelCritic.update(real: real, fake: decoded.frames,
                                                     learningRate: settings.criticLearningRate * learningRateScale,
                                                     realLabel: settings.realLabel)

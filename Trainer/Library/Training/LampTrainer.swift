@@ -187,6 +187,7 @@ public final class LampTrainer {
         }
         if dyn.pixelCriticWeight > 0 {
             meta["provenance.dynamics_pixel_critic"] = "weight \(dyn.pixelCriticWeight), \(dyn.pixelCriticSamples) samples, blur \(dyn.pixelCriticBlurRadius)"
+                + (dyn.pixelCriticAgainstDecodedFootage ? ", against decoded footage latents" : ", against footage frames")
         }
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
         recalibrate()
