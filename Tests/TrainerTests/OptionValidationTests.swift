@@ -40,6 +40,7 @@ final class OptionValidationTests: XCTestCase {
             ("dynamics-learning-rate", "inf"), ("reconstruction-weight", "1e30"), ("adversarial-weight", "-1"),
             ("prediction-weight", "nan"), ("normality-weight", "1e9"), ("manifold-weight", "-0.5"),
             ("raw-std-weight", "inf"), ("latent-noise", "-1"), ("reset-probability", "1.5"),
+            ("pixel-critic-weight", "-1"), ("pixel-critic-samples", "1"), ("pixel-critic-blur", "17"),
         ]
         for (option, value) in train {
             // --name=value: ArgumentParser reads a separate "-1" as an option, not a value.

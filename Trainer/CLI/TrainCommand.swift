@@ -93,6 +93,18 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Denoising dynamics: steps unrolled from each perturbed latent (default 4).")
     var denoisingHorizon: Int?
 
+    @Option(name: .long, help: "Pixel critic: weight of a per-frame critic on rollout latents decoded by the frozen generator, against real frames, back-propagated into the RNN (0: off, the default).")
+    var pixelCriticWeight: Float?
+
+    @Option(name: .long, help: "Pixel critic: rollout latents decoded per dynamics step (default 16).")
+    var pixelCriticSamples: Int?
+
+    @Option(name: .long, help: "Pixel critic: blur radius in front of it (0: none, the default).")
+    var pixelCriticBlur: Int?
+
+    @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
+    var pixelCriticDecodedReal = false
+
     @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
     var dynamicsLearningRate: Float?
 
@@ -214,12 +226,17 @@ struct Train: ParsableCommand {
         let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
         for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
-                              ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight), ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight)] {
+                              ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
+                              ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight),
+                              ("pixel-critic-weight", pixelCriticWeight)] {
             try OptionRange.check(name, value, 0...1e6, weightWhy)
         }
         try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
         try OptionRange.check("reset-probability", resetProbability, 0...1, "a probability")
         try OptionRange.check("denoising-noise", denoisingNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the start is all noise")
+        try OptionRange.check("pixel-critic-samples", pixelCriticSamples, 2...64,
+                              "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
+        try OptionRange.check("pixel-critic-blur", pixelCriticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
         try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
     }
 
@@ -247,6 +264,10 @@ struct Train: ParsableCommand {
         if let denoisingWeight { preset.dynamics.denoisingWeight = max(0, denoisingWeight) }
         if let denoisingNoise { preset.dynamics.denoisingNoise = max(0, denoisingNoise) }
         if let denoisingHorizon { preset.dynamics.denoisingHorizon = max(1, denoisingHorizon) }
+        if let pixelCriticWeight { preset.dynamics.pixelCriticWeight = max(0, pixelCriticWeight) }
+        if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
+        if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
+        if pixelCriticDecodedReal { preset.dynamics.pixelCriticAgainstDecodedFootage = true }
         if let resetProbability {
             guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
             preset.dynamics.resetProbability = resetProbability

@@ -89,9 +89,14 @@ public enum Checkpoint {
 
     /// Restores parameters and optimizer state in place and returns the rest. The file must
     /// hold exactly these parameters and optimizers, with the same shapes; nothing is
-    /// modified unless the whole file checks out.
+    /// modified unless the whole file checks out. Two exceptions, for networks that only some
+    /// runs have (phase 2's pixel critic): `optionalParameters` and `optionalOptimizers` may be
+    /// absent from the file altogether (then they keep their values; present in part is an
+    /// error), and tensors whose names start with one of `ignoredPrefixes` are skipped.
     @discardableResult
     public static func load(from path: String, parameters: [Parameter], optimizers: [String: Optimizer] = [:],
+                            optionalParameters: [Parameter] = [], optionalOptimizers: [String: Optimizer] = [:],
+                            ignoredPrefixes: [String] = [],
                             requiredRandomGenerators: [String] = []) throws -> CheckpointContents {
         let file: SafetensorsFile
         do { file = try SafetensorsFile(path: path) } catch {
@@ -121,6 +126,19 @@ public enum Checkpoint {
                 throw CheckpointError(path: path, message: "tensor \"\(name)\": \(error)")
             }
         }
+        var parameters = parameters, optimizers = optimizers
+        let optionalNames = optionalParameters.map { "param." + $0.name }
+            + optionalOptimizers.flatMap { name, opt in opt.stateTensors.map { "opt.\(name).\($0.0)" } }
+        let presentOptional = optionalNames.filter { file.tensors[$0] != nil }
+        if !presentOptional.isEmpty {
+            // Present: all of it, like any other parameter.
+            if let missing = optionalNames.first(where: { file.tensors[$0] == nil }) {
+                throw CheckpointError(path: path, message: "tensor \"\(missing)\" is missing (the file holds \(presentOptional.count) "
+                                      + "of the \(optionalNames.count) tensors of an optional network)")
+            }
+            parameters += optionalParameters
+            optimizers.merge(optionalOptimizers) { a, _ in a }
+        }
         for p in parameters { try read("param." + p.name, into: p.value) }
         var optimizerSteps: [(Optimizer, Int)] = []
         for (name, opt) in optimizers {
@@ -133,7 +151,9 @@ public enum Checkpoint {
             optimizerSteps.append((opt, s))
             for (slot, t) in opt.stateTensors { try read("opt.\(name).\(slot)", into: t) }
         }
-        if let extra = file.tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+        if let extra = file.tensors.keys.sorted().first(where: { name in
+            !expected.contains(name) && !ignoredPrefixes.contains { name.hasPrefix($0) }
+        }) {
             throw CheckpointError(path: path, message: "tensor \"\(extra)\" belongs to no parameter or optimizer of this model")
         }
         var rngs: [String: RandomGenerator] = [:]

@@ -48,6 +48,19 @@ public final class DynamicsPhase {
         public var denoisingNoise: Float = 0.3
         /// Steps unrolled from each perturbed latent (1: a one-step denoising target).
         public var denoisingHorizon = 4
+        /// Pixel critic (issue 13, `PixelCritic`): weight of the non-saturating loss of a
+        /// per-frame critic on `pixelCriticSamples` rollout latents (at one random unroll step)
+        /// decoded through the frozen generator, against real footage frames; back-propagated
+        /// through the generator into the unroll. 0: off (no critic is built).
+        public var pixelCriticWeight: Float = 0
+        public var pixelCriticSamples = 16
+        /// Binomial blur radius in front of the pixel critic (0: none; see `Blur`).
+        public var pixelCriticBlurRadius = 0
+        /// The pixel critic's real frames: footage latents decoded by the same frozen generator
+        /// (reconstructions) instead of the footage's frames, so it judges only what the RNN's
+        /// latents change, not the generator's own difference from the footage (which the RNN
+        /// cannot remove).
+        public var pixelCriticAgainstDecodedFootage = false
         public var realLabel: Float = 0.9
         public init() {}
     }
@@ -61,6 +74,8 @@ public final class DynamicsPhase {
         public var manifoldDistance: Float = 0
         /// The denoising rollout loss (weighted; 0 when off).
         public var denoising: Float = 0
+        /// The pixel critic's own loss and its weighted generator-side loss (0 when off).
+        public var pixelCritic: Float = 0, pixelAdversarial: Float = 0
     }
 
     public let arch: LampArchitecture
@@ -78,6 +93,13 @@ public final class DynamicsPhase {
     /// Per-latent RMS distance from the projection below which the pull does nothing (the
     /// trainer sets it to the 90th percentile of real frames' latents).
     public var manifoldTolerance: Float = 0
+    /// The pixel critic (nil unless `pixelCriticWeight` > 0 at construction).
+    public let pixelCritic: PixelCritic?
+    /// The frozen generator rollouts are decoded with for the pixel critic (set by the
+    /// trainer: the exported generator, run in inference mode, never updated here).
+    public var decoder: Layer?
+    /// Draws `count` real footage frames [count, s, s, 3] for the pixel critic (set by the trainer).
+    public var realFrames: ((Int, inout RandomGenerator) -> Tensor)?
 
     private let renorm = Renormalize(name: "renormalize")
     private let concat = Concat()
@@ -112,6 +134,14 @@ public final class DynamicsPhase {
         critic = Sequential(name: "transition_critic", layers)
         rnnOptimizer = Adam(parameters: rnn.trainableParameters, beta1: 0.5)
         criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
+        if settings.pixelCriticWeight > 0 {
+            // Its own stream, so the RNN and the transition critic start from the same weights
+            // with or without it.
+            var criticRng = RandomGenerator(seed: rng.stateWords[0] ^ 0x9E3779B97F4A7C15)
+            pixelCritic = PixelCritic(arch: arch, blurRadius: settings.pixelCriticBlurRadius, rng: &criticRng)
+        } else {
+            pixelCritic = nil
+        }
         carriedParameter = Parameter(name: "dynamics.carried", shape: [settings.batch, arch.latentDim], isTrainable: false)
         carriedValidParameter = Parameter(name: "dynamics.carried_valid", shape: [1], isTrainable: false)
         for _ in 0..<settings.horizon {
@@ -119,8 +149,14 @@ public final class DynamicsPhase {
         }
     }
 
-    public var parameters: [Parameter] { rnn.parameters + critic.parameters + [carriedParameter, carriedValidParameter] }
-    public var optimizers: [String: Optimizer] { ["dynamics.rnn": rnnOptimizer, "dynamics.critic": criticOptimizer] }
+    public var parameters: [Parameter] {
+        rnn.parameters + critic.parameters + [carriedParameter, carriedValidParameter] + (pixelCritic?.parameters ?? [])
+    }
+    public var optimizers: [String: Optimizer] {
+        var o: [String: Optimizer] = ["dynamics.rnn": rnnOptimizer, "dynamics.critic": criticOptimizer]
+        if let pixelCritic { o[PixelCritic.optimizerName] = pixelCritic.optimizer }
+        return o
+    }
 
     /// Encodes every frame of the footage (phase 1's encoder, inference mode).
     public func encodeFootage(_ data: LampSequences, with frames: FramePhase, chunk: Int = 64) {
@@ -251,6 +287,35 @@ public final class DynamicsPhase {
                 for k in 0..<d { g[k] += scale * (z[k] - p[k]) }
             }
             losses.manifoldDistance = Float((sum / Double(m * d)).squareRoot())
+        }
+        // Pixel critic on some rollout latents at one unroll step, decoded by the frozen generator.
+        if settings.pixelCriticWeight > 0, let pixelCritic, let decoder, let realFrames, settings.pixelCriticSamples > 0 {
+            let m = min(settings.pixelCriticSamples, b), t = 1 + rng.int(below: h)
+            let rows = (0..<m).map { _ in rng.int(below: b) }
+            let picked = Tensor(shape: [m, d])
+            for (j, i) in rows.enumerated() { (picked.pointer + j * d).update(from: zs[t].pointer + i * d, count: d) }
+            let decoded = PixelCritic.decode(picked, with: decoder)
+            let real: Tensor
+            if settings.pixelCriticAgainstDecodedFootage {
+                let footage = Tensor(shape: [m, d])
+                for j in 0..<m {
+                    copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
+                             into: footage.pointer + j * d)
+                }
+                real = PixelCritic.decode(footage, with: decoder).frames
+            } else {
+                real = realFrames(m, &rng)
+            }
+            losses.pixelCritic = pixelCritic.update(real: real, fake: decoded.frames,
+                                                    learningRate: settings.criticLearningRate * learningRateScale,
+                                                    realLabel: settings.realLabel)
+            let g = pixelCritic.generatorSide(frames: decoded.frames, decodeState: decoded.state, generator: decoder,
+                                              weight: settings.pixelCriticWeight)
+            losses.pixelAdversarial = g.loss
+            for (j, i) in rows.enumerated() {
+                let src = g.latentGradient.pointer + j * d, dst = dz[t].pointer + i * d
+                for k in 0..<d { dst[k] += src[k] }
+            }
         }
 
         // Backpropagation through time.

@@ -68,7 +68,16 @@ public final class LampTrainer {
             throw TrainingError("\(checkpointPath): trained at \(trained.width)x\(trained.height), not \(preset.arch.frameSizeText) "
                                 + "(resume without --size, or with --size \(trained.width)x\(trained.height))")
         }
-        let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
+        // Phase 2's pixel critic only exists in runs that use it: a checkpoint without it
+        // loads into a run with it (the critic starts fresh), and one with it into a run
+        // without it (its tensors are left unread).
+        let pixel = dynamics.pixelCritic
+        let pixelParameters = Set(pixel?.parameters.map { ObjectIdentifier($0) } ?? [])
+        let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters.filter { !pixelParameters.contains(ObjectIdentifier($0)) },
+                                    optimizers: allOptimizers.filter { $0.key != PixelCritic.optimizerName },
+                                    optionalParameters: pixel?.parameters ?? [],
+                                    optionalOptimizers: pixel.map { [PixelCritic.optimizerName: $0.optimizer] } ?? [:],
+                                    ignoredPrefixes: pixel == nil ? PixelCritic.checkpointPrefixes : [],
                                     requiredRandomGenerators: ["train"])
         guard c.metadata["preset"] == preset.name else {
             throw TrainingError("\(checkpointPath): trained with preset \(c.metadata["preset"] ?? "?"), not \(preset.name)")
@@ -134,6 +143,9 @@ public final class LampTrainer {
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
                 row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
                 if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(EvalFormat.fixed(Double(l.denoising), 4))" }
+                if dynamics.pixelCritic != nil {
+                    extra += " pixel critic \(EvalFormat.fixed(Double(l.pixelCritic), 3)) adv \(EvalFormat.fixed(Double(l.pixelAdversarial), 3))"
+                }
             }
             if let bad = row.indices.dropFirst().first(where: { !row[$0].isFinite }) {
                 let names = ["phase", "critic", "adversarial", "reconstruction", "moment",
@@ -180,6 +192,10 @@ public final class LampTrainer {
         let dyn = dynamics.settings
         if dyn.denoisingWeight > 0 {
             meta["provenance.dynamics_denoising"] = "weight \(dyn.denoisingWeight), noise up to \(dyn.denoisingNoise), horizon \(dyn.denoisingHorizon)"
+        }
+        if dyn.pixelCriticWeight > 0 {
+            meta["provenance.dynamics_pixel_critic"] = "weight \(dyn.pixelCriticWeight), \(dyn.pixelCriticSamples) samples, blur \(dyn.pixelCriticBlurRadius)"
+                + (dyn.pixelCriticAgainstDecodedFootage ? ", against decoded footage latents" : ", against footage frames")
         }
         meta["description"] = "duralava lamp trained with duralava-train (preset \(preset.name))"
         recalibrate()
@@ -252,6 +268,16 @@ public final class LampTrainer {
         recalibrate()
         dynamics.encodeFootage(data, with: frames)
         dynamics.projection = { [frames] in frames.project($0) }
+        dynamics.decoder = frames.exportedGenerator
+        dynamics.realFrames = { [data, preset] count, rng in
+            let s = preset.arch.frameSize, n = data.frameValueCount
+            let batch = Tensor(shape: [count, s, s, 3])
+            for i in 0..<count {
+                data.copyFrame(sequence: rng.int(below: data.sequences.count), step: rng.int(below: data.length),
+                               into: batch.pointer + i * n)
+            }
+            return batch
+        }
         if dynamics.settings.manifoldWeight > 0 {
             // How far real frames' latents are from their own projection: the pull's tolerance.
             let z = frames.encode(calibrationFrames), p = frames.project(z), d = preset.arch.latentDim

@@ -1,0 +1,70 @@
+import DuralavaRuntime
+
+// A per-frame critic on decoded rollouts (issue 13): phase 2 decodes some rollout latents
+// through the frozen generator (inference mode, as the lamp's runtime does) and this critic
+// learns to tell those frames from real footage frames; its non-saturating loss is
+// back-propagated through the frozen generator into the latents, and from there through the
+// unroll into the RNN. The original system's idea of judging the lamp in pixel space, made
+// affordable by training only the RNN: the generator's weights receive no gradient.
+//
+// The critic is phase 1's (the frame-critic conv stack, LeakyReLU, a linear head, optionally a
+// blur in front of it), with fresh weights and its own Adam; it exists only when its weight
+// is above 0, so checkpoints of runs without it hold no pixel-critic tensors.
+
+public final class PixelCritic {
+    public let critic: Sequential
+    public let optimizer: Adam
+    private let realState: LayerState, fakeState: LayerState, generatorSideState: LayerState
+
+    /// Name of its optimizer in checkpoints; its parameters are named "pixel_critic.…".
+    public static let optimizerName = "dynamics.pixel_critic"
+    /// Prefixes of every checkpoint tensor that belongs to it.
+    public static let checkpointPrefixes = ["param.pixel_critic.", "opt.\(optimizerName)."]
+
+    public init(arch: LampArchitecture, blurRadius: Int, rng: inout RandomGenerator) {
+        critic = Sequential(name: "pixel_critic", (blurRadius > 0 ? [Blur(name: "blur", radius: blurRadius)] : []) + [
+            SeedArchitecture.frameCritic(imageSize: arch.frameSize, channels: arch.criticChannels,
+                                         features: arch.criticFeatures, rng: &rng),
+            LeakyReLU(name: "act", slope: 0.2),
+            Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
+        ])
+        optimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
+        realState = critic.makeState(); fakeState = critic.makeState(); generatorSideState = critic.makeState()
+    }
+
+    public var parameters: [Parameter] { critic.parameters }
+
+    public struct Losses {
+        /// The critic's own loss (real towards the real label, decoded rollouts towards 0).
+        public var critic: Float = 0
+        /// The weighted generator-side loss (decoded rollouts towards 1).
+        public var adversarial: Float = 0
+    }
+
+    /// Decodes `latents` [m, latent] with `generator` in inference mode: the frames and the
+    /// state a backward call needs.
+    public static func decode(_ latents: Tensor, with generator: Layer) -> (frames: Tensor, state: LayerState) {
+        let state = generator.makeState()
+        return (generator.forward(latents, state: state, training: false), state)
+    }
+
+    /// One critic update on `real` frames against `fake` ones (decoded rollouts, held fixed).
+    public func update(real: Tensor, fake: Tensor, learningRate: Float, realLabel: Float) -> Float {
+        updateCritic(critic, optimizer: optimizer, learningRate: learningRate, real: real, fake: fake,
+                     realLabel: realLabel, realState: realState, fakeState: fakeState,
+                     realGradient: Tensor(shape: [real.batch, 1]), fakeGradient: Tensor(shape: [fake.batch, 1]))
+    }
+
+    /// The generator-side loss weight·BCE(critic(frames), 1) of decoded frames and its gradient
+    /// with respect to the latents they were decoded from (through the frozen generator: no
+    /// parameter gradients anywhere, the critic's included).
+    public func generatorSide(frames: Tensor, decodeState: LayerState, generator: Layer, weight: Float)
+        -> (loss: Float, latentGradient: Tensor) {
+        let logits = critic.forward(frames, state: generatorSideState, training: true)
+        let g = Tensor(shape: logits.shape)
+        let loss = Loss.binaryCrossEntropyWithLogits(logits: logits, target: 1, gradient: g, scale: weight)
+        let pixelGradient = critic.backward(g, state: generatorSideState, options: .inputOnly)!
+        let latentGradient = generator.backward(pixelGradient, state: decodeState, options: .inputOnly)!
+        return (loss, latentGradient)
+    }
+}
