@@ -1,3 +1,5 @@
+import DuralavaKernels
+
 /// A deterministic randomly initialised model, written by the project's own code so the lamp
 /// can run before any training has happened. Its metadata says `trained` = `false`, and the
 /// runtime says so when it loads it.
