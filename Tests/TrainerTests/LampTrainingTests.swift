@@ -83,6 +83,21 @@ final class LampTrainingTests: XCTestCase {
         }
     }
 
+    /// Phase 2's pixel critic on a tall lamp: it judges 16×32 frames (it was once built square).
+    func testTallLampTrainsWithThePixelCritic() throws {
+        var preset = TrainingPreset.tiny
+        preset.arch.frameWidth = 16; preset.arch.frameHeight = 32
+        preset.frameSteps = 10; preset.dynamicsSteps = 5; preset.dynamics.pixelCriticWeight = 1
+        let data = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: 16, height: 32,
+                                           stepSeconds: preset.stepSeconds, seed: 7)
+        let dir = runDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let trainer = try LampTrainer(preset: preset, data: data, directory: dir, seed: 3) { _ in }
+        XCTAssertTrue(try trainer.run())
+        let critic = try XCTUnwrap(trainer.dynamics.pixelCritic)
+        XCTAssertEqual(critic.critic.outputShape(for: [2, 32, 16, 3]), [2, 1])
+    }
+
     func testResumeGivesTheSameModelAsAnUninterruptedRun() throws {
         let data = tinyData()
         let a = runDirectory(), b = runDirectory()

@@ -179,7 +179,7 @@ struct Train: ParsableCommand {
     /// The frame size to train: --size, or the checkpoint's when continuing one, or the
     /// footage's aspect (auto), or the preset's.
     func resolveFrameSize(preset name: String, log: (String) -> Void) throws -> (width: Int, height: Int)? {
-        let checkpoint = out.hasSuffix("/") ? out + "checkpoint.safetensors" : out + "/checkpoint.safetensors"
+        let checkpoint = LampTrainer.checkpointPath(in: out)
         let continuing = resume || exportOnly || checkFrames
         let trained = continuing && fileExists(checkpoint)
             ? (try? Checkpoint.userMetadata(at: checkpoint))?["frame_size"].flatMap(LampArchitecture.parseFrameSize) : nil
@@ -292,13 +292,8 @@ struct Train: ParsableCommand {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
             log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
                 + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
-            let fit = try parsedFit()
-            if fit == .crop, try parsedSize() != .auto, let source = try FrameDirectoryDataset.footageSize(data),
-               source.width * h != source.height * w {
-                log("note: the footage's aspect is not \(w)x\(h)'s; to keep whole frames use --fit letterbox, "
-                    + "or --size auto (a training size with the footage's aspect)")
-            }
-            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, frameStep: frameStep,
+            let hint = "to keep whole frames use --fit letterbox" + (try parsedSize() == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
+            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: try parsedFit(), cropHint: hint, frameStep: frameStep,
                                                        sequenceLength: preset.sequenceLength,
                                                        stepSeconds: Double(frameStep) / sourceFps, log: log)
         }

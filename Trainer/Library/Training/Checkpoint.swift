@@ -82,8 +82,13 @@ public enum Checkpoint {
         do { file = try SafetensorsFile(path: path) } catch {
             throw CheckpointError(path: path, message: "unreadable: \(error)")
         }
+        return userMetadata(file.metadata)
+    }
+
+    /// The caller's keys of a checkpoint's metadata, without their "meta." prefix.
+    private static func userMetadata(_ meta: [String: String]) -> [String: String] {
         var user: [String: String] = [:]
-        for (k, v) in file.metadata where k.hasPrefix("meta.") { user[String(k.dropFirst(5))] = v }
+        for (k, v) in meta where k.hasPrefix("meta.") { user[String(k.dropFirst(5))] = v }
         return user
     }
 
@@ -167,8 +172,7 @@ public enum Checkpoint {
         if let missing = requiredRandomGenerators.first(where: { rngs[$0] == nil }) {
             throw CheckpointError(path: path, message: "random generator \"\(missing)\" is missing")
         }
-        var user: [String: String] = [:]
-        for (k, v) in meta where k.hasPrefix("meta.") { user[String(k.dropFirst(5))] = v }
+        let user = userMetadata(meta)
         // Everything checked: apply.
         for (t, values) in pending {
             values.withUnsafeBufferPointer { t.pointer.update(from: $0.baseAddress!, count: t.count) }

@@ -90,11 +90,7 @@ public final class FramePhase {
                                       channels: arch.generatorChannels, rng: &emaRng),
         ])
         for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
-        critic = Sequential(name: "critic", (settings.criticBlurRadius > 0 ? [Blur(name: "blur", radius: settings.criticBlurRadius)] : []) + [
-            SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.criticChannels, features: arch.criticFeatures, rng: &rng),
-            LeakyReLU(name: "act", slope: 0.2),
-            Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
-        ])
+        critic = FramePhase.makeCritic(name: "critic", arch: arch, blurRadius: settings.criticBlurRadius, rng: &rng)
         generatorOptimizer = Adam(parameters: encoder.trainableParameters + generator.trainableParameters, beta1: 0.5)
         criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
         encoderState = encoder.makeState(); renormState = renormalize.makeState()
@@ -118,13 +114,21 @@ public final class FramePhase {
     }
     public var optimizers: [String: Optimizer] { ["frame.generator": generatorOptimizer, "frame.critic": criticOptimizer] }
 
-    /// One training step on a batch of real frames drawn by `fillReal` (into [batch, height, width, 3]).
+    /// A per-frame critic: an optional blur, the frame-critic conv stack, LeakyReLU and a
+    /// linear head to one logit (phase 1's critic, and phase 2's pixel critic).
+    public static func makeCritic(name: String, arch: LampArchitecture, blurRadius: Int, rng: inout RandomGenerator) -> Sequential {
+        Sequential(name: name, (blurRadius > 0 ? [Blur(name: "blur", radius: blurRadius)] : []) + [
+            SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.criticChannels,
+                                         features: arch.criticFeatures, rng: &rng),
+            LeakyReLU(name: "act", slope: 0.2),
+            Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
+        ])
+    }
+
+    /// One training step on a batch of random footage frames.
     public func step(data: LampSequences, rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
-        let b = settings.batch, n = data.frameValueCount, d = arch.latentDim
-        for i in 0..<b {
-            data.copyFrame(sequence: rng.int(below: data.sequences.count), step: rng.int(below: data.length),
-                           into: real.pointer + i * n)
-        }
+        let b = settings.batch, d = arch.latentDim
+        data.copyRandomFrames(count: b, rng: &rng, into: real.pointer)
         var losses = Losses()
         let adversarialWeight = currentAdversarialWeight
 

@@ -15,12 +15,6 @@ public struct LampArchitecture: Equatable {
 
     public init() {}
 
-    /// Frame side for square frames (reads and sets both).
-    public var frameSize: Int {
-        get { frameWidth == frameHeight ? frameWidth : max(frameWidth, frameHeight) }
-        set { frameWidth = newValue; frameHeight = newValue }
-    }
-
     /// "WxH", the way the CLI's --size and the simulator write sizes.
     public var frameSizeText: String { "\(frameWidth)x\(frameHeight)" }
 

@@ -5,8 +5,10 @@ extension LampSequences {
     /// Footage from a directory of PNG frames (sorted by name): every `frameStep`-th frame is one
     /// model step; the steps are cut into sequences of `sequenceLength` (one shorter sequence
     /// when there are fewer frames). Unreadable files are skipped and reported through `log`.
-    /// Frames of another aspect are fitted by `fit`, and `log` says what that did.
-    public static func frameDirectory(_ directory: String, width: Int, height: Int, fit: FrameFit = .crop, frameStep: Int,
+    /// Frames of another aspect are fitted by `fit`, and `log` says what that did (followed by
+    /// `cropHint` when a crop cut something off).
+    public static func frameDirectory(_ directory: String, width: Int, height: Int, fit: FrameFit = .crop, cropHint: String? = nil,
+                                      frameStep: Int,
                                       sequenceLength: Int, stepSeconds: Double,
                                       log: (String) -> Void) throws -> LampSequences {
         guard frameStep >= 1 else { throw TrainingError("--frame-step must be at least 1") }
@@ -14,7 +16,9 @@ extension LampSequences {
         for w in dataset.warnings { log("warning: \(w)") }
         let source = try FrameDirectoryDataset.footageSize(directory)
         if let source {
-            log("\(directory): " + fit.describe(sourceWidth: source.width, sourceHeight: source.height, width: width, height: height))
+            let cut = fit == .crop && source.width * height != source.height * width
+            log("\(directory): " + fit.describe(sourceWidth: source.width, sourceHeight: source.height, width: width, height: height)
+                + (cut ? cropHint.map { "; " + $0 } ?? "" : ""))
         }
         let steps = stride(from: 0, to: dataset.count, by: frameStep).map { $0 }
         guard steps.count >= 2 else {

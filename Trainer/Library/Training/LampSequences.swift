@@ -61,6 +61,14 @@ public final class LampSequences {
         }
     }
 
+    /// `count` frames drawn at random (a sequence, then a step in it, for each) into `out`
+    /// ([count, H, W, 3]): the training batches of both phases.
+    public func copyRandomFrames(count: Int, rng: inout RandomGenerator, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<count {
+            copyFrame(sequence: rng.int(below: sequences.count), step: rng.int(below: length), into: out + i * frameValueCount)
+        }
+    }
+
     /// The given sequences as one frame set, a segment each (what the classifiers and motion
     /// measures read).
     public func frameSet(sequences picked: [Int]) -> EvalFrameSet {

@@ -31,7 +31,8 @@ public final class LampTrainer {
     public private(set) var stoppedBySignal = false
     /// Step of the last checkpoint this trainer saved or resumed from (nil: none yet).
     public private(set) var lastCheckpointStep: Int?
-    public var checkpointPath: String { directory + "/checkpoint.safetensors" }
+    public var checkpointPath: String { LampTrainer.checkpointPath(in: directory) }
+    public static func checkpointPath(in directory: String) -> String { directory + "/checkpoint.safetensors" }
     public var modelPath: String { directory + "/model.safetensors" }
 
     public init(preset: TrainingPreset, data: LampSequences, directory: String, seed: UInt64,
@@ -269,13 +270,9 @@ public final class LampTrainer {
         dynamics.encodeFootage(data, with: frames)
         dynamics.projection = { [frames] in frames.project($0) }
         dynamics.decoder = frames.exportedGenerator
-        dynamics.realFrames = { [data, preset] count, rng in
-            let s = preset.arch.frameSize, n = data.frameValueCount
-            let batch = Tensor(shape: [count, s, s, 3])
-            for i in 0..<count {
-                data.copyFrame(sequence: rng.int(below: data.sequences.count), step: rng.int(below: data.length),
-                               into: batch.pointer + i * n)
-            }
+        dynamics.realFrames = { [data] count, rng in
+            let batch = Tensor(shape: [count, data.height, data.width, 3])
+            data.copyRandomFrames(count: count, rng: &rng, into: batch.pointer)
             return batch
         }
         if dynamics.settings.manifoldWeight > 0 {

@@ -22,12 +22,7 @@ public final class PixelCritic {
     public static let checkpointPrefixes = ["param.pixel_critic.", "opt.\(optimizerName)."]
 
     public init(arch: LampArchitecture, blurRadius: Int, rng: inout RandomGenerator) {
-        critic = Sequential(name: "pixel_critic", (blurRadius > 0 ? [Blur(name: "blur", radius: blurRadius)] : []) + [
-            SeedArchitecture.frameCritic(imageSize: arch.frameSize, channels: arch.criticChannels,
-                                         features: arch.criticFeatures, rng: &rng),
-            LeakyReLU(name: "act", slope: 0.2),
-            Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
-        ])
+        critic = FramePhase.makeCritic(name: "pixel_critic", arch: arch, blurRadius: blurRadius, rng: &rng)
         optimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
         realState = critic.makeState(); fakeState = critic.makeState(); generatorSideState = critic.makeState()
     }

@@ -44,7 +44,7 @@ public struct TrainingPreset: Equatable {
     /// For tests: 16×16 frames and narrow networks; trains end to end in seconds.
     public static var tiny: TrainingPreset {
         var a = LampArchitecture()
-        a.frameSize = 16; a.latentDim = 8
+        a.frameWidth = 16; a.frameHeight = 16; a.latentDim = 8
         a.generatorChannels = [16, 8]; a.encoderChannels = [8, 16]; a.criticChannels = [8, 16]
         a.criticFeatures = 16; a.rnnHidden = [32]; a.rnnNoiseDim = 4; a.transitionCriticHidden = [32]
         var f = FramePhase.Settings(); f.batch = 8; f.emaDecay = 0.9
