@@ -28,37 +28,30 @@ public enum ProjectionProbe {
                            chains: Int = 8, steps: Int = 250, burnIn: Int = 100, seed: UInt64) -> ProjectionProbeResult {
         let d = model.config.latentDim
         let gen = frames.exportedGenerator
+        var distance = 0.0, distanceCount = 0
+        /// The projection of `z`, adding its squared distance (per value) to the running mean.
         func project(_ z: [Float]) -> [Float] {
-            let x = gen.forward(Tensor(shape: [1, d], values: z), state: gen.makeState(), training: false)
-            return frames.encode(x).array
+            let p = frames.project(Tensor(shape: [1, d], values: z)).array
+            var s: Float = 0
+            for i in 0..<d { s += (z[i] - p[i]) * (z[i] - p[i]) }
+            distance += Double(s / Float(d)); distanceCount += 1
+            return p
         }
         var latents: [[Float]] = []
-        var distance = 0.0, distanceCount = 0
         for c in 0..<chains {
             let loop = LatentLoop(rnn: model.rnn, seed: seed &+ UInt64(c), startLatents: model.startLatents)
             loop.reseed()
             var chain: [Float] = []
             for t in 0..<(burnIn + steps) {
                 loop.step()
-                if k > 0, (t + 1) % k == 0 {
-                    let z = loop.latentArray, p = project(z)
-                    var s: Float = 0
-                    for i in 0..<d { s += (z[i] - p[i]) * (z[i] - p[i]) }
-                    distance += Double(s / Float(d)); distanceCount += 1
-                    loop.reset(to: p)
-                }
+                if k > 0, (t + 1) % k == 0 { loop.reset(to: project(loop.latentArray)) }
                 if t >= burnIn { chain += loop.latentArray }
             }
             latents.append(chain)
         }
         if k == 0 {  // the drift the projection would undo, measured on the free-running lamp
             for chain in latents {
-                for t in stride(from: 0, to: steps, by: 10) {
-                    let z = Array(chain[(t * d)..<((t + 1) * d)]), p = project(z)
-                    var s: Float = 0
-                    for i in 0..<d { s += (z[i] - p[i]) * (z[i] - p[i]) }
-                    distance += Double(s / Float(d)); distanceCount += 1
-                }
+                for t in stride(from: 0, to: steps, by: 10) { _ = project(Array(chain[(t * d)..<((t + 1) * d)])) }
             }
         }
         var generated = EvalFrameSet(width: real.width, height: real.height)
