@@ -8,12 +8,20 @@ import Glibc
 import Musl
 #endif
 
+/// A frame's width and height (a dictionary key, unlike a tuple).
+struct FrameSize: Hashable {
+    var width: Int, height: Int
+    static func text(_ size: FrameSize?) -> String { size.map { "\($0.width)x\($0.height)" } ?? "unknown size" }
+}
+
 public final class FrameDirectoryDataset {
     public let directory: String
     public let width: Int
     public let height: Int
     /// How frames of another aspect were fitted to width x height.
     public let fit: FrameFit
+    /// The size most of the frames have in their files (nil: none had a PNG header).
+    public let sourceSize: (width: Int, height: Int)?
     /// The files that became frames, in frame order.
     public let frameFiles: [String]
     /// Files that were skipped (not PNG, corrupt, unreadable, a name that is not UTF-8),
@@ -64,7 +72,9 @@ public final class FrameDirectoryDataset {
             }
             guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
             frameFiles = files
-            warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height, fit: fit)
+            let sizes = FrameDirectoryDataset.sizeCounts(directory, files)
+            sourceSize = sizes.lazy.compactMap(\.size).first.map { ($0.width, $0.height) }
+            warnings = skipped + notes + FrameDirectoryDataset.sizeNote(sizes, frames: files.count, width: width, height: height, fit: fit)
             pixels = cached.frames
             loadedFromCache = true
             cacheProblem = nil
@@ -90,7 +100,9 @@ public final class FrameDirectoryDataset {
         }
         guard !files.isEmpty else { throw FrameDataError.noReadableFrames(path: directory, warnings: skipped + notes) }
         frameFiles = files
-        warnings = skipped + notes + FrameDirectoryDataset.sizeNote(directory, files, width: width, height: height, fit: fit)
+        let sizes = FrameDirectoryDataset.sizeCounts(directory, files)
+        sourceSize = sizes.lazy.compactMap(\.size).first.map { ($0.width, $0.height) }
+        warnings = skipped + notes + FrameDirectoryDataset.sizeNote(sizes, frames: files.count, width: width, height: height, fit: fit)
         pixels = frames
         loadedFromCache = false
         if useCache {
@@ -133,35 +145,31 @@ public final class FrameDirectoryDataset {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
+    /// How many of `files` have each size (from their PNG headers; nil: no PNG header), most
+    /// common first, ties in the order of their text ("16x12" before "8x8").
+    static func sizeCounts(_ directory: String, _ files: [String]) -> [(size: FrameSize?, count: Int)] {
+        var counts: [FrameSize?: Int] = [:]
+        for f in files { counts[pngSize(join(directory, f)).map { FrameSize(width: $0.width, height: $0.height) }, default: 0] += 1 }
+        return counts.map { (size: $0.key, count: $0.value) }.sorted { a, b in
+            a.count != b.count ? a.count > b.count : FrameSize.text(a.size) < FrameSize.text(b.size)
+        }
+    }
+
     /// Footage whose frames are not all one size is probably two recordings mixed up: every
     /// frame is fitted to the training size alike, but the user hears of it, with counts.
     /// Sizes come from each PNG's header (so a cache load says the same).
-    static func sizeNote(_ directory: String, _ files: [String], width: Int, height: Int, fit: FrameFit) -> [FrameFileWarning] {
-        var counts: [String: Int] = [:]
-        var order: [String] = []
-        for f in files {
-            let size = pngSize(join(directory, f)).map { "\($0.width)x\($0.height)" } ?? "unknown size"
-            if counts[size] == nil { order.append(size) }
-            counts[size, default: 0] += 1
-        }
+    static func sizeNote(_ counts: [(size: FrameSize?, count: Int)], frames: Int, width: Int, height: Int, fit: FrameFit) -> [FrameFileWarning] {
         guard counts.count > 1 else { return [] }
-        let sizes = order.sorted { counts[$0]! > counts[$1]! || (counts[$0]! == counts[$1]! && $0 < $1) }
-        let list = sizes.map { "\(counts[$0]!) of \($0)" }.joined(separator: ", ")
-        return [FrameFileWarning(file: "\(files.count) frames", problem: "not all one size (\(list)); each was "
+        let list = counts.map { "\($0.count) of \(FrameSize.text($0.size))" }.joined(separator: ", ")
+        return [FrameFileWarning(file: "\(frames) frames", problem: "not all one size (\(list)); each was "
                                  + (fit == .crop ? "centre-cropped to the aspect of \(width)x\(height) and resized to it"
                                                  : "resized whole into \(width)x\(height) with black bars"), skipped: false)]
     }
 
     /// The size most of the directory's PNG frames have (from their headers; nil when no
-    /// file has a PNG header): what `--size auto` fits and what the fit note describes.
+    /// file has a PNG header): what `--size auto` fits.
     public static func footageSize(_ directory: String) throws -> (width: Int, height: Int)? {
-        var counts: [Int: Int] = [:], sizes: [Int: (width: Int, height: Int)] = [:]
-        for stamp in try listFiles(directory) {
-            guard let s = pngSize(join(directory, stamp.name)), s.width > 0, s.height > 0 else { continue }
-            let key = s.width << 32 | s.height
-            counts[key, default: 0] += 1; sizes[key] = s
-        }
-        return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }.flatMap { sizes[$0.key] }
+        sizeCounts(directory, try listFiles(directory).map(\.name)).lazy.compactMap(\.size).first.map { ($0.width, $0.height) }
     }
 
     /// Width and height from a PNG's IHDR chunk (the first 24 bytes), or nil.

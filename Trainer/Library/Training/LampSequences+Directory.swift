@@ -14,8 +14,7 @@ extension LampSequences {
         guard frameStep >= 1 else { throw TrainingError("--frame-step must be at least 1") }
         let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height, fit: fit)
         for w in dataset.warnings { log("warning: \(w)") }
-        let source = try FrameDirectoryDataset.footageSize(directory)
-        if let source {
+        if let source = dataset.sourceSize {
             let cut = fit == .crop && source.width * height != source.height * width
             log("\(directory): " + fit.describe(sourceWidth: source.width, sourceHeight: source.height, width: width, height: height)
                 + (cut ? cropHint.map { "; " + $0 } ?? "" : ""))
@@ -41,7 +40,7 @@ extension LampSequences {
                                           "provenance.frames_per_second": "\(Double(frameStep) / stepSeconds)",
                                           "provenance.frames": String(dataset.count),
                                           "provenance.fit": fit.rawValue]
-                                 .merging(source.map { ["provenance.source_size": "\($0.width)x\($0.height)"] } ?? [:]) { a, _ in a })
+                                 .merging(dataset.sourceSize.map { ["provenance.source_size": "\($0.width)x\($0.height)"] } ?? [:]) { a, _ in a })
     }
 }
 
