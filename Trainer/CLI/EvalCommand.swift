@@ -68,6 +68,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "Worker threads for the classifier (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "The sphere: frames decoded from random renormalized N(0, I) latents, tested against as many real frames 4 lamp-seconds apart (0: skip).")
+    var priorSamples: Int = ReportCardOptions(modelPath: "").priorSampleFrames
+
     @Flag(name: .long, help: "Exit with status 1 when any target is missed.")
     var strict = false
 
@@ -81,6 +84,8 @@ struct Eval: ParsableCommand {
         try OptionRange.check("chunk", chunk, 1...1_000_000, "steps per contiguous chunk of the classifier split")
         try OptionRange.check("gap", gap, 0...1_000_000, "steps trimmed at chunk borders")
         try OptionRange.check("raw-every", rawEvery, 1...steps, "measure the raw RNN output every N of --steps")
+        try OptionRange.check("prior-samples", priorSamples, 0...20_000, "0 skips the test; otherwise at least 20 frames per set, and 2x10^4 at 64x64 is 1 GB of floats")
+        if priorSamples > 0 && priorSamples < 20 { throw ValidationError("--prior-samples must be 0 (skip) or at least 20, not \(priorSamples)") }
         try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
     }
 
@@ -104,6 +109,7 @@ struct Eval: ParsableCommand {
         options.classifier.chunk = chunk
         options.classifier.gap = gap
         options.windowClassifierSteps = windowClassifierSteps
+        options.priorSampleFrames = priorSamples
 
         let started = monotonicSeconds()
         let card: ReportCard

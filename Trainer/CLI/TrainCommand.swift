@@ -309,6 +309,12 @@ struct Train: ParsableCommand {
             // Unseen simulator runs for the frame model check (seeds far from the training ones).
             trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: w, height: h,
                                                              stepSeconds: preset.stepSeconds, palette: pal, seed: 900_000 + seed)
+            // Spaced frames for the prior-sample check: 64 unseen runs of 400 steps give 600
+            // frames per real set 4 lamp-seconds apart; simulated when the check runs.
+            trainer.priorCheckFootage = {
+                LampSequences.simulated(count: 64, length: 400, width: w, height: h, stepSeconds: preset.stepSeconds,
+                                        palette: pal, seed: 950_000 + seed)
+            }
         }
         if exportOnly || checkFrames {
             guard fileExists(trainer.checkpointPath) else {

@@ -82,17 +82,9 @@ public struct EvalReferenceFrames {
             if let t = trainedOn, t != "simulator" {
                 notes.append("the model learned from \(t), but is compared with the simulator")
             }
-            let palette: LampPalette
-            if let name = meta["provenance.simulator_palette"] {
-                guard let p = LampPalette.named(name) else {
-                    throw EvalError(path: model.path, message: "provenance.simulator_palette \"\(name)\" is not a palette this simulator knows (\(LampPalette.all.map(\.name).joined(separator: ", ")))")
-                }
-                palette = p
-            } else {
-                palette = .classic
-                if trainedOn == "simulator" || trainedOn == nil {
-                    notes.append("no provenance.simulator_palette: simulator palette \(palette.name) (the default)")
-                }
+            let palette = try simulatorPalette(model)
+            if meta["provenance.simulator_palette"] == nil, trainedOn == "simulator" || trainedOn == nil {
+                notes.append("no provenance.simulator_palette: simulator palette \(palette.name) (the default)")
             }
             let training = trainingSeeds(meta)
             var seed = simulatorSeed ?? heldOutSimulatorSeed
@@ -198,6 +190,70 @@ public struct EvalReferenceFrames {
         }
         return (a, b, EvalChunkSplit(train: trainA, test: testA, chunk: c, gap: gap),
                 EvalChunkSplit(train: trainB, test: testB, chunk: c, gap: gap))
+    }
+
+    /// The simulator palette of the model's provenance (classic where none is recorded).
+    public static func simulatorPalette(_ model: LampModel) throws -> LampPalette {
+        guard let name = model.metadata["provenance.simulator_palette"] else { return .classic }
+        guard let p = LampPalette.named(name) else {
+            throw EvalError(path: model.path, message: "provenance.simulator_palette \"\(name)\" is not a palette this simulator knows (\(LampPalette.all.map(\.name).joined(separator: ", ")))")
+        }
+        return p
+    }
+
+    /// Real frames for the sphere's test (`EvalPriorSamples`): two sets of `perSet` frames
+    /// `targetSeconds` of lamp time apart (closer where a frame directory is too short), and,
+    /// where the model's training frames are known (simulator seeds in its provenance), frames
+    /// of its training runs for the diversity check.
+    public static func spaced(_ source: EvalDataSource, model: LampModel, perSet: Int, targetSeconds: Double = 4,
+                              simulatorSeed: UInt64? = nil)
+        throws -> (a: EvalFrameSet, b: EvalFrameSet, spacingSteps: Int, training: EvalFrameSet?) {
+        let w = model.config.frameWidth, h = model.config.frameHeight
+        let stepSeconds = Double(model.config.stepSeconds)
+        switch source {
+        case .simulator:
+            let palette = try simulatorPalette(model)
+            let training = trainingSeeds(model.metadata)
+            // Unseen runs: seeds past the report card's reference seed and the training seeds.
+            var first = (simulatorSeed ?? heldOutSimulatorSeed) &+ 1
+            if let r = training, r.overlaps(first...(first &+ 2 * UInt64(perSet))) { first = r.upperBound &+ 1 }
+            let spacing = max(1, Int((targetSeconds / stepSeconds).rounded()))
+            let perRun = 20, runs = 2 * ((perSet + perRun - 1) / perRun)
+            let held = LampSequences.simulated(count: runs, length: perRun * spacing, width: w, height: h, stepSeconds: stepSeconds,
+                                               palette: palette, seed: first)
+            let all = Array(0..<runs)
+            let a = EvalPriorSamples.spacedFrames(held, sequences: all.filter { $0 % 2 == 0 }, spacing: spacing, limit: perSet)
+            let b = EvalPriorSamples.spacedFrames(held, sequences: all.filter { $0 % 2 == 1 }, spacing: spacing, limit: perSet)
+            var trainingFrames: EvalFrameSet?
+            if let r = training, model.metadata["provenance.data"] == "simulator" {
+                let count = Int(min(16, r.upperBound - r.lowerBound + 1))
+                let runs = LampSequences.simulated(count: count, length: 250, width: w, height: h, stepSeconds: stepSeconds,
+                                                   palette: palette, seed: r.lowerBound)
+                trainingFrames = EvalPriorSamples.spacedFrames(runs, sequences: Array(0..<count), spacing: 1, limit: 4000)
+            }
+            return (a, b, spacing, trainingFrames)
+        case .directory(let path):
+            let fit = model.metadata["provenance.fit"].flatMap(FrameFit.init(rawValue:)) ?? .crop
+            let data: FrameDirectoryDataset
+            do { data = try FrameDirectoryDataset(directory: path, width: w, height: h, fit: fit) }
+            catch let e as FrameDataError { throw EvalError(path: path, message: e.description) }
+            let fps = model.metadata["provenance.frames_per_second"].flatMap(Double.init) ?? 30
+            let k = max(1, model.metadata["provenance.frame_step"].flatMap(Int.init) ?? Int((stepSeconds * fps).rounded()))
+            let steps = data.count / k
+            let spacing = max(1, min(Int((targetSeconds / stepSeconds).rounded()), steps / max(1, 2 * perSet)))
+            var a = EvalFrameSet(width: w, height: h), b = EvalFrameSet(width: w, height: h)
+            var frame = [Float](repeating: 0, count: w * h * 3)
+            var i = 0
+            while i * spacing * k < data.count, a.count < perSet || b.count < perSet {
+                frame.withUnsafeMutableBufferPointer { data.frame(at: i * spacing * k, into: $0) }
+                frame.withUnsafeBufferPointer { f in
+                    if i % 2 == 0 { if a.count < perSet { a.append(frame: f.baseAddress!, newSegment: true) } }
+                    else if b.count < perSet { b.append(frame: f.baseAddress!, newSegment: true) }
+                }
+                i += 1
+            }
+            return (a, b, spacing, nil)
+        }
     }
 
     /// The simulator seeds the model was trained on, from `provenance.simulator` ("seeds A...B")

@@ -28,6 +28,9 @@ public struct ReportCardOptions {
     public var blobLagSeconds = 1.0
     /// Frames per row of the strip plot.
     public var stripFrames = 8
+    /// Frames decoded from random renormalized N(0, I) latents for the sphere's test, and as
+    /// many spaced real frames in each real set (0: skip the test).
+    public var priorSampleFrames = 600
 
     public init(modelPath: String) { self.modelPath = modelPath }
 }
@@ -47,6 +50,9 @@ public struct ReportCard {
     public var realFloorMotion: EvalMotionFigures
     /// The first `frames` steps after the burn-in.
     public var generated: EvalComparison
+    /// The sphere: random renormalized latents decoded by the generator vs spaced real frames
+    /// (nil when skipped).
+    public var priorSamples: EvalPriorSamples?
     public var generatedGuards: EvalGuardCounts
     public var endurance: EvalEnduranceResult
     /// Figures of each endurance window's rendered frames (nil where none were rendered).
@@ -112,6 +118,28 @@ public struct ReportCard {
                                             blobLagSeconds: o.blobLagSeconds)
         lap("realism and motion")
 
+        // The sphere: every point the loop's renormalization can put the lamp on should decode to a lamp.
+        var prior: EvalPriorSamples?
+        if o.priorSampleFrames > 0 {
+            progress("the sphere: \(o.priorSampleFrames) frames from random renormalized N(0, I) latents vs spaced real frames")
+            let spaced = try EvalReferenceFrames.spaced(o.data, model: model, perSet: o.priorSampleFrames, simulatorSeed: o.simulatorSeed)
+            let generator = model.generator, d = c.latentDim, frameValues = c.frameWidth * c.frameHeight * 3
+            let p = EvalPriorSamples.run(latentDim: d, decode: { z, k in
+                var out = [Float](repeating: 0, count: k * frameValues)
+                z.withUnsafeBufferPointer { zb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        for i in 0..<k { generator.forward(latent: zb.baseAddress! + i * d, frame: ob.baseAddress! + i * frameValues) }
+                    }
+                }
+                return out
+            }, realA: spaced.a, realB: spaced.b, spacingSteps: spaced.spacingSteps, stepSeconds: Double(c.stepSeconds),
+               training: spaced.training, seed: o.seed &+ 17, classifier: o.classifier, linearSettings: o.linearClassifier,
+               histogramBins: o.histogramBins)
+            progress("the sphere: " + p.summary)
+            prior = p
+            lap("the sphere")
+        }
+
         // Endurance: a fresh lamp with the same seed, every step of it.
         progress("endurance: \(EvalFormat.count(o.endurance.steps)) steps in \(o.endurance.windows) windows, \(o.endurance.renderedFrames) frames rendered at the end of each")
         var windowSettings = o.classifier
@@ -141,11 +169,14 @@ public struct ReportCard {
             strip.append(("generated, after \(EvalFormat.count(endurance.windows.last!.lastStep - last.count + 1)) steps", pick(last)))
         }
         strip.append(("real (\(o.data == .simulator ? "simulator" : "frames"))", pick(reference.a)))
+        if let prior {
+            strip.append(("prior samples: random renormalized N(0, I) latents decoded", (0..<min(k, prior.samples.count)).map { prior.samples.rgb($0) }))
+        }
 
         var card = ReportCard(options: o, modelMetadata: model.metadata, config: c, trained: model.isTrained,
                               reference: reference, referenceFigures: figures, realFloor: floor, realFloorLinear: linearFloor,
                               realColourFloor: colourFloor, realFloorMotion: floorMotion,
-                              generated: generated, generatedGuards: generatedGuards, endurance: endurance,
+                              generated: generated, priorSamples: prior, generatedGuards: generatedGuards, endurance: endurance,
                               windows: windowFigures,
                               classifierArchitecture: o.classifier.architecture(width: c.frameWidth, height: c.frameHeight),
                               linearClassifierDescription: o.linearClassifier.description(width: c.frameWidth, height: c.frameHeight),

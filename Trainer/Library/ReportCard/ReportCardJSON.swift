@@ -117,6 +117,23 @@ extension ReportCard {
         top.append(("targets", .array(targetItems)))
         top.append(("definitions", .object(definitionItems)))
         top.append(("realism", .object(realismSection)))
+        if let p = priorSamples {
+            var items: [(String, ReportCardJSON)] = [
+                ("frames_per_set", .integer(p.framesPerSet)), ("spacing_steps", .integer(p.spacingSteps)),
+                ("samples_vs_real", p.cnn.json), ("real_vs_real", p.cnnFloor.json),
+                ("linear_samples_vs_real", p.linear.json), ("linear_real_vs_real", p.linearFloor.json),
+                ("colour_distance_samples_vs_real", .num(p.colourDistance)), ("colour_distance_real_vs_real", .num(p.colourFloor)),
+                ("passed", .bool(p.passes)),
+            ]
+            if let d = p.diversity {
+                items.append(("diversity", .object([
+                    ("nearest_training_samples", .num(d.sampleToTraining)), ("nearest_training_held_out", .num(d.heldOutToTraining)),
+                    ("nearest_other_samples", .num(d.sampleToSample)), ("nearest_other_held_out", .num(d.heldOutToHeldOut)),
+                    ("passed", .bool(d.passes)),
+                ])))
+            }
+            top.append(("sphere", .object(items)))
+        }
         top.append(("motion", .object(motionSection)))
         top.append(("generated_guards", generatedGuards.json))
         top.append(("endurance", .object(enduranceSection)))

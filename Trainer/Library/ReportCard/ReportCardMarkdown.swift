@@ -87,6 +87,20 @@ extension ReportCard {
         md += "\nColour histogram distance (total variation, \(o.histogramBins)x\(o.histogramBins)x\(o.histogramBins) RGB bins): "
             + "generated vs real **\(EvalFormat.fixed(generated.colourDistance, 4))**, real vs real \(EvalFormat.fixed(realColourFloor, 4)).\n"
 
+        if let p = priorSamples {
+            md += "\n### The sphere: prior samples\n\nThe latent loop keeps the lamp on the sphere of mean 0 and std 1, so every point of it "
+                + "should decode to a lamp. \(p.framesPerSet) random N(0, I) latents, each renormalized, decoded by the generator, against "
+                + "real frames \(p.spacingSteps) steps (\(EvalFormat.compact(p.spacingSeconds)) lamp-s) apart, each frame its own chunk "
+                + "(nearly independent frames, as the samples are); the floors compare two such real sets. The bottom row of frames-strip.png shows samples.\n\n"
+            md += "| test | accuracy (balanced) | per set | train fit | train frames | test frames |\n| --- | --- | --- | --- | --- | --- |\n"
+            md += row("CNN: prior samples vs real", p.cnn)
+            md += row("CNN: real vs real (floor)", p.cnnFloor)
+            md += row("linear: prior samples vs real", p.linear)
+            md += row("linear: real vs real (floor)", p.linearFloor)
+            md += "\nColour histogram distance: prior samples vs real **\(EvalFormat.fixed(p.colourDistance, 4))**, real vs real "
+                + "\(EvalFormat.fixed(p.colourFloor, 4)). " + (p.diversity?.summary ?? "Diversity not measured: the training frames are not known.") + "\n"
+        }
+
         md += "\n## Motion\n\nPer-step frame change (mean absolute pixel difference, 0-1) and blob speed (block matching, px per lamp-second).\n\n"
         md += "| frames | median | quartiles | mean | p95 | near-frozen | longest frozen run | blob speed median | blob speed p95 | moving blocks |\n"
         md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"

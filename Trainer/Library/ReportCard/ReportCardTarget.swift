@@ -21,6 +21,7 @@ public struct ReportCardTarget: Equatable {
         let e = card.endurance
 
         t += realismTargets(first: g, windows: windows)
+        if let p = card.priorSamples { t.append(sphereTarget(p)) }
         t += motionTargets(first: g, windows: windows)
         let runs = [g.motion.longestFrozenRun] + windows.map(\.motion.longestFrozenRun)
         let f = card.referenceFigures
@@ -77,6 +78,19 @@ public struct ReportCardTarget: Equatable {
                                       measured: text(worst), limit: limit, passed: worst.realism <= maximumAccuracy))
         }
         return t
+    }
+
+    /// The sphere: frames decoded from random renormalized N(0, I) latents, both classifier
+    /// families against spaced real frames, colour-histogram distance within 2× real vs real,
+    /// and (where the training frames are known) the diversity check.
+    public static func sphereTarget(_ p: EvalPriorSamples) -> ReportCardTarget {
+        ReportCardTarget(name: "the sphere: random renormalized N(0, I) latents decoded vs spaced real frames, worse family; colour; diversity",
+                         measured: EvalFormat.fixed(p.accuracy, 3) + " (CNN " + EvalFormat.fixed(p.cnn.accuracy, 3)
+                            + ", linear " + EvalFormat.fixed(p.linear.accuracy, 3) + "; colour " + EvalFormat.fixed(p.colourDistance, 4)
+                            + " vs real " + EvalFormat.fixed(p.colourFloor, 4) + "; diversity "
+                            + (p.diversity.map { $0.passes ? "passes" : "fails" } ?? "not measured") + ")",
+                         limit: "<= \(EvalFormat.fixed(maximumAccuracy, 2)) for both; colour <= 2x real vs real",
+                         passed: p.passes)
     }
 
     /// Motion: median frame change, median blob speed (block matching) and the share of

@@ -6,7 +6,9 @@ import DuralavaMeasure
 /// dynamics can pass the report card's realism target; if they pass, what fails there is
 /// where the latent loop goes. Both classifier families of the report card are run (the CNN,
 /// and the linear model on pixels, colour and sharpness histograms): realism is the worse.
-public struct FrameModelCheck: Equatable {
+/// Beside the reconstructions, the check decodes random points of the latent sphere (prior
+/// samples, `EvalPriorSamples`): the loop keeps the lamp on that sphere, so they must be lamps too.
+public struct FrameModelCheck {
     /// The CNN's accuracy, reconstructions vs real, and real vs real (its floor).
     public var reconstructionAccuracy: Double
     public var realAccuracy: Double
@@ -14,12 +16,27 @@ public struct FrameModelCheck: Equatable {
     public var linearReconstructionAccuracy: Double
     public var linearRealAccuracy: Double
     public var framesPerSet: Int
+    /// Frames decoded from renormalized N(0, I) latents against spaced real frames (nil when
+    /// not asked for).
+    public var prior: EvalPriorSamples?
+
+    /// The targets of the frame phase: reconstructions ≤ 0.70 in both families, and the prior
+    /// samples' targets (`EvalPriorSamples.passes`) where they were measured.
+    public var passes: Bool {
+        reconstructionAccuracy <= EvalPriorSamples.accuracyTarget && linearReconstructionAccuracy <= EvalPriorSamples.accuracyTarget
+            && (prior?.passes ?? true)
+    }
 
     /// Uses up to `sequencesPerSet` sequences for each side; needs at least `minimumFrames`
     /// frames per side (else nil: too little footage for the chunked split to mean anything).
+    /// With `priorFootage` (held-out footage long enough for spaced frames) and `training`
+    /// (the footage the model learned from, for the diversity check), prior samples are
+    /// measured too.
     public static func run(frames: FramePhase, data: LampSequences, seed: UInt64,
                            settings: EvalClassifierSettings = EvalClassifierSettings(),
-                           sequencesPerSet: Int = 8, minimumFrames: Int = 1000) -> FrameModelCheck? {
+                           sequencesPerSet: Int = 8, minimumFrames: Int = 1000,
+                           priorFootage: LampSequences? = nil, training: LampSequences? = nil,
+                           priorFramesPerSet: Int = 600) -> FrameModelCheck? {
         let all = Array(0..<data.sequences.count)
         let even = Array(all.filter { $0 % 2 == 0 }.prefix(sequencesPerSet))
         let odd = Array(all.filter { $0 % 2 == 1 }.prefix(sequencesPerSet))
@@ -39,8 +56,17 @@ public struct FrameModelCheck: Equatable {
         let floor = EvalTwoSampleTest.run(realA, realB, settings: settings, seed: seed)
         let linear = EvalLinearTwoSampleTest.run(shown, realB, split: settings)
         let linearFloor = EvalLinearTwoSampleTest.run(realA, realB, split: settings)
+        var prior: EvalPriorSamples?
+        if let priorFootage, let training {
+            let d = frames.arch.latentDim
+            prior = EvalPriorSamples.run(latentDim: d, decode: { z, k in
+                let t = Tensor(shape: [k, d])
+                for i in 0..<(k * d) { t.pointer[i] = z[i] }
+                return gen.forward(t, state: gen.makeState(), training: false).array
+            }, heldOut: priorFootage, training: training, framesPerSet: priorFramesPerSet, seed: seed, classifier: settings)
+        }
         return FrameModelCheck(reconstructionAccuracy: r.accuracy, realAccuracy: floor.accuracy,
                                linearReconstructionAccuracy: linear.accuracy, linearRealAccuracy: linearFloor.accuracy,
-                               framesPerSet: recon.count)
+                               framesPerSet: recon.count, prior: prior)
     }
 }

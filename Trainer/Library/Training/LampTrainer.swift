@@ -171,6 +171,10 @@ public final class LampTrainer {
             }
             if step == preset.frameSteps {
                 try checkFrameModel()
+                if let c = lastFrameCheck, !c.passes {
+                    log("warning: phase 2 starts on a frame model that fails its frame check (\(directory)/frame-check.md): "
+                        + "the lamp can be no more realistic than its frames")
+                }
                 encodeFootage()
             }
             if step % preset.sampleEvery == 0 || step == totalSteps { try writeSamples() }
@@ -242,26 +246,67 @@ public final class LampTrainer {
     }
     private var recalibratedAtFrameStep: Int?
 
-    /// The frame model's realism on its own (see `FrameModelCheck`), logged and written to
-    /// frame-check.md in the run directory; skipped for short footage.
+    /// Footage for the prior-sample half of the frame check: held-out and long enough for
+    /// frames spaced seconds apart (the CLI simulates unseen runs when training on the
+    /// simulator); nil: the check's footage (held-out or training) is used.
+    public var priorCheckFootage: (() -> LampSequences)?
+
+    /// The last frame model check of this run (nil: not run in this invocation).
+    public private(set) var lastFrameCheck: FrameModelCheck?
+
+    /// The frame model's realism on its own (see `FrameModelCheck`): reconstructions and prior
+    /// samples, logged and written to frame-check.md (with frame-check.png, a strip of real
+    /// frames, their reconstructions and prior samples) in the run directory; skipped for
+    /// short footage.
     public func checkFrameModel() throws {
         recalibrate()
         let footage = heldOutFootage ?? data
-        log("frame model check: classifier test of reconstructions against real frames ("
-            + (heldOutFootage == nil ? "training footage" : "held-out footage") + ")...")
-        guard let c = FrameModelCheck.run(frames: frames, data: footage, seed: seed) else {
+        let which = heldOutFootage == nil ? "training footage" : "held-out footage"
+        log("frame model check: classifier tests of reconstructions and of prior samples against real frames (\(which))...")
+        guard let c = FrameModelCheck.run(frames: frames, data: footage, seed: seed,
+                                          priorFootage: priorCheckFootage?() ?? footage, training: data) else {
             log("frame model check skipped: too little footage for a chunked classifier test")
             return
         }
-        let line = (heldOutFootage == nil ? "training footage: " : "held-out footage: ")
-            + "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
+        lastFrameCheck = c
+        let target = EvalFormat.fixed(EvalPriorSamples.accuracyTarget, 2)
+        let reconstructions = "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
             + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
             + "linear family \(EvalFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(EvalFormat.fixed(c.linearRealAccuracy, 3)))"
-        log("frame model check: " + line)
-        let text = "# Frame model check\n\nThe classifier two-sample tests of the report card (docs/report-card.md: the CNN and the linear family) between "
-            + "reconstructions (encoder, then the exported generator) of half the footage's sequences and the real frames "
-            + "of the other half, and between the real frames of both halves (the floor).\n\n" + line + "\n"
+        log("frame model check (\(which)): " + reconstructions)
+        var text = "# Frame model check\n\nStep \(step), \(which). The report card's classifier two-sample tests "
+            + "(docs/report-card.md: the CNN and the linear family), each beside its real-vs-real floor.\n\n"
+            + "**\(c.passes ? "Passes" : "Fails")** (targets: both families ≤ \(target) for reconstructions and prior samples; "
+            + "prior samples' colour-histogram distance ≤ 2× real vs real; diversity passes).\n\n"
+            + "- Reconstructions (encoder, then the exported generator) of half the footage's sequences vs the real frames of the "
+            + "other half: " + reconstructions + "\n"
+        if let p = c.prior {
+            log("frame model check: " + p.summary)
+            text += "- Prior samples: frames decoded from random N(0, I) latents renormalized as the lamp's loop does, vs real frames "
+                + "spaced \(p.spacingSteps) steps apart (every point of the sphere the loop keeps the lamp on should be a lamp): "
+                + p.summary + "\n"
+            try writeFrameCheckStrip(prior: p.samples, footage: footage)
+            text += "\n![Real frames, their reconstructions, prior samples](frame-check.png)\n\n"
+                + "Rows: held-out real frames; their reconstructions; frames decoded from random renormalized N(0, I) latents.\n"
+        }
+        log("frame model check: " + (c.passes ? "passes" : "FAILS") + " (\(directory)/frame-check.md)")
         try writeFileAtomically(directory + "/frame-check.md", [Array(text.utf8)])
+    }
+
+    /// frame-check.png: 8 real frames, their reconstructions, 8 prior samples.
+    private func writeFrameCheckStrip(prior: EvalFrameSet, footage: LampSequences) throws {
+        let w = data.width, h = data.height, n = data.frameValueCount, k = 8
+        let real = Tensor(shape: [k, h, w, 3])
+        for i in 0..<k {
+            let index = i * footage.frameCount / k
+            footage.copyFrame(sequence: index / footage.length, step: index % footage.length, into: real.pointer + i * n)
+        }
+        let gen = frames.exportedGenerator
+        let recon = gen.forward(frames.encode(real), state: gen.makeState(), training: false)
+        let rows = [EvalFrameSet(width: w, height: h, values: real.array), EvalFrameSet(width: w, height: h, values: recon.array), prior]
+            .map { set in (0..<min(k, set.count)).map { set.rgb($0) } }
+        let grid = FrameGrid(rows: rows, frameWidth: w, frameHeight: h, scale: FrameGrid.scale(frameWidth: w, frameHeight: h))
+        try writePNG(path: directory + "/frame-check.png", width: grid.width, height: grid.height, rgb: grid.pixels)
     }
 
     /// Encodes the footage into latent trajectories for phase 2, with fresh statistics.
