@@ -1,4 +1,4 @@
-/// Settings of the guards that keep an endless lamp alive (DESIGN §7).
+/// Settings of the guards that keep an endless lamp alive (docs/design.md#the-latent-loop-and-its-guards).
 public struct GuardSettings {
     /// Latent values beyond ±clampLimit after renormalization are clamped (outliers).
     public var clampLimit: Float = 4.5

@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// Issue 10, item 2: writing an output never replaces what is at the path unless it is a
-/// regular file (DESIGN §9), and leaves no temporary file behind on any error.
+/// regular file (docs/reliability.md#outputs), and leaves no temporary file behind on any error.
 final class OutputPathTests: XCTestCase {
     var dir = ""
     let image = [UInt8](repeating: 200, count: 4 * 4 * 3)
