@@ -228,7 +228,7 @@ import Glibc
 import Musl
 #endif
 
-/// The guard that tells (issue 10): counts reseeds and injections over the last `window`
+/// The guard that tells (docs/reliability.md#the-guard-that-tells): counts reseeds and injections over the last `window`
 /// steps, so a lamp that only keeps moving because the guards keep rescuing it is named
 /// while it runs instead of only in the counters line at exit. Fixed storage; a step
 /// allocates nothing.

@@ -4,7 +4,7 @@ import LampOutput
 import TestSupport
 import XCTest
 
-/// Issue 10, item 2: writing an output never replaces what is at the path unless it is a
+/// Writing an output never replaces what is at the path unless it is a
 /// regular file (docs/reliability.md#outputs), and leaves no temporary file behind on any error.
 final class OutputPathTests: XCTestCase {
     var dir = ""
