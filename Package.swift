@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layout (DESIGN §2): Runtime/ depends on libc only; Trainer/ and Converter/ depend on Runtime/.
+// Layout (docs/design.md#layout-and-dependency-direction): Runtime/ depends on libc only; Trainer/ and Converter/ depend on Runtime/.
 // Release builds use plain -O everywhere: -Ounchecked removed the bounds and overflow traps
 // that make a missed check in a parser or an option visible (docs/reliability.md).
 let release: [SwiftSetting] = []

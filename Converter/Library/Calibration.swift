@@ -1,6 +1,6 @@
 import DuralavaRuntime
 
-/// Activation ranges of a float lamp, observed on what the lamp actually sees (DESIGN §6):
+/// Activation ranges of a float lamp, observed on what the lamp actually sees (docs/design.md#quantization):
 /// latents along long trajectories of the guarded loop — started from each of the model's start
 /// latents in turn (fresh N(0,1) latents when it has none), with the model's own RNN noise —
 /// plus the start latents themselves. Every step's RNN activations are observed; the generator

@@ -1,8 +1,8 @@
 import DuralavaMeasure
 import DuralavaRuntime
 
-/// How far an int8 lamp drifts from the float lamp it was quantized from (DESIGN §8,
-/// "quantization"): (a) per-layer and whole-frame error on the same latents, (b) the one-step
+/// How far an int8 lamp drifts from the float lamp it was quantized from (docs/int8.md,
+/// the drift report): (a) per-layer and whole-frame error on the same latents, (b) the one-step
 /// latent error of the RNN from the same latent and noise, (c) paired free-running rollouts
 /// from the same start and the same noise, (d) each lamp's own endurance figures.
 public struct DriftReport {

@@ -2,7 +2,7 @@ import DuralavaKernels
 import DuralavaRuntime
 
 /// How well each weight tensor of a float model survives int8 quantization, per-layer and
-/// per-output-channel: the measurement that chooses between the two schemes (DESIGN §6).
+/// per-output-channel: the measurement that chooses between the two schemes (docs/design.md#quantization).
 public struct WeightQuantizationReport {
     public struct Row {
         public let name: String

@@ -56,7 +56,7 @@ struct LampOptions: ParsableArguments {
     }
 }
 
-/// Parse-time checks of numeric options (issue 10): a value outside its range is a one-line
+/// Parse-time checks of numeric options (docs/reliability.md#options): a value outside its range is a one-line
 /// error naming the option, the range and why; NaN and infinities are always refused.
 enum OptionRange {
     static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String) throws {

@@ -1,4 +1,4 @@
-/// Folds an inference BatchNorm into the transposed convolution before it (DESIGN §6):
+/// Folds an inference BatchNorm into the transposed convolution before it (docs/design.md#quantization):
 ///   BN(conv(x) + b) = conv(x)·a + (b − mean)·a + beta,   a = gamma / √(var + ε),
 /// scaling every weight of output channel co by a[co]. `weight` is in file layout
 /// [kh, kw, cout, cin]. Used by the float loader; the converter quantizes its result.

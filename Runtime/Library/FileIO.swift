@@ -32,7 +32,7 @@ public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws(FileError
     return bytes
 }
 
-/// How an output reaches `path`, decided from what is there now (DESIGN §9): a regular file
+/// How an output reaches `path`, decided from what is there now (docs/reliability.md#outputs): a regular file
 /// (or nothing) is replaced atomically through a temporary file and a rename; a device or a
 /// FIFO is written through, because renaming over it would replace the device node; a
 /// symlink is followed and its target replaced, so the link stays; anything else is refused.

@@ -103,7 +103,7 @@ public struct JSONParser {
         pos += 1
         var members: [(String, JSONValue)] = []
         // Keys seen so far, hashed: a linear scan per key made a header of 80,000 keys take
-        // over 20 s (issue 10); parsing stays linear in the header's size.
+        // over 20 s (docs/reliability.md#model-files); parsing stays linear in the header's size.
         var keys = Set<String>()
         skipSpace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }

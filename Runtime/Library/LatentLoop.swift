@@ -1,4 +1,4 @@
-/// Settings of the guards that keep an endless lamp alive (DESIGN §7).
+/// Settings of the guards that keep an endless lamp alive (docs/design.md#the-latent-loop-and-its-guards).
 public struct GuardSettings {
     /// Latent values beyond ±clampLimit after renormalization are clamped (outliers).
     public var clampLimit: Float = 4.5
@@ -228,7 +228,7 @@ import Glibc
 import Musl
 #endif
 
-/// The guard that tells (issue 10): counts reseeds and injections over the last `window`
+/// The guard that tells (docs/reliability.md#the-guard-that-tells): counts reseeds and injections over the last `window`
 /// steps, so a lamp that only keeps moving because the guards keep rescuing it is named
 /// while it runs instead of only in the counters line at exit. Fixed storage; a step
 /// allocates nothing.

@@ -20,7 +20,7 @@ public struct ModelConfig: Equatable {
 
     public init() {}
 
-    /// The seed's reference architecture (DESIGN §3) at a given frame size.
+    /// The seed's reference architecture (docs/design.md#the-reference-system) at a given frame size.
     public static func reference(height: Int = 64, width: Int = 64) -> ModelConfig {
         var c = ModelConfig()
         c.frameHeight = height; c.frameWidth = width

@@ -14,7 +14,7 @@ public struct OutputError: Error, CustomStringConvertible {
 
 /// An image file written under a temporary name (`path.partial`) and renamed into place when
 /// complete, so a crash or a full disk never leaves a half-written image where a good one
-/// was. What is already at `path` decides, by the runtime's `OutputTarget` rule (DESIGN §9): a
+/// was. What is already at `path` decides, by the runtime's `OutputTarget` rule (docs/reliability.md#outputs): a
 /// regular file is replaced, a device or FIFO written through, a symlink followed and kept,
 /// anything else refused. The temporary file is removed on every error path.
 final class OutputFile {

@@ -1,8 +1,8 @@
 import DuralavaData
 import XCTest
 
-/// Issue 10, item 6: frames of another size and names that are not UTF-8 are reported with
-/// counts, not resized or skipped without a word.
+/// Frames of another size and names that are not UTF-8 are reported with
+/// counts, not resized or skipped without a word (docs/reliability.md#frame-directories).
 final class FrameDirectoryNoticeTests: XCTestCase {
     var directory = ""
 

@@ -87,7 +87,7 @@ final class CommandLineTests: XCTestCase {
     }
 }
 
-/// Issue 10: what a failed or careless render leaves behind.
+/// What a failed or careless render leaves behind (docs/reliability.md#outputs).
 final class RenderOutputTests: XCTestCase {
     var duralava: String { productPath("duralava") }
     var dir = ""
@@ -129,7 +129,7 @@ final class RenderOutputTests: XCTestCase {
     }
 }
 
-/// Issue 10, item 5: the numeric options of `duralava` are checked at parse time.
+/// The numeric options of `duralava` are checked at parse time (docs/reliability.md#options).
 final class RuntimeOptionTests: XCTestCase {
     func testNumericOptionsNameTheirRange() throws {
         let duralava = productPath("duralava")

@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 10, items 4 and 10: a broken lamp says so while it runs, `info --check` judges a
-/// model, and `run` without a display is an error instead of an invisible lamp.
+/// A broken lamp says so while it runs, `info --check` judges a
+/// model, and `run` without a display is an error instead of an invisible lamp (docs/reliability.md#the-guard-that-tells).
 final class GuardWatchTests: XCTestCase {
     func counters(steps: Int, reseeds: Int = 0, injections: Int = 0) -> GuardCounters {
         var c = GuardCounters()

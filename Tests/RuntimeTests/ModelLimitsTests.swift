@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 10, item 3: a small model file can neither hang the header parser nor make the
-/// runtime allocate gigabytes.
+/// A small model file can neither hang the header parser nor make the
+/// runtime allocate gigabytes (docs/reliability.md#model-files).
 final class ModelLimitsTests: XCTestCase {
     func seconds(_ body: () throws -> Void) rethrows -> Double {
         let t = Date()

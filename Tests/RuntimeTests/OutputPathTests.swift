@@ -4,8 +4,8 @@ import LampOutput
 import TestSupport
 import XCTest
 
-/// Issue 10, item 2: writing an output never replaces what is at the path unless it is a
-/// regular file (DESIGN §9), and leaves no temporary file behind on any error.
+/// Writing an output never replaces what is at the path unless it is a
+/// regular file (docs/reliability.md#outputs), and leaves no temporary file behind on any error.
 final class OutputPathTests: XCTestCase {
     var dir = ""
     let image = [UInt8](repeating: 200, count: 4 * 4 * 3)

@@ -50,7 +50,7 @@ final class DynamicsPhaseTests: XCTestCase {
     }
 }
 
-/// Denoising dynamics (issue 13): the RNN is unrolled from perturbed footage latents towards
+/// Denoising dynamics (an experiment, docs/training.md): the RNN is unrolled from perturbed footage latents towards
 /// the data's following latents.
 final class DenoisingDynamicsTests: XCTestCase {
     func makePhase(horizon: Int, noise: Float = 0.3) -> DynamicsPhase {

@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 10, item 5: every numeric option of duralava-train is checked at parse time; the
-/// options of the issue crashed (SIGFPE), hung, headed for 40 GB or overflowed.
+/// Every numeric option of duralava-train is checked at parse time (docs/reliability.md#options); some of
+/// these options once crashed (SIGFPE), hung, headed for 40 GB or overflowed.
 final class OptionValidationTests: XCTestCase {
     var tool: String { productPath("duralava-train") }
 

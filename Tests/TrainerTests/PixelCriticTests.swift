@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Phase 2's pixel critic (issue 13): rollout latents decoded by the frozen generator, judged
+/// Phase 2's pixel critic (an experiment, docs/training.md): rollout latents decoded by the frozen generator, judged
 /// against real frames, the generator-side loss back-propagated into the latents.
 final class PixelCriticTests: XCTestCase {
     override func setUp() { Compute.threads = 2 }

@@ -5,7 +5,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The projection experiment of issue 13 on the tiny preset: it measures what it says, and a
+/// The projection experiment of docs/training.md on the tiny preset: it measures what it says, and a
 /// projection that never fires leaves the lamp as it runs today.
 final class ProjectionProbeTests: XCTestCase {
     func testProjectionFiresEveryKStepsAndMeasures() throws {

@@ -1,4 +1,4 @@
-// The report card judges blobs, not shimmer (issue 13): blob speed and the share of moving
+// The report card judges blobs, not shimmer (docs/report-card.md#motion): blob speed and the share of moving
 // blocks are targets beside the frame change, and realism is the worse of two classifier
 // families (the CNN and logistic regression on frame features).
 

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 10, item 1: a diverging, killed or doubled training run never destroys its history.
+/// A diverging, killed or doubled training run never destroys its history (docs/reliability.md#training-keeps-its-history).
 final class TrainingSafetyTests: XCTestCase {
     func tinyData() -> LampSequences {
         let p = TrainingPreset.tiny

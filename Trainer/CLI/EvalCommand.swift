@@ -8,7 +8,7 @@ import Glibc
 import Musl
 #endif
 
-/// `duralava-train eval`: the report card of a model (DESIGN §8).
+/// `duralava-train eval`: the report card of a model (docs/report-card.md).
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// Parse-time checks of numeric options (issue 10): a value outside its range is a one-line
+/// Parse-time checks of numeric options (docs/reliability.md#options): a value outside its range is a one-line
 /// error naming the option, the range and why, before any work starts — not a trap, a hang
 /// or a failure after hours of training.
 enum OptionRange {

@@ -1,4 +1,4 @@
-// The benchmarked work: one joint adversarial step of the reference system (DESIGN §3) at
+// The benchmarked work: one joint adversarial step of the reference system (docs/design.md#the-reference-system) at
 // batch 32, sequence 20, 64×64 frames — generator, RNN, per-frame critic, recurrent critic
 // and head, forward and backward for both losses, both optimizer updates. "Real" frames
 // are fixed uniform noise: data loading is not part of the step.

@@ -1,4 +1,4 @@
-// Optimized inner loops of the transposed convolutions (issue 11), behind one small C API so
+// Optimized inner loops of the transposed convolutions (docs/runtime.md#the-kernels), behind one small C API so
 // that they can use the vector instructions the CPU has (AVX2+FMA, AVX-512 VNNI), picked at
 // run time. The Swift kernels in Runtime/Kernels plan the work (parity phases, packed weight
 // panels, padded inputs) and call these; the reference kernels beside them are the

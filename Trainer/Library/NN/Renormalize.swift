@@ -1,7 +1,7 @@
 // Per-sample standardisation: each item's values are shifted and scaled to mean 0 and
 // (population) standard deviation 1, exactly what the lamp does to its latent after every
 // RNN step (FORMAT.md, the runtime's `renormalize`), so training and inference agree
-// (DESIGN §3 pitfall):
+// (docs/design.md#renormalization-per-sample):
 //   y = (x − μ)/σ,  dx = (dy − mean(dy) − y·mean(dy·y)) / σ
 // A sample whose σ is below `minimumStd` is divided by `minimumStd` instead (a constant, so
 // then dx = (dy − mean(dy)) / minimumStd).

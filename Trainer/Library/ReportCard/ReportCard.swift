@@ -1,4 +1,4 @@
-// The report card of a lamp model (DESIGN §8): realism, motion and endurance of frames
+// The report card of a lamp model (docs/design.md#the-report-card-and-its-floors): realism, motion and endurance of frames
 // generated through the runtime's own loop, against held-out real frames. `evaluate` measures,
 // `write` (ReportCardFiles.swift) puts report.json, report.md and the plots in a directory.
 

@@ -1,6 +1,6 @@
 import DuralavaMeasure
 import DuralavaRuntime
-// The targets of a lamp's report card (issue 5), each with the measured value, the limit and
+// The targets of a lamp's report card (docs/report-card.md#targets), each with the measured value, the limit and
 // pass/fail.
 
 public struct ReportCardTarget: Equatable {

@@ -1,4 +1,4 @@
-// One joint adversarial training step of the reference system (DESIGN §3), as the seed
+// One joint adversarial training step of the reference system (docs/design.md#the-reference-system), as the seed
 // computes it with two gradient tapes over one forward pass:
 //
 //   latents   z₀ (carried from the last batch, or fresh N(0,1) with probability 0.5),
@@ -225,7 +225,7 @@ public final class AdversarialTrainer {
     }
 }
 
-/// Sizes of the reference system (DESIGN §3); `.reference` is the seed's, smaller ones are
+/// Sizes of the reference system (docs/design.md#the-reference-system); `.reference` is the seed's, smaller ones are
 /// for tests.
 public struct ReferenceGANConfiguration: Sendable {
     public var latentDim = 64

@@ -1,4 +1,4 @@
-// The reference architecture of DESIGN §3 built from the trainer's layers, with layer names
+// The reference architecture (docs/design.md#the-reference-system) built from the trainer's layers, with layer names
 // that map one to one onto the runtime's tensor names (generator.tconv{i}, rnn.dense{j}).
 
 public enum SeedArchitecture {

@@ -36,7 +36,7 @@ public final class DynamicsPhase {
         /// Rollout latents projected per step (at one random unroll step): each costs one
         /// generator and one encoder forward pass.
         public var manifoldSamples = 16
-        /// Denoising dynamics (issue 13): weight of a rollout loss from *perturbed* footage
+        /// Denoising dynamics (an experiment, docs/training.md): weight of a rollout loss from *perturbed* footage
         /// latents — z_u + σ·ε with σ uniform in [0, denoisingNoise] per sample, renormalized
         /// as the loop would — unrolled `denoisingHorizon` steps against the data's latents
         /// z_u+1 … z_u+k (mean squared error, averaged over the steps). The RNN learns to steer
@@ -48,7 +48,7 @@ public final class DynamicsPhase {
         public var denoisingNoise: Float = 0.3
         /// Steps unrolled from each perturbed latent (1: a one-step denoising target).
         public var denoisingHorizon = 4
-        /// Pixel critic (issue 13, `PixelCritic`): weight of the non-saturating loss of a
+        /// Pixel critic (an experiment, docs/training.md; `PixelCritic`): weight of the non-saturating loss of a
         /// per-frame critic on `pixelCriticSamples` rollout latents (at one random unroll step)
         /// decoded through the frozen generator, against real footage frames; back-propagated
         /// through the generator into the unroll. 0: off (no critic is built).

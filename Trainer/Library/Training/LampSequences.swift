@@ -3,7 +3,7 @@ import DuralavaData
 import DuralavaRuntime
 
 /// Training footage: several sequences of frames, consecutive frames one model step apart
-/// (DESIGN §3: a model step is `stepSeconds` of lamp time). Stored as 8-bit RGB (HWC) to keep
+/// (docs/design.md#the-reference-system: a model step is `stepSeconds` of lamp time). Stored as 8-bit RGB (HWC) to keep
 /// a long data set small; converted to floats in [0,1] per batch.
 public final class LampSequences {
     public let width: Int

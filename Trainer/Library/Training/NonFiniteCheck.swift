@@ -1,4 +1,4 @@
-/// A diverged run (issue 10): non-finite losses or parameters are caught before anything is
+/// A diverged run (docs/reliability.md#training-keeps-its-history): non-finite losses or parameters are caught before anything is
 /// written, so the last good checkpoint is never overwritten by one the loader refuses.
 public enum NonFiniteCheck {
     /// The first parameter holding NaN or infinity: its name, element and value.

@@ -1,6 +1,6 @@
 import DuralavaRuntime
 
-// A per-frame critic on decoded rollouts (issue 13): phase 2 decodes some rollout latents
+// A per-frame critic on decoded rollouts (an experiment, docs/training.md): phase 2 decodes some rollout latents
 // through the frozen generator (inference mode, as the lamp's runtime does) and this critic
 // learns to tell those frames from real footage frames; its non-saturating loss is
 // back-propagated through the frozen generator into the latents, and from there through the

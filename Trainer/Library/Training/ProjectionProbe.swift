@@ -1,7 +1,7 @@
 import DuralavaMeasure
 import DuralavaRuntime
 
-// An experiment of issue 13 (realism): every trained lamp's latents drift off the frame
+// An experiment on realism (docs/training.md, "Where realism is lost"): every trained lamp's latents drift off the frame
 // model's manifold (distance to encode(generate(z)) 0.23-0.34 against the footage's 0.09) and
 // decode soft, while reconstructions of real frames pass the classifier. Does putting the
 // running latent back onto the manifold, z <- encode(generate(z)) every k steps, make the

@@ -25,7 +25,7 @@ public struct TrainingPreset: Equatable {
         return p
     }
 
-    /// The shipped lamp: the reference generator of DESIGN §3 at 64×64, a stochastic RNN.
+    /// The shipped lamp: the reference generator (docs/design.md#the-reference-system) at 64×64, a stochastic RNN.
     public static var standard: TrainingPreset {
         // Frames by reconstruction alone: on a held-out classifier test its reconstructions
         // scored 0.66 (real vs real 0.60 on the same split); with the critic ramped in after
