@@ -17,14 +17,14 @@ struct Train: ParsableCommand {
             checkpoint.safetensors and model.safetensors. Ctrl-C saves a checkpoint; --resume continues.
             """)
 
-    @Option(name: .long, help: "Training data: sim (the built-in lava lamp simulator) or a directory of PNG frames.")
-    var data: String = "sim"
+    @Option(name: .long, help: "Training data: sim (the built-in lava lamp simulator, the default) or a directory of PNG frames. With --resume: the run's.")
+    var data: String?
 
     @Option(name: .long, help: "Run directory.")
     var out: String
 
-    @Option(name: .long, help: "Preset: default (64x64 reference lamp) or tiny (16x16, seconds).")
-    var preset: String = "default"
+    @Option(name: .long, help: "Preset: default (64x64 reference lamp, the default) or tiny (16x16, seconds). With --resume: the run's.")
+    var preset: String?
 
     @Option(name: .long, help: ArgumentHelp("Frame size WxH, each side a multiple of 16 (e.g. 64x96 for a tall lamp), or auto: "
                                             + "the size with the footage's aspect nearest the preset's pixel count. Default: the preset's (or, "
@@ -34,10 +34,13 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("For a frame directory whose aspect differs from --size: crop (centre-crop, the lamp fills "
                                             + "the frame) or letterbox (the whole frame, with black bars). The trainer says what it did.",
                                             valueName: "crop|letterbox"))
-    var fit: String = "crop"
+    var fit: String?
 
-    @Flag(name: .long, help: "Continue from the run directory's checkpoint.")
+    @Flag(name: .long, help: "Continue from the run directory's checkpoint, with every setting the run was started with (an option given again must agree, unless --override names it).")
     var resume = false
+
+    @Option(name: .long, help: ArgumentHelp("With --resume: let this recorded setting change (an option name without dashes, e.g. learning-rate; repeatable or comma-separated). The change is logged in metrics.csv and the model's provenance.", valueName: "name"))
+    var override: [String] = []
 
     @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
     var restartDynamics = false
@@ -111,17 +114,17 @@ struct Train: ParsableCommand {
     @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
     var exportOnly = false
 
-    @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs.")
-    var seed: UInt64 = 1
+    @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs (default 1; with --resume: the run's).")
+    var seed: UInt64?
 
-    @Option(name: .long, help: "Simulator palette (classic, ocean, violet, lime).")
-    var palette: String = "classic"
+    @Option(name: .long, help: "Simulator palette (classic, the default; ocean, violet, lime). With --resume: the run's.")
+    var palette: String?
 
-    @Option(name: .long, help: "For a frame directory: use every k-th frame as one model step (6 at 30 fps = 0.2 s).")
-    var frameStep: Int = 6
+    @Option(name: .long, help: "For a frame directory: use every k-th frame as one model step (default 6: at 30 fps, 0.2 s). With --resume: the run's.")
+    var frameStep: Int?
 
-    @Option(name: .long, help: "For a frame directory: frames per second of the footage (lamp time per step = frame-step / source-fps).")
-    var sourceFps: Double = 30
+    @Option(name: .long, help: "For a frame directory: frames per second of the footage (default 30; lamp time per step = frame-step / source-fps). With --resume: the run's.")
+    var sourceFps: Double?
 
     @Option(name: .long, help: "Override the preset's phase 1 (frame) step count.")
     var frameSteps: Int?
@@ -149,7 +152,7 @@ struct Train: ParsableCommand {
     /// architecture's multiple and the training memory limit.
     enum SizeRequest: Equatable { case preset, auto, explicit(width: Int, height: Int) }
 
-    func parsedSize() throws -> SizeRequest {
+    func parsedSize(data: String) throws -> SizeRequest {
         guard let size else { return .preset }
         if size.lowercased() == "auto" {
             guard data != "sim" else { throw ValidationError("--size auto fits a frame directory's aspect; with --data sim give WxH") }
@@ -169,7 +172,7 @@ struct Train: ParsableCommand {
         return .explicit(width: p.width, height: p.height)
     }
 
-    func parsedFit() throws -> FrameFit {
+    func parsedFit(_ fit: String) throws -> FrameFit {
         guard let f = FrameFit(rawValue: fit) else {
             throw ValidationError("--fit must be \(FrameFit.allCases.map(\.rawValue).joined(separator: " or ")), not '\(fit)'")
         }
@@ -178,12 +181,12 @@ struct Train: ParsableCommand {
 
     /// The frame size to train: --size, or the checkpoint's when continuing one, or the
     /// footage's aspect (auto), or the preset's.
-    func resolveFrameSize(preset name: String, log: (String) -> Void) throws -> (width: Int, height: Int)? {
+    func resolveFrameSize(preset name: String, data: String, log: (String) -> Void) throws -> (width: Int, height: Int)? {
         let checkpoint = LampTrainer.checkpointPath(in: out)
         let continuing = resume || exportOnly || checkFrames
         let trained = continuing && fileExists(checkpoint)
             ? (try? Checkpoint.userMetadata(at: checkpoint))?["frame_size"].flatMap(LampArchitecture.parseFrameSize) : nil
-        switch try parsedSize() {
+        switch try parsedSize(data: data) {
         case .explicit(let w, let h): return (w, h)
         case .preset: return trained
         case .auto:
@@ -201,8 +204,8 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try parsedSize()
-        _ = try parsedFit()
+        _ = try parsedSize(data: data ?? "sim")
+        if let fit { _ = try parsedFit(fit) }
         let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
         try OptionRange.check("frame-steps", frameSteps, 1...steps,
                               "phase 2 learns on the trained frame model (to redo phase 2 alone: --resume --restart-dynamics); " + stepsWhy)
@@ -215,6 +218,7 @@ struct Train: ParsableCommand {
         try OptionRange.check("prior-samples", priorSamples, 0...1024, "fresh latents decoded per frame batch (the batch is 16)")
         try OptionRange.check("frame-step", frameStep, 1...1000, "every k-th frame of the footage is one model step")
         try OptionRange.check("source-fps", sourceFps, 0.01...10_000, "frames per second of the footage; lamp time per step is frame-step / source-fps")
+        let frameStep = self.frameStep ?? 6, sourceFps = self.sourceFps ?? 30
         let stepSeconds = Double(frameStep) / sourceFps
         if sourceFps > 0, !(0.001...3600).contains(stepSeconds) {
             throw ValidationError("--frame-step \(frameStep) / --source-fps \(sourceFps) = \(stepSeconds) s of lamp time per step, "
@@ -238,19 +242,27 @@ struct Train: ParsableCommand {
                               "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
         try OptionRange.check("pixel-critic-blur", pixelCriticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
         try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
+        if !resume {
+            if restartDynamics { throw ValidationError("--restart-dynamics continues a run's checkpoint: add --resume") }
+            if extendFrames != nil { throw ValidationError("--extend-frames continues a run's checkpoint: add --resume") }
+            if !override.isEmpty { throw ValidationError("--override changes a recorded setting of a resumed run: add --resume") }
+        }
+        let known = Set(RunSettings.presetSettings.map(\.name) + RunSettings.runOptions)
+        for name in overrideNames where !known.contains(name) {
+            throw ValidationError("--override \(name): not a recorded setting (expected one of \(known.sorted().joined(separator: ", ")))")
+        }
     }
 
-    func run() throws {
-        let log: (String) -> Void = { printError($0) }
-        let frameSize: (width: Int, height: Int)?
-        do { frameSize = try resolveFrameSize(preset: self.preset, log: log) } catch let e as ValidationError { throw e } catch {
-            throw ValidationError("\(error)")
-        }
-        var preset: TrainingPreset
-        do { preset = try TrainingPreset.named(self.preset, frameSize: frameSize) } catch { throw ValidationError("\(error)") }
+    /// --override values, comma lists split.
+    var overrideNames: [String] {
+        override.flatMap { $0.split(separator: ",").map { String($0.drop { $0 == " " || $0 == "-" }.reversed().drop { $0 == " " }.reversed()) } }
+            .filter { !$0.isEmpty }
+    }
+
+    /// Writes every preset value given on the command line into `preset`.
+    func applyOptions(to preset: inout TrainingPreset) {
         if let frameSteps { preset.frameSteps = max(0, frameSteps) }
         if let dynamicsSteps { preset.dynamicsSteps = max(0, dynamicsSteps) }
-        if let threads { Compute.threads = max(1, threads) }
         if let reconstructionWeight { preset.frame.reconstructionWeight = reconstructionWeight }
         if let adversarialWeight { preset.frame.adversarialWeight = adversarialWeight }
         if let predictionWeight { preset.dynamics.predictionWeight = predictionWeight }
@@ -268,10 +280,7 @@ struct Train: ParsableCommand {
         if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
         if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
         if pixelCriticDecodedReal { preset.dynamics.pixelCriticAgainstDecodedFootage = true }
-        if let resetProbability {
-            guard resetProbability >= 0 && resetProbability <= 1 else { throw ValidationError("--reset-probability must be within 0...1") }
-            preset.dynamics.resetProbability = resetProbability
-        }
+        if let resetProbability { preset.dynamics.resetProbability = resetProbability }
         if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
         if l1Reconstruction { preset.frame.squaredReconstruction = false }
         if let reconstructionOnlySteps { preset.frame.reconstructionOnlySteps = max(0, reconstructionOnlySteps) }
@@ -279,6 +288,78 @@ struct Train: ParsableCommand {
         if let latentNoise { preset.frame.latentNoise = max(0, latentNoise) }
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
+    }
+
+    /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).
+    static func optionName(_ setting: String) -> String {
+        setting == "dynamics-critic-learning-rate" ? "dynamics-learning-rate" : setting
+    }
+
+    func run() throws {
+        let log: (String) -> Void = { printError($0) }
+        let checkpointPath = LampTrainer.checkpointPath(in: out)
+        let continuing = resume || exportOnly || checkFrames
+        // What the run was started with (docs/reliability.md#training-keeps-its-history).
+        var checkpointMeta: [String: String] = [:]
+        if continuing && fileExists(checkpointPath) {
+            do { checkpointMeta = try Checkpoint.userMetadata(at: checkpointPath) } catch { throw ValidationError("\(error)") }
+        }
+        let recorded = RunSettings.recorded(in: checkpointMeta)
+        if continuing && fileExists(checkpointPath) && recorded.isEmpty {
+            log("note: \(checkpointPath) records no settings (written by an older trainer): options are taken as given")
+        }
+        // Run options: as given, else as recorded, else the defaults.
+        let given: [String: String?] = ["preset": self.preset, "data": self.data, "palette": self.palette, "seed": self.seed.map { "\($0)" },
+                                        "frame-step": self.frameStep.map { "\($0)" }, "source-fps": self.sourceFps.map { "\($0)" },
+                                        "fit": self.fit]
+        let defaults = ["preset": checkpointMeta["preset"] ?? "default", "data": "sim", "palette": "classic", "seed": "1",
+                        "frame-step": "6", "source-fps": "30.0", "fit": "crop"]
+        var runOptions: [String: String] = [:]
+        for name in RunSettings.runOptions where name != "size" {
+            runOptions[name] = (given[name] ?? nil) ?? recorded[name] ?? defaults[name]!
+        }
+        let presetName = runOptions["preset"]!, data = runOptions["data"]!, palette = runOptions["palette"]!
+        guard let seed = UInt64(runOptions["seed"]!), let frameStep = Int(runOptions["frame-step"]!), frameStep >= 1,
+              let sourceFps = Double(runOptions["source-fps"]!), sourceFps > 0 else {
+            throw ValidationError("\(checkpointPath): a recorded seed, frame-step or source-fps is not a valid value")
+        }
+        let fit = try parsedFit(runOptions["fit"]!)
+
+        let frameSize: (width: Int, height: Int)?
+        do { frameSize = try resolveFrameSize(preset: presetName, data: data, log: log) } catch let e as ValidationError { throw e } catch {
+            throw ValidationError("\(error)")
+        }
+        var preset: TrainingPreset
+        do {
+            preset = try TrainingPreset.named(presetName, frameSize: frameSize)
+            try RunSettings.apply(recorded, to: &preset, source: checkpointPath)
+        } catch { throw ValidationError("\(error)") }
+        let before = RunSettings.values(of: preset)
+        applyOptions(to: &preset)
+        if let threads { Compute.threads = max(1, threads) }
+
+        // A resumed run keeps its settings: a changed one needs --override (or a phase that restarts).
+        var overrideNotes: [String] = []
+        if !recorded.isEmpty {
+            var changes: [(name: String, from: String, to: String)] = []
+            for (name, value) in RunSettings.values(of: preset).sorted(by: { $0.key < $1.key }) where before[name] != value {
+                changes.append((name, before[name] ?? "?", value))
+            }
+            for name in RunSettings.runOptions where name != "size" {
+                if let old = recorded[name], let now = runOptions[name], old != now { changes.append((name, old, now)) }
+            }
+            let free = RunSettings.freelyChangeable(restartDynamics: restartDynamics, extendFrames: extendFrames != nil)
+            let allowed = Set(overrideNames)
+            let refused = changes.filter { !free.contains($0.name) && !allowed.contains(Self.optionName($0.name)) }
+            if !refused.isEmpty {
+                let list = refused.map { "--\(Self.optionName($0.name)) \($0.to) (the run has \($0.from))" }.joined(separator: ", ")
+                let names = Array(Set(refused.map { Self.optionName($0.name) })).sorted().joined(separator: ",")
+                throw ValidationError("--resume: \(list) would change a setting \(out) was started with (\(checkpointPath)); "
+                                      + "leave the option out to keep the run's, or pass --override \(names) to change it")
+            }
+            overrideNotes = changes.map { "\(Self.optionName($0.name)) \($0.from) -> \($0.to)" }
+        }
+
         guard let pal = LampPalette.named(palette) else {
             throw ValidationError("unknown --palette \(palette) (expected \(LampPalette.all.map(\.name).joined(separator: ", ")))")
         }
@@ -292,8 +373,8 @@ struct Train: ParsableCommand {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
             log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
                 + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
-            let hint = "to keep whole frames use --fit letterbox" + (try parsedSize() == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
-            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: try parsedFit(), cropHint: hint, frameStep: frameStep,
+            let hint = "to keep whole frames use --fit letterbox" + (try parsedSize(data: data) == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
+            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, cropHint: hint, frameStep: frameStep,
                                                        sequenceLength: preset.sequenceLength,
                                                        stepSeconds: Double(frameStep) / sourceFps, log: log)
         }
@@ -302,6 +383,8 @@ struct Train: ParsableCommand {
         // A closed terminal or ssh session (SIGHUP) saves like Ctrl-C instead of losing the run.
         signal(SIGHUP) { _ in trainingStopRequested = 1 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
+        trainer.runOptions = runOptions
+        trainer.overrides = (checkpointMeta[RunSettings.overridesKey].map { [$0] } ?? [])
         let lock = try RunDirectoryLock(directory: out)
         defer { withExtendedLifetime(lock) {} }
         for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted write") }
@@ -334,6 +417,11 @@ struct Train: ParsableCommand {
                 throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")
             }
             try trainer.resume()
+            if (restartDynamics || extendFrames != nil) && trainer.step < preset.frameSteps {
+                throw ValidationError("\(restartDynamics ? "--restart-dynamics" : "--extend-frames"): \(trainer.checkpointPath) is at step "
+                                      + "\(trainer.step), still in phase 1 (\(preset.frameSteps) frame steps): resume without it to finish phase 1 first")
+            }
+            trainer.recordOverrides(overrideNotes)
             if let extendFrames {
                 trainer.extendFramePhase(by: max(1, extendFrames), dynamics: preset.dynamics)
             } else if restartDynamics {
@@ -347,9 +435,9 @@ struct Train: ParsableCommand {
             print("trained: \(trainer.modelPath)")
         } else if trainer.stoppedBySignal {
             print("stopped at step \(trainer.step)/\(trainer.totalSteps); checkpoint: \(trainer.checkpointPath); no model was written "
-                  + "(write one with --export-only); continue with --resume")
+                  + "(write one with --export-only); continue with: duralava-train train --resume --out \(out)")
         } else {
-            print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with --resume")
+            print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with: duralava-train train --resume --out \(out)")
         }
     }
 }

@@ -34,6 +34,14 @@ public final class LampTrainer {
     public var checkpointPath: String { LampTrainer.checkpointPath(in: directory) }
     public static func checkpointPath(in directory: String) -> String { directory + "/checkpoint.safetensors" }
     public var modelPath: String { directory + "/model.safetensors" }
+    /// The footage and run options the run was started with (RunSettings.runOptions), recorded
+    /// in every checkpoint beside the preset's values so that a resume restores them.
+    public var runOptions: [String: String] = [:]
+    /// Settings changed on a resume (--override), one line each, oldest first: recorded in the
+    /// checkpoint and the model's provenance.
+    public var overrides: [String] = []
+    /// Override lines of this invocation, written into metrics.csv when the run starts.
+    private var pendingOverrideNotes: [String] = []
 
     public init(preset: TrainingPreset, data: LampSequences, directory: String, seed: UInt64,
                 log: @escaping (String) -> Void) throws {
@@ -58,8 +66,27 @@ public final class LampTrainer {
     public func saveCheckpoint() throws {
         try Checkpoint.save(to: checkpointPath, parameters: allParameters, optimizers: allOptimizers,
                             randomGenerators: ["train": rng], step: step,
-                            metadata: ["preset": preset.name, "frame_size": preset.arch.frameSizeText])
+                            metadata: checkpointMetadata)
         lastCheckpointStep = step
+    }
+
+    /// Everything a resume needs besides the tensors: the preset, frame size, every resolved
+    /// setting and the overrides taken so far.
+    var checkpointMetadata: [String: String] {
+        var m = RunSettings.metadata(RunSettings.values(of: preset).merging(runOptions) { a, _ in a })
+        m["preset"] = preset.name
+        m["frame_size"] = preset.arch.frameSizeText
+        if !overrides.isEmpty { m[RunSettings.overridesKey] = overrides.joined(separator: "; ") }
+        return m
+    }
+
+    /// Records settings changed on this resume (e.g. "learning-rate 0.001 -> 0.0005"), at the step resumed from.
+    public func recordOverrides(_ changes: [String]) {
+        guard !changes.isEmpty else { return }
+        let line = "step \(step): " + changes.joined(separator: ", ")
+        overrides.append(line)
+        pendingOverrideNotes.append(line)
+        log("settings changed on resume: " + changes.joined(separator: ", "))
     }
 
     public func resume() throws {
@@ -121,6 +148,8 @@ public final class LampTrainer {
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
                                       header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second",
                                       keepingStepsThrough: step)
+        for note in pendingOverrideNotes { metrics.append("# resumed with changed settings at " + note) }
+        pendingOverrideNotes = []
         stoppedBySignal = false
         let started = monotonicSeconds()
         var lastLog = started - 10, stepsThisRun = 0
@@ -194,6 +223,7 @@ public final class LampTrainer {
         var meta = data.provenance
         meta["provenance.steps"] = "\(step) (frame phase \(min(step, preset.frameSteps)), dynamics phase \(max(0, step - preset.frameSteps)))"
         meta["provenance.preset"] = preset.name
+        if !overrides.isEmpty { meta["provenance.overrides"] = overrides.joined(separator: "; ") }
         let dyn = dynamics.settings
         if dyn.denoisingWeight > 0 {
             meta["provenance.dynamics_denoising"] = "weight \(dyn.denoisingWeight), noise up to \(dyn.denoisingNoise), horizon \(dyn.denoisingHorizon)"

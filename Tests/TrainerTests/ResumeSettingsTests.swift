@@ -1,0 +1,97 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `train --resume` continues the run that was started, with every setting it was started
+/// with (docs/reliability.md#training-keeps-its-history): the checkpoint records them, a
+/// resume without options restores them, and a changed one is refused unless --override names it.
+final class ResumeSettingsTests: XCTestCase {
+    var dir = ""
+    override func setUp() { dir = temporaryDirectory(prefix: "duralava-resume-") }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func train(_ arguments: [String]) throws -> ProcessResult {
+        let tool = productPath("duralava-train")
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-train is not built") }
+        return try runProcess(tool, ["train"] + arguments, currentDirectory: dir)
+    }
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + path)) }
+
+    /// Options that differ from the tiny preset's and the CLI's defaults.
+    let started = ["--preset", "tiny", "--seed", "3", "--prior-samples", "4", "--frame-steps", "40", "--dynamics-steps", "40",
+                   "--reset-probability", "0.25", "--learning-rate", "0.002"]
+
+    func testAResumeWithoutOptionsEqualsTheUninterruptedRunBitForBit() throws {
+        XCTAssertEqual(try train(started + ["--out", "straight"]).status, 0)
+        let paused = try train(started + ["--out", "resumed", "--max-steps", "30"])
+        XCTAssertEqual(paused.status, 0, paused.stderr)
+        XCTAssertTrue(paused.stdout.contains("continue with: duralava-train train --resume --out resumed"), paused.stdout)
+        let resumed = try train(["--resume", "--out", "resumed"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try bytes("resumed/model.safetensors"), try bytes("straight/model.safetensors"),
+                       "resumed at step 30 of 80 with no options, the run lands where the straight one did")
+        XCTAssertEqual(try bytes("resumed/checkpoint.safetensors"), try bytes("straight/checkpoint.safetensors"))
+    }
+
+    func testAChangedSettingIsRefusedUnlessOverridden() throws {
+        XCTAssertEqual(try train(started + ["--out", "r", "--max-steps", "20"]).status, 0)
+        let checkpoint = try bytes("r/checkpoint.safetensors")
+        let refused = try train(["--resume", "--out", "r", "--seed", "4", "--prior-samples", "8"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        let message = refused.errorLines.first.map(String.init) ?? ""
+        XCTAssertTrue(message.contains("--seed 4 (the run has 3)") && message.contains("--prior-samples 8 (the run has 4)")
+                      && message.contains("--override prior-samples,seed"), message)
+        XCTAssertEqual(try bytes("r/checkpoint.safetensors"), checkpoint, "a refused resume leaves the checkpoint as it was")
+
+        // The same value again is no change; another value with --override is taken and recorded.
+        let same = try train(["--resume", "--out", "r", "--seed", "3", "--max-steps", "1"])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        let changed = try train(["--resume", "--out", "r", "--learning-rate", "0.0005", "--override", "learning-rate", "--max-steps", "1"])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertTrue(changed.stderr.contains("settings changed on resume: learning-rate 0.002 -> 0.0005"), changed.stderr)
+        let metrics = String(decoding: try bytes("r/metrics.csv"), as: UTF8.self)
+        XCTAssertTrue(metrics.contains("# resumed with changed settings at step 21: learning-rate 0.002 -> 0.0005"), metrics)
+        let model = String(decoding: try bytes("r/model.safetensors").prefix(8192), as: UTF8.self)
+        XCTAssertTrue(model.contains("provenance.overrides") && model.contains("step 21: learning-rate 0.002 -> 0.0005"))
+        // Kept from then on: a resume without the option does not fall back to 0.002.
+        let again = try train(["--resume", "--out", "r", "--max-steps", "1"])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertFalse(again.stderr.contains("settings changed"), again.stderr)
+
+        let unknown = try train(["--resume", "--out", "r", "--override", "colour"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("--override colour: not a recorded setting"), unknown.stderr)
+    }
+
+    func testTheFootageAndPresetAreRestored() throws {
+        let tool = productPath("duralava-train")
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-train is not built") }
+        XCTAssertEqual(try runProcess(tool, ["simulate", "--frames", "120", "--size", "16x16", "--out", "frames/"], currentDirectory: dir).status, 0)
+        let first = try train(["--preset", "tiny", "--data", "frames", "--source-fps", "5", "--frame-step", "1", "--out", "r", "--max-steps", "1"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let resumed = try train(["--resume", "--out", "r", "--max-steps", "1"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertFalse(resumed.stderr.contains("simulating"), "the resumed run trains on the footage, not the simulator: \(resumed.stderr)")
+        XCTAssertTrue(resumed.stderr.contains("--source-fps 5 = 0.2 s"), resumed.stderr)
+        let model = String(decoding: try bytes("r/model.safetensors").prefix(8192), as: UTF8.self)
+        XCTAssertTrue(model.contains("\"provenance.data\":\"frames\""), "provenance names the footage")
+    }
+
+    func testPhaseTwoRestartsNeedAFinishedPhaseOneAndAResume() throws {
+        XCTAssertEqual(try train(started + ["--out", "r", "--max-steps", "20"]).status, 0)
+        for flag in [["--restart-dynamics"], ["--extend-frames", "10"]] {
+            let early = try train(["--resume", "--out", "r"] + flag)
+            XCTAssertNotEqual(early.status, 0)
+            XCTAssertTrue(early.stderr.contains("still in phase 1 (40 frame steps): resume without it to finish phase 1 first"), early.stderr)
+            let noResume = try train(["--out", "r"] + flag)
+            XCTAssertEqual(noResume.status, 64)
+            XCTAssertTrue(noResume.stderr.contains("continues a run's checkpoint: add --resume"), noResume.stderr)
+        }
+        // Once phase 1 is done, --restart-dynamics may change phase 2's settings without --override.
+        XCTAssertEqual(try train(["--resume", "--out", "r", "--max-steps", "20"]).status, 0)
+        let restarted = try train(["--resume", "--out", "r", "--restart-dynamics", "--reset-probability", "0.5", "--max-steps", "1"])
+        XCTAssertEqual(restarted.status, 0, restarted.stderr)
+        XCTAssertTrue(restarted.stderr.contains("reset-probability 0.25 -> 0.5"), restarted.stderr)
+    }
+}
