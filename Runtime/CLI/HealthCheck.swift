@@ -43,8 +43,8 @@ struct FrameWatch {
 
 /// `duralava info --check`: runs the lamp headless for `steps` steps, every frame generated,
 /// and judges it by the guards: healthy when the loop needed no rescue (reseed or injection)
-/// in more than 1 step in 100 of any 1,000-step window, and every frame is finite and not
-/// all black.
+/// in more than 1 step in 100 of any 1,000-step window, every frame is finite and not all
+/// black, and the lamp moves like its footage (`MotionWatch`, where the model records it).
 enum HealthCheck {
     static let steps = 10_000
 
@@ -56,8 +56,10 @@ enum HealthCheck {
         var watch = GuardWatch()
         var worstWindow = 0, brokenWindows = 0
         var black = 0, nonFinite = 0
+        var motion = MotionWatch(config: lamp.config, capacity: steps)
         for _ in 0..<steps {
             animator.advance()
+            motion.observe(animator.loop.lastFrameChange)
             if watch.observe(animator.loop.counters) { brokenWindows += 1 }
             worstWindow = Swift.max(worstWindow, watch.rescuesInWindow)
             animator.render(phase: 0)
@@ -77,8 +79,10 @@ enum HealthCheck {
         }
         if nonFinite > 0 { problems.append("\(nonFinite) frames hold non-finite values") }
         if black > 0 { problems.append("\(black) frames are all black") }
+        problems += motion.problems
         print("check: \(steps) steps, \(rescues) rescued by a guard (worst \(worstWindow) in \(watch.window) steps), "
               + "\(c.clampedSteps) clamped")
+        print("check: " + motion.summary)
         if problems.isEmpty {
             print("check: healthy")
             return true

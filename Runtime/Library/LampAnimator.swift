@@ -41,10 +41,11 @@ public final class LampAnimator {
     public private(set) var counters = GuardCounters()
 
     public init(model: LampModel, seed: UInt64, between: BetweenFrames = .latent,
-                guards: GuardSettings = GuardSettings(), threaded: Bool = false) {
+                guards: GuardSettings? = nil, threaded: Bool = false) {
         self.model = model
         self.between = between
-        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards, startLatents: model.startLatents)
+        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards ?? GuardSettings(footageFrameChange: model.config.footageFrameChange),
+                          startLatents: model.startLatents)
         dim = model.config.latentDim
         frameValueCount = model.generator.frameValueCount
         from = .allocate(capacity: dim); to = .allocate(capacity: dim); mixed = .allocate(capacity: dim)

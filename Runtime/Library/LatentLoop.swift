@@ -22,6 +22,14 @@ public struct GuardSettings {
     public var reseedFreshWeight: Float = 0.6
 
     public init() {}
+
+    /// The guards for a model that records its footage's median frame change: a rendered step
+    /// counts as stalled below a tenth of it — the report card's "frozen" — so that a lamp
+    /// that stands still where its footage moves is woken (docs/reliability.md#the-guard-that-tells).
+    public init(footageFrameChange: Float?) {
+        self.init()
+        if let m = footageFrameChange { frameStallFloor = max(frameStallFloor, m / 10) }
+    }
 }
 
 /// How often each guard acted.
@@ -67,6 +75,8 @@ public final class LatentLoop {
     private var historyHead = 0
     private var historyFilled = 0
     private var stalledRun = 0
+    /// The last rendered step's frame change (mean absolute difference, 0–1), as fed back.
+    public private(set) var lastFrameChange: Float = 0
     private var frameStalledRun = 0
     private var cycleRun = 0
 
@@ -174,6 +184,7 @@ public final class LatentLoop {
     /// Feeds back how much the rendered frame changed (mean absolute difference, 0–1 scale),
     /// so a lamp whose picture stands still is woken even if its latent drifts invisibly.
     public func observeFrameChange(_ meanAbsoluteChange: Float) {
+        lastFrameChange = meanAbsoluteChange
         frameStalledRun = meanAbsoluteChange < settings.frameStallFloor ? frameStalledRun + 1 : 0
         if frameStalledRun >= settings.stallSteps {
             counters.stallInjections += 1

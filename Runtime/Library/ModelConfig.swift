@@ -15,6 +15,9 @@ public struct ModelConfig: Equatable {
     public var rnnNoiseDim: Int = 0
     public var rnnResidual: Bool = false
     public var stepSeconds: Float = 0.2
+    /// The footage's median per-step frame change, where the trainer recorded it (nil: older
+    /// or imported models): the stall guard's floor and the health check's yardstick.
+    public var footageFrameChange: Float? = nil
     /// Float weights, or int8 weights with their quantization tensors.
     public var kind: ModelKind = .float
 
@@ -29,6 +32,13 @@ public struct ModelConfig: Equatable {
     }
 
     public var metadata: [String: String] {
+        typealias K = ModelSchema.Key
+        var m = architectureMetadata
+        if let footageFrameChange { m[K.footageFrameChange] = "\(footageFrameChange)" }
+        return m
+    }
+
+    private var architectureMetadata: [String: String] {
         typealias K = ModelSchema.Key
         return [
             K.format: ModelSchema.formatName,
@@ -116,6 +126,7 @@ public struct ModelConfig: Equatable {
         }
         rnnResidual = residual == "true"
         stepSeconds = try float(K.stepSeconds, min: 0.001, max: 3600)
+        if m[K.footageFrameChange] != nil { footageFrameChange = try float(K.footageFrameChange, min: 1e-7, max: 1) }
         let scale = 1 << channels.count
         guard baseHeight * scale == frameHeight, baseWidth * scale == frameWidth else {
             throw ModelError(path, .metadata, "frame \(frameHeight)x\(frameWidth) does not equal base \(baseHeight)x\(baseWidth) × 2^\(channels.count)")

@@ -23,6 +23,9 @@ public enum ModelSchema {
         public static let rnnNoiseDim = "rnn.noise_dim"
         public static let rnnResidual = "rnn.residual"
         public static let stepSeconds = "step_seconds"
+        /// Median per-step frame change of the footage the model learned from (mean absolute
+        /// pixel difference, 0–1): what the lamp's motion is judged against. Optional.
+        public static let footageFrameChange = "motion.footage_frame_change"
         public static let trained = "trained"
         public static let description = "description"
         /// int8 models: `per-layer` or `per-channel` weight scales.

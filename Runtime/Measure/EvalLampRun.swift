@@ -17,9 +17,11 @@ public final class EvalLampRun {
     /// Whether `current` holds the frame of the loop's current latent.
     private var rendered = false
 
-    public init(model: LampModel, seed: UInt64, guards: GuardSettings = GuardSettings()) {
+    /// The guards default to the runtime's for this model (`GuardSettings(footageFrameChange:)`).
+    public init(model: LampModel, seed: UInt64, guards: GuardSettings? = nil) {
         self.model = model
-        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards, startLatents: model.startLatents)
+        loop = LatentLoop(rnn: model.rnn, seed: seed, settings: guards ?? GuardSettings(footageFrameChange: model.config.footageFrameChange),
+                          startLatents: model.startLatents)
         let n = model.generator.frameValueCount
         previous = .allocate(capacity: n); previous.initialize(repeating: 0)
         current = .allocate(capacity: n); current.initialize(repeating: 0)

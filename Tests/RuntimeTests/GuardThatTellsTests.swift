@@ -49,10 +49,11 @@ final class GuardThatTellsCommandTests: XCTestCase {
     }
 
     /// The 16x16 random model with some tensors rewritten.
-    func model(_ name: String, scaling: [String: Float] = [:], setting: [String: Float] = [:]) throws -> String {
+    func model(_ name: String, scaling: [String: Float] = [:], setting: [String: Float] = [:],
+               metadata: [String: String] = [:]) throws -> String {
         let f = try SafetensorsFile(path: dir + "/m.safetensors")
         var w = SafetensorsWriter()
-        w.metadata = f.metadata
+        w.metadata = f.metadata.merging(metadata) { _, new in new }
         for (n, info) in f.tensors {
             var v = try f.floats(n)
             if let k = scaling.first(where: { n.hasPrefix($0.key) })?.value { v = v.map { $0 * k } }
@@ -83,6 +84,30 @@ final class GuardThatTellsCommandTests: XCTestCase {
         XCTAssertTrue(c.stdout.contains("check: 10000 steps") && c.stdout.contains("check: healthy"), c.stdout)
         let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "1500", "--discard"])
         XCTAssertFalse(r.stderr.contains("warning"), r.stderr)
+    }
+
+    /// The random 16x16 lamp changes its frames by about 0.0001 a step. Judged against footage
+    /// that changes 0.01 a step, it stands still: the check says so, and the stall guard (its
+    /// floor a tenth of the footage's change) acts. Judged against footage as still as itself, it is healthy.
+    func testALampStillerThanItsFootageIsNotHealthy() throws {
+        let still = try model("still.safetensors", metadata: ["motion.footage_frame_change": "0.01"])
+        let c = try runProcess(duralava, ["info", "--check", "--model", still])
+        XCTAssertEqual(c.status, 1, c.stdout + c.stderr)
+        XCTAssertTrue(c.stdout.contains("check: NOT healthy") && c.stdout.contains("the lamp froze")
+                      && c.stdout.contains("the lamp barely moves"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("longest frozen run") && c.stdout.contains("of the footage's 0.01"), c.stdout)
+        let r = try runProcess(duralava, ["render", "--model", still, "--steps", "1500", "--discard"])
+        XCTAssertTrue(r.stderr.contains("warning: \(still): the lamp is broken"), "the stall guard acts and is reported: \(r.stderr)")
+
+        let calm = try model("calm.safetensors", metadata: ["motion.footage_frame_change": "0.0001"])
+        let ok = try runProcess(duralava, ["info", "--check", "--model", calm])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("check: healthy"), ok.stdout)
+
+        let bad = try model("bad.safetensors", metadata: ["motion.footage_frame_change": "fast"])
+        let e = try runProcess(duralava, ["info", "--model", bad])
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("metadata \"motion.footage_frame_change\" is \"fast\", expected a number"), e.stderr)
     }
 
     /// A generator whose last bias is -100 paints only black: noticed by render and the check.

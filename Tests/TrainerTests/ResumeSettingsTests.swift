@@ -29,6 +29,10 @@ final class ResumeSettingsTests: XCTestCase {
         XCTAssertTrue(paused.stdout.contains("continue with: duralava-train train --resume --out resumed"), paused.stdout)
         let resumed = try train(["--resume", "--out", "resumed"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("motion: median frame change") && resumed.stderr.contains("of the footage's"),
+                      "the end of training judges the lamp's motion: \(resumed.stderr)")
+        let header = String(decoding: try bytes("resumed/model.safetensors").prefix(8192), as: UTF8.self)
+        XCTAssertTrue(header.contains("\"motion.footage_frame_change\""), "the model records the footage's motion")
         XCTAssertEqual(try bytes("resumed/model.safetensors"), try bytes("straight/model.safetensors"),
                        "resumed at step 30 of 80 with no options, the run lands where the straight one did")
         XCTAssertEqual(try bytes("resumed/checkpoint.safetensors"), try bytes("straight/checkpoint.safetensors"))

@@ -433,6 +433,10 @@ struct Train: ParsableCommand {
         let done = try trainer.run(stopAfter: maxSteps ?? Int.max)
         if done {
             print("trained: \(trainer.modelPath)")
+            // The guards count interventions, not motion: a lamp can stand still without one.
+            let motion = try trainer.motionProblems()
+            log(motion.summary + " (3,000 steps of the exported lamp)")
+            for p in motion.problems { log("warning: \(trainer.modelPath): \(p); see docs/training.md before using it") }
         } else if trainer.stoppedBySignal {
             print("stopped at step \(trainer.step)/\(trainer.totalSteps); checkpoint: \(trainer.checkpointPath); no model was written "
                   + "(write one with --export-only); continue with: duralava-train train --resume --out \(out)")

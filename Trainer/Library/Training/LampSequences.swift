@@ -61,6 +61,31 @@ public final class LampSequences {
         }
     }
 
+    /// The footage's median per-step frame change (mean absolute pixel difference, 0–1) over
+    /// up to `pairs` consecutive pairs spread evenly over the sequences: what the model records
+    /// (`motion.footage_frame_change`) and the runtime judges its lamp's motion against.
+    public func medianFrameChange(pairs: Int = 4000) -> Float {
+        let perSequence = length - 1
+        let total = sequences.count * perSequence
+        guard total > 0 else { return 0 }
+        let n = frameValueCount
+        var changes: [Float] = []
+        let count = min(pairs, total)
+        changes.reserveCapacity(count)
+        for k in 0..<count {
+            let index = k * total / count
+            let s = index / perSequence, t = index % perSequence + 1
+            sequences[s].withUnsafeBufferPointer { b in
+                let a = b.baseAddress! + (t - 1) * n, c = b.baseAddress! + t * n
+                var sum = 0
+                for i in 0..<n { sum += abs(Int(c[i]) - Int(a[i])) }
+                changes.append(Float(sum) / Float(n) / 255)
+            }
+        }
+        changes.sort()
+        return changes[changes.count / 2]
+    }
+
     /// `count` frames drawn at random (a sequence, then a step in it, for each) into `out`
     /// ([count, H, W, 3]): the training batches of both phases.
     public func copyRandomFrames(count: Int, rng: inout RandomGenerator, into out: UnsafeMutablePointer<Float>) {

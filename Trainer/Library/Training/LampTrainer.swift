@@ -223,6 +223,7 @@ public final class LampTrainer {
         var meta = data.provenance
         meta["provenance.steps"] = "\(step) (frame phase \(min(step, preset.frameSteps)), dynamics phase \(max(0, step - preset.frameSteps)))"
         meta["provenance.preset"] = preset.name
+        meta[ModelSchema.Key.footageFrameChange] = "\(footageFrameChange)"
         if !overrides.isEmpty { meta["provenance.overrides"] = overrides.joined(separator: "; ") }
         let dyn = dynamics.settings
         if dyn.denoisingWeight > 0 {
@@ -244,6 +245,25 @@ public final class LampTrainer {
                                                     path: path ?? modelPath)
         writer.add(ModelSchema.RNN.startLatents, shape: [startLatentCount, preset.arch.latentDim], floats: startLatents())
         try writer.write(to: path ?? modelPath)
+    }
+
+    /// The footage's median per-step frame change, recorded in the model for the runtime's
+    /// motion judgement and stall guard.
+    public private(set) lazy var footageFrameChange: Float = data.medianFrameChange()
+
+    /// Runs the exported lamp `steps` steps through the runtime's loop and judges its motion
+    /// against the footage's (`MotionWatch`): the problems, empty when it moves.
+    public func motionProblems(steps: Int = 3000) throws -> (problems: [String], summary: String) {
+        let lamp: LampModel
+        do throws(ModelError) { lamp = try LampModel(path: modelPath) } catch { throw TrainingError(error.message) }
+        let animator = LampAnimator(model: lamp, seed: 1)
+        var watch = MotionWatch(config: lamp.config, capacity: steps)
+        for _ in 0..<steps {
+            animator.advance()
+            animator.render(phase: 0)
+            watch.observe(animator.loop.lastFrameChange)
+        }
+        return (watch.problems, watch.summary)
     }
 
     /// How many encoded real frames the model file carries as starting states.
