@@ -71,6 +71,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "The sphere: frames decoded from random renormalized N(0, I) latents, tested against as many real frames 4 lamp-seconds apart (0: skip).")
     var priorSamples: Int = ReportCardOptions(modelPath: "").priorSampleFrames
 
+    @Option(name: .long, help: "Mixing: steps of each of two lamp runs from different seeds, tested against each other beside two stretches of footage as long (0: skip).")
+    var mixingFrames: Int = ReportCardOptions(modelPath: "").mixingFrames
+
     @Flag(name: .long, help: "Exit with status 1 when any target is missed.")
     var strict = false
 
@@ -86,6 +89,8 @@ struct Eval: ParsableCommand {
         try OptionRange.check("raw-every", rawEvery, 1...steps, "measure the raw RNN output every N of --steps")
         try OptionRange.check("prior-samples", priorSamples, 0...20_000, "0 skips the test; otherwise at least 20 frames per set, and 2x10^4 at 64x64 is 1 GB of floats")
         if priorSamples > 0 && priorSamples < 20 { throw ValidationError("--prior-samples must be 0 (skip) or at least 20, not \(priorSamples)") }
+        try OptionRange.check("mixing-frames", mixingFrames, 0...100_000, "0 skips the test; 10^5 frames at 64x64 is 5 GB of floats")
+        if mixingFrames > 0 && mixingFrames < 20 { throw ValidationError("--mixing-frames must be 0 (skip) or at least 20, not \(mixingFrames)") }
         try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
     }
 
@@ -110,6 +115,7 @@ struct Eval: ParsableCommand {
         options.classifier.gap = gap
         options.windowClassifierSteps = windowClassifierSteps
         options.priorSampleFrames = priorSamples
+        options.mixingFrames = mixingFrames
 
         let started = monotonicSeconds()
         let card: ReportCard

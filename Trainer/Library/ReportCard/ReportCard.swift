@@ -31,6 +31,8 @@ public struct ReportCardOptions {
     /// Frames decoded from random renormalized N(0, I) latents for the sphere's test, and as
     /// many spaced real frames in each real set (0: skip the test).
     public var priorSampleFrames = 600
+    /// Steps of each of the two lamp runs (and of each real stretch) for the mixing test (0: skip).
+    public var mixingFrames = 1200
 
     public init(modelPath: String) { self.modelPath = modelPath }
 }
@@ -53,6 +55,8 @@ public struct ReportCard {
     /// The sphere: random renormalized latents decoded by the generator vs spaced real frames
     /// (nil when skipped).
     public var priorSamples: EvalPriorSamples?
+    /// Two lamp runs from different seeds vs each other, beside two stretches of footage (nil when skipped).
+    public var mixing: EvalMixing?
     public var generatedGuards: EvalGuardCounts
     public var endurance: EvalEnduranceResult
     /// Figures of each endurance window's rendered frames (nil where none were rendered).
@@ -140,6 +144,17 @@ public struct ReportCard {
             lap("the sphere")
         }
 
+        var mixing: EvalMixing?
+        if o.mixingFrames > 0 {
+            progress("mixing: two lamp runs of \(o.mixingFrames) steps from different seeds vs each other, and two stretches of footage")
+            let m = try EvalMixing.run(model: model, source: o.data, frames: o.mixingFrames, burnIn: o.burnInSteps, seed: o.seed,
+                                       simulatorSeed: o.simulatorSeed, classifier: o.classifier, linear: o.linearClassifier,
+                                       histogramBins: o.histogramBins)
+            progress(m.summary)
+            mixing = m
+            lap("mixing")
+        }
+
         // Endurance: a fresh lamp with the same seed, every step of it.
         progress("endurance: \(EvalFormat.count(o.endurance.steps)) steps in \(o.endurance.windows) windows, \(o.endurance.renderedFrames) frames rendered at the end of each")
         var windowSettings = o.classifier
@@ -176,7 +191,7 @@ public struct ReportCard {
         var card = ReportCard(options: o, modelMetadata: model.metadata, config: c, trained: model.isTrained,
                               reference: reference, referenceFigures: figures, realFloor: floor, realFloorLinear: linearFloor,
                               realColourFloor: colourFloor, realFloorMotion: floorMotion,
-                              generated: generated, priorSamples: prior, generatedGuards: generatedGuards, endurance: endurance,
+                              generated: generated, priorSamples: prior, mixing: mixing, generatedGuards: generatedGuards, endurance: endurance,
                               windows: windowFigures,
                               classifierArchitecture: o.classifier.architecture(width: c.frameWidth, height: c.frameHeight),
                               linearClassifierDescription: o.linearClassifier.description(width: c.frameWidth, height: c.frameHeight),

@@ -134,6 +134,15 @@ extension ReportCard {
             }
             top.append(("sphere", .object(items)))
         }
+        if let m = mixing {
+            top.append(("mixing", .object([
+                ("frames", .integer(m.frames)), ("real", .string(m.realDescription)),
+                ("lamp_vs_lamp", m.lamp.cnn.json), ("footage_vs_footage", m.real.cnn.json),
+                ("linear_lamp_vs_lamp", m.lamp.linear.json), ("linear_footage_vs_footage", m.real.linear.json),
+                ("colour_distance_lamp_vs_lamp", .num(m.lamp.colour)), ("colour_distance_footage_vs_footage", .num(m.real.colour)),
+                ("passed", .bool(m.passes)),
+            ])))
+        }
         top.append(("motion", .object(motionSection)))
         top.append(("generated_guards", generatedGuards.json))
         top.append(("endurance", .object(enduranceSection)))

@@ -101,6 +101,18 @@ extension ReportCard {
                 + "\(EvalFormat.fixed(p.colourFloor, 4)). " + (p.diversity?.summary ?? "Diversity not measured: the training frames are not known.") + "\n"
         }
 
+        if let m = mixing {
+            md += "\n### Mixing\n\nTwo runs of the lamp from seeds \(m.seeds.0) and \(m.seeds.1), \(m.frames) steps each after the burn-in, "
+                + "tested against each other; beside them \(m.realDescription), tested the same way. A lamp that wanders through the "
+                + "footage's states is no easier to tell from itself than footage is.\n\n"
+            md += "| test | accuracy (balanced) | per set | train fit | train frames | test frames |\n| --- | --- | --- | --- | --- | --- |\n"
+            md += row("CNN: lamp vs lamp", m.lamp.cnn)
+            md += row("CNN: footage vs footage", m.real.cnn)
+            md += row("linear: lamp vs lamp", m.lamp.linear)
+            md += row("linear: footage vs footage", m.real.linear)
+            md += "\nColour histogram distance: lamp vs lamp **\(EvalFormat.fixed(m.lamp.colour, 4))**, footage vs footage \(EvalFormat.fixed(m.real.colour, 4)).\n"
+        }
+
         md += "\n## Motion\n\nPer-step frame change (mean absolute pixel difference, 0-1) and blob speed (block matching, px per lamp-second).\n\n"
         md += "| frames | median | quartiles | mean | p95 | near-frozen | longest frozen run | blob speed median | blob speed p95 | moving blocks |\n"
         md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"

@@ -22,6 +22,12 @@ public struct ReportCardTarget: Equatable {
 
         t += realismTargets(first: g, windows: windows)
         if let p = card.priorSamples { t.append(sphereTarget(p)) }
+        if let m = card.mixing {
+            t.append(ReportCardTarget(name: "mixing: two lamp runs from different seeds vs each other, each family within \(EvalFormat.fixed(EvalMixing.tolerance, 2)) of two stretches of footage",
+                                      measured: "CNN " + EvalFormat.fixed(m.lamp.cnn.accuracy, 3) + " (footage " + EvalFormat.fixed(m.real.cnn.accuracy, 3)
+                                        + "), linear " + EvalFormat.fixed(m.lamp.linear.accuracy, 3) + " (footage " + EvalFormat.fixed(m.real.linear.accuracy, 3) + ")",
+                                      limit: "<= footage + \(EvalFormat.fixed(EvalMixing.tolerance, 2))", passed: m.passes))
+        }
         t += motionTargets(first: g, windows: windows)
         let runs = [g.motion.longestFrozenRun] + windows.map(\.motion.longestFrozenRun)
         let f = card.referenceFigures
