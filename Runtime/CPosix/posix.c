@@ -42,11 +42,14 @@ long dl_process_id(void) { return (long)getpid(); }
 static char temporary_paths[DL_TEMPORARIES][4096];
 static volatile sig_atomic_t temporary_used[DL_TEMPORARIES];
 
+/// A slot is 0 (free), 2 (being filled: claimed atomically, so two threads never share one)
+/// or 1 (a path the signal handler removes).
 int dl_temporary_register(const char *path) {
     if (strlen(path) >= sizeof temporary_paths[0]) return 0;
     for (int i = 0; i < DL_TEMPORARIES; i++) {
-        if (temporary_used[i]) continue;
+        if (!__sync_bool_compare_and_swap(&temporary_used[i], 0, 2)) continue;
         strcpy(temporary_paths[i], path);
+        __sync_synchronize();
         temporary_used[i] = 1;
         return 1;
     }
@@ -55,13 +58,13 @@ int dl_temporary_register(const char *path) {
 
 void dl_temporary_unregister(const char *path) {
     for (int i = 0; i < DL_TEMPORARIES; i++) {
-        if (temporary_used[i] && strcmp(temporary_paths[i], path) == 0) { temporary_used[i] = 0; return; }
+        if (temporary_used[i] == 1 && strcmp(temporary_paths[i], path) == 0) { temporary_used[i] = 0; return; }
     }
 }
 
 static void remove_temporaries_and_die(int sig) {
     for (int i = 0; i < DL_TEMPORARIES; i++) {
-        if (temporary_used[i]) unlink(temporary_paths[i]);
+        if (temporary_used[i] == 1) unlink(temporary_paths[i]);
     }
     signal(sig, SIG_DFL);
     raise(sig);
