@@ -51,7 +51,7 @@ struct Render: ParsableCommand {
         let modelPath = ModelLookup.resolve(explicit: lamp.model)
         let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
         // The output is checked before the model is loaded and a frame rendered; a signal
-        // removes the file being written (docs/reliability.md, "Outputs").
+        // removes the file being written (docs/reliability.md#outputs).
         if toDirectory {
             do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { Duralava.fail(error.description) }
             if isDirectory(out) { _ = sweepStaleTemporaries(in: out) }

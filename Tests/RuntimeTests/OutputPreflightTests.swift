@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The reliability issue, items 2, 4 and 6 (docs/reliability.md, "Outputs"): an output that is
+/// The reliability issue, items 2, 4 and 6 (docs/reliability.md#outputs): an output that is
 /// one of the command's inputs is refused before any work, a trained model is replaced only
 /// with --force, an empty path is a one-line error in every CLI, and temporaries are removed
 /// on a signal or swept once their writer is gone.

@@ -2,7 +2,7 @@ import ArgumentParser
 import DuralavaRuntime
 
 /// Parse-time check of path options: an empty path is a one-line error, never the filesystem
-/// root (docs/reliability.md, "Outputs").
+/// root (docs/reliability.md#outputs).
 enum PathOptions {
     static func check(_ options: [(String, String?)]) throws {
         if let problem = OutputCheck.emptyPathProblem(options) { throw ValidationError(problem) }

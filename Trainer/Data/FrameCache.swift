@@ -6,8 +6,8 @@
 // only for exactly those files, and only after its size and checksum are checked: a cache
 // is read only if it is a regular file (opened without following links or blocking on a
 // FIFO) of exactly the size its header promises, within what the listed files can need, with a
-// matching checksum — anything else is rebuilt from the PNGs (docs/reliability.md, "Frame
-// directories"). It is written through a temporary file and a rename.
+// matching checksum — anything else is rebuilt from the PNGs
+// (docs/reliability.md#frame-directories). It is written through a temporary file and a rename.
 //
 // Layout (little-endian), version 2:
 //   "DLVCACHE" u32 version u32 width u32 height u32 entryCount u32 frameCount

@@ -28,7 +28,7 @@ int dl_process_is_gone(long pid);
 long dl_process_id(void);
 
 /// Temporary files of this process that a caught SIGINT, SIGTERM or SIGHUP removes before the
-/// process dies of the signal (docs/reliability.md, "Outputs"): register a path while it is
+/// process dies of the signal (docs/reliability.md#outputs): register a path while it is
 /// being written, unregister it once renamed or removed. At most 16 at a time; returns 0 when
 /// the table is full (the file is then only swept on a later start).
 int dl_temporary_register(const char *path);
