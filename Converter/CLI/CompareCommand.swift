@@ -50,6 +50,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        // A killed earlier report's temporaries are swept; this one's go on a signal.
+        if isDirectory(out) { _ = sweepStaleTemporaries(in: out) }
+        removeTemporariesOnSignals()
         let float: LampModel, int8: LampModel
         do { float = try LampModel(path: floatModel); int8 = try LampModel(path: int8Model) } catch { DuralavaConvert.fail("\(error)") }
         var s = DriftReport.Settings()

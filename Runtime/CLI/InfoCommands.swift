@@ -65,6 +65,7 @@ struct InitRandom: ParsableCommand {
         config.frameWidth = parts[0]; config.frameHeight = parts[1]
         config.baseWidth = parts[0] / 16; config.baseHeight = parts[1] / 16
         OutputPreflight.file(out, force: force)
+        removeTemporariesOnSignals()
         do { try RandomModel.writer(config: config, seed: seed).write(to: out) } catch { Duralava.fail("\(error)") }
         print("wrote \(out) (untrained, seed \(seed))")
     }

@@ -99,20 +99,23 @@ final class OutputPreflightTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["trained.safetensors", "untrained.safetensors"])
     }
 
-    /// A render stopped by SIGTERM removes its temporary (it used to stay until the next render)
-    /// and dies of the signal, as shells expect.
+    /// A render (or a simulator preview) stopped by SIGTERM removes its temporary (it used to
+    /// stay until the next render) and dies of the signal, as shells expect.
     func testRenderStoppedByASignalLeavesNoTemporary() throws {
-        let r = try runProcess(duralava, ["render", "--model", untrained, "--steps", "100000", "--out", "lamp.png"], currentDirectory: dir) { p in
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, !((try? FileManager.default.contentsOfDirectory(atPath: self.dir)) ?? []).contains(where: { $0.hasSuffix(".partial") }) {
-                usleep(20_000)
+        for (tool, args) in [(duralava, ["render", "--model", untrained, "--steps", "100000", "--out", "lamp.png"]),
+                             (train, ["simulate", "--frames", "100000", "--size", "128x128", "--warm-up", "0", "--out", "lamp.png"])] {
+            let r = try runProcess(tool, args, currentDirectory: dir) { p in
+                let deadline = Date().addingTimeInterval(30)
+                while Date() < deadline, !((try? FileManager.default.contentsOfDirectory(atPath: self.dir)) ?? []).contains(where: { $0.hasSuffix(".partial") }) {
+                    usleep(20_000)
+                }
+                usleep(200_000)
+                kill(p.processIdentifier, SIGTERM)
             }
-            usleep(200_000)
-            kill(p.processIdentifier, SIGTERM)
+            XCTAssertEqual(r.reason, .uncaughtSignal, "\(args)")
+            XCTAssertEqual(r.status, SIGTERM, "\(args)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["trained.safetensors", "untrained.safetensors"], "\(args)")
         }
-        XCTAssertEqual(r.reason, .uncaughtSignal)
-        XCTAssertEqual(r.status, SIGTERM)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["trained.safetensors", "untrained.safetensors"])
     }
 
     /// The pid of a process that has exited.

@@ -93,6 +93,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let log: (String) -> Void = { printError($0) }
+        PathOptions.prepareOutput(in: out)
         if let threads { Compute.threads = threads }
         guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
         var options = ReportCardOptions(modelPath: model)

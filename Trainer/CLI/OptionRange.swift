@@ -12,6 +12,16 @@ enum PathOptions {
     static func directory(_ path: String, option: String = "out") throws {
         do throws(FileError) { try OutputCheck.outputDirectory(path, option: option) } catch { throw ValidationError(error.description) }
     }
+
+    /// Before a command writes into `directory`: temporaries a killed duralava left there are
+    /// swept (only its own, only a dead writer's), and the ones this command writes are removed
+    /// if a signal stops it (docs/reliability.md#outputs).
+    static func prepareOutput(in directory: String) {
+        if isDirectory(directory) {
+            for name in sweepStaleTemporaries(in: directory) { printError("removed \(directory)/\(name), left by an interrupted duralava") }
+        }
+        removeTemporariesOnSignals()
+    }
 }
 
 /// Parse-time checks of numeric options (docs/reliability.md#options): a value outside its range is a one-line

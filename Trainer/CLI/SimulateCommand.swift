@@ -74,6 +74,10 @@ struct Simulate: ParsableCommand {
             return
         }
         let destination = SimulatorExport.destination(for: out!)
+        switch destination {
+        case .directory(let path): PathOptions.prepareOutput(in: path)
+        case .animatedPNG(let path): PathOptions.prepareOutput(in: OutputCheck.directoryPart(of: path))
+        }
         try SimulatorExport.write(simulator, frames: frames, to: destination)
         switch destination {
         case .directory(let path):
