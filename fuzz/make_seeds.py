@@ -80,3 +80,37 @@ out = os.path.join(here, "corpus", "png-frame")
 os.makedirs(out, exist_ok=True)
 for name, b in pngs.items():
     open(os.path.join(out, name), "wb").write(b)
+
+# The trainer's footage cache (Trainer/Data/FrameCache.swift, version 2): 4x4 frames of the
+# folder /footage, as fuzz/FrameCacheFuzzer.swift reads them.
+def fnv1a64(b):
+    h = 0xcbf29ce484222325
+    for x in b:
+        h = ((h ^ x) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+def frame_cache(entries, folder="/footage", width=4, height=4):
+    def text(s):
+        b = s.encode()
+        return struct.pack("<I", len(b)) + b
+    body = text(folder)
+    frames = b""
+    for i, (name, problem) in enumerate(entries):
+        body += text(name) + struct.pack("<QqqB", 100 + i, 1700000000 + i, i, 0 if problem else 1) + text(problem or "")
+        if not problem:
+            frames += bytes((i * 16 + k) % 256 for k in range(width * height * 3))
+    body += frames
+    frame_count = sum(1 for _, p in entries if not p)
+    head = b"DLVCACHE" + struct.pack("<IIIII", 2, width, height, len(entries), frame_count)
+    total = len(head) + 16 + len(body)
+    return head + struct.pack("<QQ", total, fnv1a64(body)) + body
+
+caches = {
+    "two-frames.bin": frame_cache([("f1.png", None), ("f2.png", None)]),
+    "frame-and-skipped.bin": frame_cache([("a.png", None), ("notes.txt", "not a PNG file")]),
+    "empty.bin": frame_cache([]),
+}
+out = os.path.join(here, "corpus", "frame-cache")
+os.makedirs(out, exist_ok=True)
+for name, b in caches.items():
+    open(os.path.join(out, name), "wb").write(b)

@@ -38,6 +38,8 @@ struct Compare: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
+        try PathOptions.check([("float", floatModel), ("int8", int8Model), ("out", out)])
+        do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { throw ValidationError(error.description) }
         guard (10...1_000_000).contains(latents) else { throw ValidationError("--latents must be in 10...1000000") }
         guard (1...1000).contains(rollouts) else { throw ValidationError("--rollouts must be in 1...1000") }
         guard (10...10_000_000).contains(rolloutSteps) else { throw ValidationError("--rollout-steps must be in 10...10000000") }
@@ -48,6 +50,9 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        // A killed earlier report's temporaries are swept; this one's go on a signal.
+        if isDirectory(out) { _ = sweepStaleTemporaries(in: out) }
+        removeTemporariesOnSignals()
         let float: LampModel, int8: LampModel
         do { float = try LampModel(path: floatModel); int8 = try LampModel(path: int8Model) } catch { DuralavaConvert.fail("\(error)") }
         var s = DriftReport.Settings()

@@ -23,3 +23,11 @@ struct DuralavaConvert: ParsableCommand {
     }
 }
 
+/// Parse-time check of path options: an empty path is a one-line error, never the filesystem
+/// root (docs/reliability.md#outputs).
+enum PathOptions {
+    static func check(_ options: [(String, String?)]) throws {
+        if let problem = OutputCheck.emptyPathProblem(options) { throw ValidationError(problem) }
+    }
+}
+

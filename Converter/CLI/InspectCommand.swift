@@ -13,12 +13,17 @@ struct Inspect: ParsableCommand {
     @Option(name: .long, help: "Float model file.")
     var model: String
 
+    func validate() throws { try PathOptions.check([("model", model)]) }
+
     func run() throws {
         let report: WeightQuantizationReport
-        do { report = try WeightQuantizationReport(file: try SafetensorsFile(path: model)) } catch {
-            printError("duralava-convert: error: \(error)")
-            Glibc.exit(1)
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(path: model); report = try WeightQuantizationReport(file: file) } catch {
+            DuralavaConvert.fail("\(error)")
         }
+        // A file with nothing to inspect is an error, not an empty table and exit 0.
+        if file.metadata.isEmpty { DuralavaConvert.fail("\(model): no __metadata__; not a duralava model") }
+        if report.rows.isEmpty { DuralavaConvert.fail("\(model): no weight tensors to inspect") }
         print("tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)")
         for r in report.rows {
             let name = r.name.padding(32), shape = r.shape.map(String.init).joined(separator: "x").padding(18)

@@ -32,7 +32,11 @@ struct Quantize: ParsableCommand {
     @Option(name: .long, help: "Tail quantile clipped from each activation range (0: exact min/max).")
     var calibrationTail = 1e-3
 
+    @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
+    var force = false
+
     func validate() throws {
+        try PathOptions.check([("model", model), ("out", out)])
         guard (100...10_000_000).contains(calibrationSteps) else {
             throw ValidationError("--calibration-steps must be in 100...10000000 (thousands of steps see the lamp's long-run states)")
         }
@@ -43,6 +47,15 @@ struct Quantize: ParsableCommand {
     }
 
     func run() throws {
+        // --out is checked before calibration (up to 10^7 steps), and is never the input;
+        // temporaries of a killed earlier quantize are swept, this one's removed on a signal.
+        do throws(FileError) { try OutputCheck.outputFile(out, inputs: [("model", model)], force: force) } catch {
+            DuralavaConvert.fail(error.description)
+        }
+        for name in sweepStaleTemporaries(of: out) {
+            printError("duralava-convert: removed \(OutputCheck.directoryPart(of: out))/\(name), left by an interrupted duralava")
+        }
+        removeTemporariesOnSignals()
         let float: LampModel
         do { float = try LampModel(path: model) } catch { DuralavaConvert.fail("\(error)") }
         var settings = Calibration.Settings()

@@ -37,7 +37,14 @@ struct BoardOptions {
     var brightness = 1.0
     var night: String?
     var nightBrightness = 0.2
+    var force = false
     var help = false
+
+    /// Options that only `run` reads, and only `render`: given to the other command they are
+    /// an error, as in the desktop build (whose render does not know --palette).
+    static let runOnly: Set<String> = ["--fps", "--windowed", "--duration", "--renderer", "--palette", "--hue", "--brightness",
+                                       "--night", "--night-brightness"]
+    static let renderOnly: Set<String> = ["--steps", "--between", "--out", "--force"]
 
     static let usage = """
         usage: duralava [run|render] [options]
@@ -63,6 +70,7 @@ struct BoardOptions {
           --steps N           render: model steps (default 120)
           --between K         render: display frames between steps (default 0)
           --out PATH          render: the animated PNG (default lamp.png)
+          --force             render: replace --out even when it holds a trained model
           --help              this text
         keys (run): Esc/q quit, f fullscreen, space pause, r reseed, + / - speed, c palette, [ / ] brightness
         """
@@ -75,6 +83,11 @@ struct BoardOptions {
             i += 1
             guard i < arguments.count else { throw usageError("\(name) needs a value") }
             return arguments[i]
+        }
+        func path(_ name: String) throws(UsageError) -> String {
+            let text = try value(name)
+            if let problem = OutputCheck.emptyPathProblem(option: String(name.dropFirst(2)), text) { throw usageError(problem) }
+            return text
         }
         func number(_ name: String, _ range: ClosedRange<Double>) throws(UsageError) -> Double {
             let text = try value(name)
@@ -93,9 +106,11 @@ struct BoardOptions {
         if let first = arguments.first, first == "run" || first == "render" || first == "selftest" { o.command = first; i = 1 }
         while i < arguments.count {
             let a = arguments[i]
+            if o.command == "render" && runOnly.contains(a) { throw usageError("\(a) is an option of run, not render") }
+            if o.command == "run" && renderOnly.contains(a) { throw usageError("\(a) is an option of render, not run") }
             switch a {
             case "--help", "-h": o.help = true
-            case "--model": o.model = try value(a)
+            case "--model": o.model = try path(a)
             case "--rate": o.rate = try number(a, 0.001...1000)
             case "--fps": o.fps = try number(a, 1...240)
             case "--duration": o.duration = try number(a, 0...1e9)
@@ -119,11 +134,16 @@ struct BoardOptions {
             case "--night-brightness": o.nightBrightness = try number(a, 0...1)
             case "--steps": o.steps = try integer(a, 1...10_000_000)
             case "--between": o.between = try integer(a, 0...1000)
-            case "--out": o.out = try value(a)
+            case "--out": o.out = try path(a)
+            case "--force": o.force = true
             default: throw usageError("unknown option \(a)")
             }
             i += 1
         }
+        // The display options are checked here, for every command, not when a window opens.
+        do throws(DisplayError) {
+            _ = try LampControls(palette: o.palette, hue: o.hue, brightness: o.brightness, night: o.night, nightBrightness: o.nightBrightness)
+        } catch { throw usageError(error.message) }
         return o
     }
 
@@ -147,6 +167,14 @@ func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
 }
 
 func render(_ o: BoardOptions) {
+    // --out is checked before any work: never the model itself, a trained model only with
+    // --force; a killed earlier render's temporary is swept, this one's removed on a signal.
+    do throws(FileError) {
+        let model = try ModelLookup.find(explicit: o.model)
+        try OutputCheck.outputFile(o.out, inputs: [("model", model)], force: o.force)
+    } catch { fail(error.description) }
+    _ = sweepStaleTemporaries(of: o.out)
+    removeTemporariesOnSignals()
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
     let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))

@@ -37,6 +37,7 @@ struct Bench: ParsableCommand {
     var dump: String?
 
     func validate() throws {
+        try PathOptions.check([("model", model), ("dump", dump)])
         try OptionRange.check("frames", frames, 1...100_000, "timed repetitions")
         guard kernels == "both" || KernelSet(rawValue: kernels) != nil else {
             throw ValidationError("--kernels must be one of: optimized, reference, both")

@@ -37,7 +37,11 @@ struct CompareLamps: ParsableCommand {
     @Option(name: .long, help: "Headless: integer upscaling of the frames.")
     var scale: Int = 3
 
+    @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
+    var force = false
+
     func validate() throws {
+        try PathOptions.check([("float", left), ("int8", right), ("out", out)])
         guard rate.isFinite, rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] steps per second") }
         guard (1...16).contains(scale) else { throw ValidationError("--scale must be in 1...16") }
         guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000") }
@@ -45,6 +49,10 @@ struct CompareLamps: ParsableCommand {
     }
 
     func run() throws {
+        if let out {
+            OutputPreflight.file(out, inputs: [("float", left), ("int8", right)], force: force)
+            removeTemporariesOnSignals()
+        }
         let pair = LampPair(left: load(left), right: load(right), seed: seed)
         printError("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))")
         if let out {

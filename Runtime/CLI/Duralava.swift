@@ -37,6 +37,7 @@ struct LampOptions: ParsableArguments {
     var blend: String = "latent"
 
     func validate() throws {
+        try PathOptions.check([("model", model)])
         try OptionRange.check("rate", rate, 0.001...1000, "model steps per second of lamp time; above 1000 no display keeps up")
         guard BetweenFrames(rawValue: blend) != nil else {
             throw ValidationError("--blend must be one of: \(BetweenFrames.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -53,6 +54,26 @@ struct LampOptions: ParsableArguments {
         }
         printError("duralava: note: \(path): \(lamp.kindDescription) model")
         return LampAnimator(model: lamp, seed: seed, between: BetweenFrames(rawValue: blend)!, threaded: threaded)
+    }
+}
+
+/// Parse-time check of path options: an empty path is a one-line error, never the
+/// filesystem root (docs/reliability.md#outputs).
+enum PathOptions {
+    static func check(_ options: [(String, String?)]) throws {
+        if let problem = OutputCheck.emptyPathProblem(options) { throw ValidationError(problem) }
+    }
+}
+
+/// Output checks before any work (OutputCheck): a one-line error and exit 1.
+enum OutputPreflight {
+    static func file(_ path: String, option: String = "out", inputs: [(String, String)] = [], force: Bool = false) {
+        do throws(FileError) { try OutputCheck.outputFile(path, option: option, inputs: inputs, force: force) } catch {
+            Duralava.fail(error.description)
+        }
+        for name in sweepStaleTemporaries(of: path) {
+            printError("duralava: removed \(OutputCheck.directoryPart(of: path))/\(name), left by an interrupted duralava")
+        }
     }
 }
 

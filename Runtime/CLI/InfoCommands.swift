@@ -14,6 +14,8 @@ struct Info: ParsableCommand {
     @Flag(name: .long, help: "Also run the lamp 10,000 steps and say whether it is healthy (exit status 1 if not).")
     var check = false
 
+    func validate() throws { try PathOptions.check([("model", model)]) }
+
     func run() throws {
         let path = ModelLookup.resolve(explicit: model)
         let lamp: LampModel
@@ -49,6 +51,11 @@ struct InitRandom: ParsableCommand {
     @Option(name: .long, help: "Frame size WxH (each a multiple of 16).")
     var size: String = "64x64"
 
+    @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
+    var force = false
+
+    func validate() throws { try PathOptions.check([("out", out)]) }
+
     func run() throws {
         let parts = size.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts.allSatisfy({ $0 >= 16 && $0 % 16 == 0 && $0 <= 1024 }) else {
@@ -57,6 +64,8 @@ struct InitRandom: ParsableCommand {
         var config = RandomModel.defaultConfig
         config.frameWidth = parts[0]; config.frameHeight = parts[1]
         config.baseWidth = parts[0] / 16; config.baseHeight = parts[1] / 16
+        OutputPreflight.file(out, force: force)
+        removeTemporariesOnSignals()
         do { try RandomModel.writer(config: config, seed: seed).write(to: out) } catch { Duralava.fail("\(error)") }
         print("wrote \(out) (untrained, seed \(seed))")
     }

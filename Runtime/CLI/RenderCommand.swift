@@ -31,7 +31,11 @@ struct Render: ParsableCommand {
     @Flag(name: .long, help: "Generate every frame but write none (soak tests, timing); --out is ignored.")
     var discard = false
 
+    @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
+    var force = false
+
     func validate() throws {
+        try PathOptions.check([("out", out)])
         try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
         try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
         try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
@@ -44,11 +48,20 @@ struct Render: ParsableCommand {
     }
 
     func run() throws {
-        let animator = lamp.loadAnimator()
         let modelPath = ModelLookup.resolve(explicit: lamp.model)
+        let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
+        // The output is checked before the model is loaded and a frame rendered; a signal
+        // removes the file being written (docs/reliability.md#outputs).
+        if toDirectory {
+            do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { Duralava.fail(error.description) }
+            if isDirectory(out) { _ = sweepStaleTemporaries(in: out) }
+        } else if !discard {
+            OutputPreflight.file(out, inputs: [("model", modelPath)], force: force)
+        }
+        removeTemporariesOnSignals()
+        let animator = lamp.loadAnimator()
         let frames = steps * (between + 1)
         let w = animator.width * scale, h = animator.height * scale
-        let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
         var apng: APNGWriter? = nil
         var watch = GuardWatch()
         var frameWatch = FrameWatch(model: modelPath, linePrefix: "\n")

@@ -24,6 +24,7 @@ struct Run: ParsableCommand {
     var screenshots: String = "."
 
     func validate() throws {
+        try PathOptions.check([("screenshots", screenshots)])
     }
 
     func run() throws {

@@ -18,7 +18,8 @@ struct WindowOptions: ParsableArguments {
     @Option(name: .long, help: "Colours: \(LampControls.Palette.allCases.map(\.rawValue).joined(separator: ", ")) (key c cycles).")
     var palette: String = "original"
 
-    @Option(name: .long, help: "Hue shift in degrees, added to the palette's.")
+    // .unconditional: "--hue -360" is a negative number, not an option.
+    @Option(name: .long, parsing: .unconditional, help: "Hue shift in degrees, added to the palette's.")
     var hue: Double = 0
 
     @Option(name: .long, help: "Brightness 0.1...1 (keys [ and ]).")

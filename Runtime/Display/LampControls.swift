@@ -113,16 +113,19 @@ public struct NightSchedule: Equatable {
     public let start: Int, end: Int     // minutes after midnight
     public var brightness: Float
 
-    /// "HH:MM-HH:MM", or nil.
+    /// "HH:MM-HH:MM" (H:MM too), or nil: exactly one dash and digits only, so "-1:00-02:00",
+    /// "23:00--07:00" and "+1:00-02:00" are errors, not other intervals.
     public init?(_ text: String, brightness: Float) {
-        let halves = text.split(separator: "-")
+        let halves = text.split(separator: "-", omittingEmptySubsequences: false)
         guard halves.count == 2, let a = Self.minutes(halves[0]), let b = Self.minutes(halves[1]), a != b else { return nil }
         start = a; end = b; self.brightness = brightness
     }
 
     private static func minutes(_ s: Substring) -> Int? {
-        let hm = s.split(separator: ":")
-        guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+        let hm = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard hm.count == 2, (1...2).contains(hm[0].utf8.count), hm[1].utf8.count == 2,
+              hm[0].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), hm[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let h = Int(hm[0]), let m = Int(hm[1]), (0..<24).contains(h), (0..<60).contains(m) else { return nil }
         return h * 60 + m
     }
 

@@ -54,7 +54,13 @@ public final class LampWindow {
         let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
         if requested.isEmpty && (driver == "offscreen" || driver == "dummy" || driver == "none") {
             SDL_Quit()
-            throw DisplayError(message: "cannot open a display (no DISPLAY or WAYLAND_DISPLAY, and SDL found only its invisible \"\(driver)\" driver)"
+            // A DISPLAY that is set but cannot be reached is not "no DISPLAY".
+            let names: [String] = ["DISPLAY", "WAYLAND_DISPLAY"]
+            let named = names.compactMap { name in
+                getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : "\(name)=\($0)" }
+            }
+            let why = named.isEmpty ? "no DISPLAY or WAYLAND_DISPLAY" : "the display \(named.joined(separator: ", ")) could not be opened"
+            throw DisplayError(message: "cannot open a display (\(why), and SDL found only its invisible \"\(driver)\" driver)"
                           + noDisplay)
         }
         SDL_SetHint("SDL_RENDER_SCALE_QUALITY", "linear")

@@ -42,8 +42,14 @@ public enum OutputTarget: Equatable {
     /// Open `path` itself and write into it.
     case writeThrough(String)
 
-    /// `suffix` names the temporary file (".tmp-PID", ".partial").
-    public static func resolve(_ path: String, temporarySuffix suffix: String) throws(FileError) -> OutputTarget {
+    /// The temporary file's suffix: this program's name and process id
+    /// (`NAME.duralava-PID.partial`), so that a later sweep removes only temporaries of
+    /// duralava whose writer is gone (`sweepStaleTemporaries`, docs/reliability.md).
+    public static var temporarySuffix: String { ".duralava-\(dl_process_id()).partial" }
+
+    public static func resolve(_ path: String) throws(FileError) -> OutputTarget {
+        guard !path.isEmpty else { throw FileError(path: "\"\"", message: emptyPathMessage) }
+        let suffix = temporarySuffix
         var st = stat()
         guard lstat(path, &st) == 0 else {
             guard dl_errno() == ENOENT else { throw FileError(path: path, message: "cannot stat (\(errnoText()))") }
@@ -81,6 +87,8 @@ public enum OutputTarget: Equatable {
             let fd = createExclusively(tmp)
             guard fd >= 0 else { throw FileError(path: final, message: "cannot create \(tmp) (\(errnoText()))") }
             guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open \(tmp) (\(errnoText()))") }
+            // A caught signal removes it (where the command asked for that); a kill -9 leaves it to a sweep.
+            _ = dl_temporary_register(tmp)
             return f
         case .writeThrough(let path):
             guard let f = fopen(path, "wb") else { throw FileError(path: path, message: "cannot open for writing (\(errnoText()))") }
@@ -90,12 +98,13 @@ public enum OutputTarget: Equatable {
 
     /// Removes the temporary file after a failure; the path itself is left as it was.
     public func discard() {
-        if case .replace(_, let tmp) = self { unlink(tmp) }
+        if case .replace(_, let tmp) = self { unlink(tmp); dl_temporary_unregister(tmp) }
     }
 
     /// Moves the finished temporary file into place (nothing to do for a write-through).
     public func commit() throws(FileError) {
         guard case .replace(let final, let tmp) = self else { return }
+        defer { dl_temporary_unregister(tmp) }
         guard rename(tmp, final) == 0 else {
             let m = errnoText(); unlink(tmp)
             throw FileError(path: final, message: "rename failed (\(m))")
@@ -122,11 +131,11 @@ public func fileKind(_ mode: mode_t) -> String {
     }
 }
 
-/// Writes a file atomically: to `path.tmp-PID`, flushed, then renamed over `path`, so a crash
+/// Writes a file atomically: to `path.duralava-PID.partial`, flushed, then renamed over `path`, so a crash
 /// mid-write leaves the previous file intact. A device, FIFO or symlink at `path` is kept
 /// (OutputTarget); the temporary file is removed on every error path.
 public func writeFileAtomically(_ path: String, _ chunks: [[UInt8]]) throws(FileError) {
-    let target = try OutputTarget.resolve(path, temporarySuffix: ".tmp-\(getpid())")
+    let target = try OutputTarget.resolve(path)
     let f = try target.open()
     var ok = true
     for c in chunks where !c.isEmpty {
@@ -162,7 +171,7 @@ public func isDirectory(_ path: String) -> Bool {
 /// `mkdir -p`: creates `path` and any missing parents (a run folder `runs/NAME`, a report
 /// folder), naming the part that could not be made.
 public func makeDirectories(_ path: String) throws(FileError) {
-    guard !path.isEmpty else { return }
+    guard !path.isEmpty else { throw FileError(path: "\"\"", message: emptyPathMessage) }
     var current = path.hasPrefix("/") ? "/" : ""
     for part in path.split(separator: "/") {
         current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part

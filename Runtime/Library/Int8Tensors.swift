@@ -45,7 +45,7 @@ struct Int8Tensors {
     func weightScales(_ name: String, channels: Int) throws(ModelError) -> [Float] {
         guard let info = file.tensors[name] else { throw ModelError(file.path, .missingTensor, "missing tensor \"\(name)\"") }
         guard info.shape == [1] || info.shape == [channels] else {
-            throw ModelError(file.path, .shape, "tensor \"\(name)\" has shape \(info.shape), expected [1] or [\(channels)]")
+            throw ModelError(file.path, .shape, "tensor \"\(name)\" has shape \(shapeText(info.shape)), expected [1] or [\(channels)]")
         }
         let scales = try file.floats(name)
         if let bad = scales.firstIndex(where: { !($0 > 1e-12 && $0 < 1e12) }) {

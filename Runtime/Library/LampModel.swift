@@ -35,7 +35,7 @@ public final class LampModel {
         rnn = try LatentRNN(file: file, config: config)
         if let info = file.tensors[ModelSchema.RNN.startLatents] {
             guard info.shape.count == 2, info.shape[0] >= 1, info.shape[1] == config.latentDim else {
-                throw ModelError(file.path, .shape, "tensor \"rnn.start_latents\" has shape \(info.shape), expected [K, \(config.latentDim)]")
+                throw ModelError(file.path, .shape, "tensor \"rnn.start_latents\" has shape \(shapeText(info.shape)), expected [K, \(config.latentDim)]")
             }
             startLatents = try file.floats(ModelSchema.RNN.startLatents)
         } else {

@@ -12,6 +12,7 @@ public enum ModelLookup {
     /// The model's path; the error's text is the one line to show.
     public static func find(explicit: String?) throws(FileError) -> String {
         if let explicit {
+            guard !explicit.isEmpty else { throw FileError(path: "--model \"\"", message: emptyPathMessage) }
             guard fileExists(explicit) else { throw FileError(path: explicit, message: "no such model file") }
             return explicit
         }

@@ -62,6 +62,12 @@ public struct TensorInfo {
     public var elementCount: Int { shape.reduce(1, *) }
 }
 
+/// A tensor shape as errors print it, "[2, 3]": written out, because the board's Embedded
+/// Swift cannot interpolate an Array ("(cannot print value in embedded Swift)").
+public func shapeText(_ shape: [Int]) -> String {
+    "[" + shape.map { String($0) }.joined(separator: ", ") + "]"
+}
+
 /// A parsed, validated safetensors file held in memory.
 public struct SafetensorsFile {
     public let path: String
@@ -163,7 +169,7 @@ public struct SafetensorsFile {
                 throw ModelError(path, .offsets, "tensor \"\(name)\": data_offsets [\(begin), \(end)] run past the end of the data (\(dataLength) bytes); file truncated?")
             }
             guard end - begin == count * dtype.size else {
-                throw ModelError(path, .offsets, "tensor \"\(name)\": \(end - begin) bytes of data but shape \(shape) of \(dtype.rawValue) needs \(count * dtype.size)")
+                throw ModelError(path, .offsets, "tensor \"\(name)\": \(end - begin) bytes of data but shape \(shapeText(shape)) of \(dtype.rawValue) needs \(count * dtype.size)")
             }
             tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
         }
@@ -182,7 +188,7 @@ public struct SafetensorsFile {
             throw ModelError(path, .missingTensor, "missing tensor \"\(name)\"")
         }
         if let expected, expected != t.shape {
-            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(t.shape), expected \(expected)")
+            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(shapeText(t.shape)), expected \(shapeText(expected))")
         }
         var out = [Float](repeating: 0, count: t.elementCount)
         let base = dataStart + t.begin
@@ -218,7 +224,7 @@ public struct SafetensorsFile {
             throw ModelError(path, .dtype, "tensor \"\(name)\" has dtype \(t.dtype.rawValue), expected \(dtype.rawValue)")
         }
         if let expected, expected != t.shape {
-            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(t.shape), expected \(expected)")
+            throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(shapeText(t.shape)), expected \(shapeText(expected))")
         }
         return bytes[(dataStart + t.begin)..<(dataStart + t.end)]
     }
@@ -233,7 +239,7 @@ public struct SafetensorsWriter {
     public init() {}
 
     public mutating func add(_ name: String, shape: [Int], floats: [Float]) {
-        precondition(shape.reduce(1, *) == floats.count, "tensor \(name): shape \(shape) does not match \(floats.count) values")
+        precondition(shape.reduce(1, *) == floats.count, "tensor \(name): shape \(shapeText(shape)) does not match \(floats.count) values")
         addRaw(name, dtype: .f32, shape: shape, bytes: littleEndianBytes(floats))
     }
 

@@ -12,9 +12,10 @@ public struct OutputError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// An image file written under a temporary name (`path.partial`) and renamed into place when
-/// complete, so a crash or a full disk never leaves a half-written image where a good one
-/// was. What is already at `path` decides, by the runtime's `OutputTarget` rule (docs/reliability.md#outputs): a
+/// An image file written under a temporary name (`path.duralava-PID.partial`) and renamed into
+/// place when complete, so a crash or a full disk never leaves a half-written image where a good
+/// one was. What is already at `path` decides, by the runtime's `OutputTarget` rule
+/// (docs/reliability.md#outputs): a
 /// regular file is replaced, a device or FIFO written through, a symlink followed and kept,
 /// anything else refused. The temporary file is removed on every error path.
 final class OutputFile {
@@ -25,7 +26,7 @@ final class OutputFile {
     init(path: String) throws(OutputError) {
         self.path = path
         do throws(FileError) {
-            target = try OutputTarget.resolve(path, temporarySuffix: ".partial")
+            target = try OutputTarget.resolve(path)
             handle = try target.open()
         } catch {
             throw OutputError(path: error.path, message: error.message)

@@ -21,6 +21,27 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertEqual(r.stdout, Self.expected)
     }
 
+    /// A file with no metadata, or with no weight tensors, is an error (it exited 0 with an
+    /// empty table; the reliability issue, item 8).
+    func testFileWithoutMetadataOrWeightsIsAnError() throws {
+        let tool = productPath("duralava-convert")
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("duralava-convert is not built") }
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var noMetadata = SafetensorsWriter()
+        noMetadata.add("generator.tconv0.weight", shape: [2, 2], floats: [1, 2, 3, 4])
+        try noMetadata.write(to: dir + "/no-metadata.safetensors")
+        var noWeights = SafetensorsWriter()
+        noWeights.metadata = ["format": "duralava"]
+        try noWeights.write(to: dir + "/no-weights.safetensors")
+        for (name, message) in [("no-metadata", "no __metadata__"), ("no-weights", "no weight tensors")] {
+            let r = try runProcess(tool, ["inspect", "--model", dir + "/\(name).safetensors"])
+            XCTAssertEqual(r.status, 1, "\(name): \(r.stdout)")
+            XCTAssertEqual(r.errorLines.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+    }
+
     /// Printed by the command before its numbers moved to EvalFormat ("0.75", not "0.750").
     static let expected = """
         tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)

@@ -12,8 +12,10 @@ final class FrameDirectoryNoticeTests: XCTestCase {
     func testFramesOfAnotherSizeAreCountedInAWarning() throws {
         for i in 1...5 { try write(TestPNG.solid(width: 8, height: 8, r: UInt8(i), g: 0, b: 0), to: directory + "/f\(i).png") }
         for i in 6...7 { try write(TestPNG.solid(width: 32, height: 16, r: UInt8(i), g: 0, b: 0), to: directory + "/f\(i).png") }
+        let run = try makeTemporaryDirectory("notice-run")
+        defer { try? FileManager.default.removeItem(atPath: run) }
         for useCache in [true, true] { // the second load comes from the cache and says the same
-            let data = try FrameDirectoryDataset(directory: directory, width: 4, height: 4, useCache: useCache)
+            let data = try FrameDirectoryDataset(directory: directory, width: 4, height: 4, cacheDirectory: useCache ? run : nil)
             XCTAssertEqual(data.count, 7, "every frame is still used")
             XCTAssertEqual(data.warnings.count, 1, "\(data.warnings)")
             let text = data.warnings.first?.description ?? ""
@@ -24,7 +26,7 @@ final class FrameDirectoryNoticeTests: XCTestCase {
 
     func testSameSizeFramesGiveNoWarning() throws {
         for i in 1...3 { try write(TestPNG.solid(width: 8, height: 8, r: UInt8(i), g: 0, b: 0), to: directory + "/f\(i).png") }
-        XCTAssertEqual(try FrameDirectoryDataset(directory: directory, width: 4, height: 4, useCache: false).warnings, [])
+        XCTAssertEqual(try FrameDirectoryDataset(directory: directory, width: 4, height: 4).warnings, [])
     }
 
     func testNamesThatAreNotUTF8AreCounted() throws {
@@ -39,7 +41,7 @@ final class FrameDirectoryNoticeTests: XCTestCase {
             _ = png.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count) }
             close(fd)
         }
-        let data = try FrameDirectoryDataset(directory: directory, width: 4, height: 4, useCache: false)
+        let data = try FrameDirectoryDataset(directory: directory, width: 4, height: 4)
         XCTAssertEqual(data.frameFiles, ["a.png"])
         XCTAssertEqual(data.warnings.map(\.description), ["skipped 2 files: names that are not valid UTF-8 (rename them to use them)"])
     }

@@ -55,18 +55,20 @@ final class FrameFitTests: XCTestCase {
     func testDirectoryLetterboxHasItsOwnCacheAndSaysTheMajoritySize() throws {
         let dir = try makeTemporaryDirectory("fit")
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "-run", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir + "-run") }
         for i in 0..<3 { try write(TestPNG.solid(width: 4, height: 8, r: 200, g: 200, b: 200), to: dir + "/f\(i).png") }
         try write(TestPNG.solid(width: 8, height: 8, r: 200, g: 200, b: 200), to: dir + "/odd.png")
         XCTAssertEqual(try FrameDirectoryDataset.footageSize(dir).map { "\($0.width)x\($0.height)" }, "4x8")
-        let boxed = try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .letterbox)
-        let cropped = try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .crop)
+        let boxed = try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .letterbox, cacheDirectory: dir + "-run")
+        let cropped = try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .crop, cacheDirectory: dir + "-run")
         XCTAssertNotEqual(boxed.cachePath, cropped.cachePath)
-        XCTAssertTrue(boxed.cachePath.hasSuffix("-letterbox.bin"))
+        XCTAssertEqual(boxed.cachePath?.hasSuffix("-letterbox.bin"), true)
         // f0 is 4x8: letterboxed to 2x4 in columns 1...2, black at 0 and 3; cropped: no black.
         let b = Array(boxed.frameBytes(at: 0)), c = Array(cropped.frameBytes(at: 0))
         XCTAssertEqual(b[0], 0); XCTAssertEqual(b[3], 200); XCTAssertEqual(b[9], 0)
         XCTAssertFalse(c.contains(0))
-        XCTAssertTrue(try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .letterbox).loadedFromCache)
+        XCTAssertTrue(try FrameDirectoryDataset(directory: dir, width: 4, height: 4, fit: .letterbox, cacheDirectory: dir + "-run").loadedFromCache)
         XCTAssertTrue(boxed.warnings.contains { $0.problem.contains("black bars") }, "\(boxed.warnings)")
     }
 }

@@ -76,6 +76,32 @@ final class BoardEmulationTests: XCTestCase {
         XCTAssertEqual(b.stderr.filter { $0 == "\n" }.count, 1, b.stderr)
     }
 
+    /// A shape error names the shapes on the board too: an Array interpolated in a message
+    /// printed "(cannot print value in embedded Swift)" there (the reliability issue, item 8).
+    func testBoardPrintsShapesInErrors() throws {
+        _ = try emulator()
+        let source = packageRoot + "/models/default-int8.safetensors"
+        guard FileManager.default.fileExists(atPath: source) else { throw XCTSkip("no models/default-int8.safetensors") }
+        let bad = NSTemporaryDirectory() + "/board-shape-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        _ = try python("""
+            import json, struct, sys
+            b = open(sys.argv[1], 'rb').read()
+            n = struct.unpack('<Q', b[:8])[0]
+            h = json.loads(b[8:8 + n])
+            name = sorted(k for k, v in h.items() if k != '__metadata__' and k.endswith('.bias') and len(v['shape']) == 1)[0]
+            h[name]['shape'] = [1] + h[name]['shape']
+            s = json.dumps(h).encode()
+            open(sys.argv[2], 'wb').write(struct.pack('<Q', len(s)) + s + b[8 + n:])
+            """, [source, bad], modules: "json")
+        let b = try runBoard(["render", "--model", bad, "--out", bad + ".png"])
+        let d = try runProcess(desktop, ["render", "--model", bad, "--out", bad + ".png"])
+        XCTAssertEqual(b.status, 1)
+        XCTAssertFalse(b.stderr.contains("cannot print"), b.stderr)
+        XCTAssertTrue(b.stderr.contains("has shape [1, "), b.stderr)
+        XCTAssertEqual(b.stderr, d.stderr)
+    }
+
     /// `run --windowed` of the aarch64 binary under qemu, on Xvfb, with the arm64 libSDL2
     /// (`make board` installs libsdl2-2.0-0:arm64): a lamp on the screen.
     func testBoardWindowShowsALampUnderEmulation() throws {

@@ -149,4 +149,34 @@ final class RuntimeOptionTests: XCTestCase {
             XCTAssertTrue(first.contains("outside") || first.contains("above"), "\(arguments): \(first)")
         }
     }
+
+    /// `--hue -360` is a negative number, not a missing value (the reliability issue, item 8).
+    func testNegativeHueIsANumber() throws {
+        let duralava = productPath("duralava")
+        guard FileManager.default.isExecutableFile(atPath: duralava) else { throw XCTSkip("duralava is not built") }
+        let r = try runProcess(duralava, ["run", "--hue", "-360", "--fps", "0"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: --fps 0"), "--hue was read; the next error is --fps's: \(r.stderr)")
+    }
+
+    /// The board's hand-written parser (its desktop build, duralava-board): render refuses the
+    /// options only run reads, and every command checks the display options, as the desktop
+    /// build does (they were silently ignored by render).
+    func testBoardRenderRefusesRunOptionsAndBadValues() throws {
+        let board = productPath("duralava-board")
+        guard FileManager.default.isExecutableFile(atPath: board) else { throw XCTSkip("duralava-board is not built") }
+        let cases: [([String], String)] = [
+            (["render", "--palette", "nope"], "--palette is an option of run, not render"),
+            (["render", "--night", "25:00"], "--night is an option of run, not render"),
+            (["run", "--palette", "nope"], "--palette nope"), (["run", "--night", "25:00-07:00"], "--night 25:00-07:00"),
+            (["run", "--night", "-1:00-02:00"], "--night -1:00-02:00: expected HH:MM-HH:MM"),
+            (["run", "--steps", "3"], "--steps is an option of render, not run"),
+        ]
+        for (arguments, message) in cases {
+            let r = try runProcess(board, arguments)
+            XCTAssertEqual(r.status, 1, "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.errorLines.count, 1, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        }
+    }
 }

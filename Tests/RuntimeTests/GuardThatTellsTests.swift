@@ -138,6 +138,18 @@ final class GuardThatTellsCommandTests: XCTestCase {
         XCTAssertTrue(errors.first?.hasPrefix("duralava: error: cannot open a display") ?? false, r.stderr)
     }
 
+    /// A DISPLAY that is set but cannot be reached is said as such (the reliability issue,
+    /// item 8), not as "no DISPLAY or WAYLAND_DISPLAY".
+    func testUnreachableDisplayIsNamed() throws {
+        let r = try runProcess("/usr/bin/env", ["-u", "WAYLAND_DISPLAY", "-u", "SDL_VIDEODRIVER", "DISPLAY=:98",
+                                                duralava, "run", "--model", dir + "/m.safetensors", "--duration", "2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let error = r.stderr.split(separator: "\n").first { $0.hasPrefix("duralava: error:") }.map(String.init) ?? ""
+        XCTAssertTrue(error.hasPrefix("duralava: error: cannot open a display"), r.stderr)
+        XCTAssertFalse(error.contains("no DISPLAY or WAYLAND_DISPLAY"), error)
+        if error.contains("invisible") { XCTAssertTrue(error.contains("DISPLAY=:98 could not be opened"), error) }
+    }
+
     /// Asking for the offscreen driver by name is the user's choice: it runs.
     func testExplicitOffscreenDriverRuns() throws {
         let r = try runProcess("/usr/bin/env", ["-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER=offscreen",

@@ -52,6 +52,11 @@ final class LampControlsTests: XCTestCase {
         XCTAssertTrue(day.contains(minutes: 9 * 60 + 15)); XCTAssertFalse(day.contains(minutes: 17 * 60))
         XCTAssertNil(NightSchedule("25:00-07:00", brightness: 0.2))
         XCTAssertNil(NightSchedule("23:00", brightness: 0.2))
+        // The reliability issue, item 8: these were read as other intervals.
+        for text in ["-1:00-02:00", "23:00--07:00", "+1:00-02:00", "23:00-07:00-", "1:0-02:00", " 1:00-02:00", "01:+5-02:00"] {
+            XCTAssertNil(NightSchedule(text, brightness: 0.2), text)
+        }
+        XCTAssertNotNil(NightSchedule("7:30-09:00", brightness: 0.2))
         var c = try LampControls(palette: "original", hue: 0, brightness: 0.8, night: "23:00-07:00", nightBrightness: 0.25)
         XCTAssertEqual(c.effectiveBrightness(minutes: 0), 0.2, accuracy: 1e-6)
         XCTAssertEqual(c.effectiveBrightness(minutes: 12 * 60), 0.8, accuracy: 1e-6)

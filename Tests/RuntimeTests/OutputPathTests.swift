@@ -95,7 +95,7 @@ final class OutputPathTests: XCTestCase {
         }
         XCTAssertEqual(kind("/dev/full"), .typeCharacterSpecial)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/dev/full.partial"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "/dev/full.tmp-\(getpid())"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/dev/full.duralava-\(getpid()).partial"))
         // Writing through /dev/null succeeds and leaves it a device.
         try writeFileAtomically("/dev/null", [[1, 2, 3]])
         XCTAssertEqual(kind("/dev/null"), .typeCharacterSpecial)
@@ -105,7 +105,8 @@ final class OutputPathTests: XCTestCase {
     /// through: the temporary file is created afresh.
     func testPlantedLinkAtTemporaryNameIsNotFollowed() throws {
         try Data("keep".utf8).write(to: URL(fileURLWithPath: dir + "/victim"))
-        try FileManager.default.createSymbolicLink(atPath: dir + "/out.png.partial", withDestinationPath: "victim")
+        let temporary = "out.png.duralava-\(getpid()).partial"
+        try FileManager.default.createSymbolicLink(atPath: dir + "/" + temporary, withDestinationPath: "victim")
         try writePNG(path: dir + "/out.png", width: 4, height: 4, rgb: image)
         XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/victim")), as: UTF8.self), "keep")
         XCTAssertEqual(try litter(["victim", "out.png"]), [])

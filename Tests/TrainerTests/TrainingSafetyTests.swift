@@ -93,18 +93,27 @@ final class TrainingSafetyTests: XCTestCase {
         XCTAssertEqual(rows.dropFirst().map { Int($0.prefix { $0 != "," })! }, Array(1...120))
     }
 
-    func testRunDirectoryLockIsExclusiveAndCleansStaleTemporaries() throws {
+    /// The reliability issue, item 3: only duralava's own temporaries whose writer is gone
+    /// are swept (`NAME.duralava-PID.partial`); another program's `.partial` or `.tmp-N` file,
+    /// and a live writer's temporary, stay.
+    func testRunDirectoryLockIsExclusiveAndCleansOnlyItsOwnStaleTemporaries() throws {
         let dir = runDirectory()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for name in ["checkpoint.safetensors.tmp-4242", "samples-000030.png.partial", "metrics.csv", "notes.tmp-x"] {
-            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1]))
-        }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = finished.processIdentifier
+        let stale = ["checkpoint.safetensors.duralava-\(dead).partial", "samples-000030.png.duralava-\(dead).partial"]
+        let kept = ["checkpoint.safetensors.tmp-4242", "samples-000030.png.partial", "film.mkv.partial", "metrics.csv", "notes.tmp-x",
+                    "model.safetensors.duralava-\(getpid()).partial", "model.safetensors.duralava-1.partial"]
+        for name in stale + kept { FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1])) }
         var lock: RunDirectoryLock? = try RunDirectoryLock(directory: dir)
         XCTAssertThrowsError(try RunDirectoryLock(directory: dir)) {
             XCTAssertTrue("\($0)".contains("in use by another duralava-train (pid \(getpid()))"), "\($0)")
         }
-        XCTAssertEqual(lock?.removeStaleTemporaryFiles(in: dir), ["checkpoint.safetensors.tmp-4242", "samples-000030.png.partial"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["lock", "metrics.csv", "notes.tmp-x"])
+        XCTAssertEqual(lock?.removeStaleTemporaryFiles(in: dir), stale.sorted())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), (kept + ["lock"]).sorted())
         lock = nil
         XCTAssertNoThrow(try RunDirectoryLock(directory: dir), "released with its owner")
     }
@@ -131,23 +140,74 @@ final class TrainCommandSafetyTests: XCTestCase {
         withExtendedLifetime(held) {}
     }
 
-    /// SIGHUP (a closed terminal) saves a checkpoint like SIGTERM, and the stop message does
-    /// not claim a model was written.
-    func testHangupSavesACheckpointAndSaysNoModelWasWritten() throws {
-        let dir = temporaryDirectory(prefix: "duralava-cli-") + "/run"
-        let r = try runProcess(tool, ["train", "--preset", "tiny", "--frame-steps", "200000", "--out", dir]) { p in
-            // Wait for the first progress (the run directory's metrics), then hang up.
+    /// Starts a tiny training that would run for minutes, sends `signal` once it has trained a
+    /// step, and returns how it ended.
+    func trainAndStop(with signal: Int32, dir: String) throws -> ProcessResult {
+        try runProcess(tool, ["train", "--preset", "tiny", "--frame-steps", "200000", "--out", dir]) { p in
+            // Wait for the first progress (the run directory's metrics), then send the signal.
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline, (try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8))?.contains("\n1,") != true {
                 usleep(20_000)
             }
-            kill(p.processIdentifier, SIGHUP)
+            kill(p.processIdentifier, signal)
         }
+    }
+
+    /// SIGHUP (a closed terminal) saves a checkpoint like SIGTERM, and the stop message does
+    /// not claim a model was written. The exit status is 129 (128 + SIGHUP), as shells expect
+    /// of a process stopped by a signal: `train && quantize` does not go on.
+    func testHangupSavesACheckpointAndSaysNoModelWasWritten() throws {
+        let dir = temporaryDirectory(prefix: "duralava-cli-") + "/run"
+        let r = try trainAndStop(with: SIGHUP, dir: dir)
         XCTAssertEqual(r.reason, .exit, "exits by itself, not killed by the signal")
-        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.status, 129, r.stderr)
         XCTAssertTrue(r.stdout.contains("no model was written"), r.stdout)
         XCTAssertFalse(r.stdout.contains("model so far"), r.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/checkpoint.safetensors"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/model.safetensors"))
+    }
+
+    /// The reliability issue, item 6: SIGINT and SIGTERM save, then exit 130 and 143 (they
+    /// used to exit 0, so `train && quantize` quantized the model so far).
+    func testInterruptAndTerminateExitWithTheShellsStatus() throws {
+        for (signal, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+            let dir = temporaryDirectory(prefix: "duralava-cli-") + "/run"
+            let r = try trainAndStop(with: signal, dir: dir)
+            XCTAssertEqual(r.reason, .exit, "exits by itself after saving")
+            XCTAssertEqual(r.status, status, r.stderr)
+            XCTAssertTrue(r.stderr.contains("checkpoint saved"), r.stderr)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/checkpoint.safetensors"))
+        }
+    }
+
+    /// A stderr whose reader has gone (`2>&1 | tee log`, tee exits) used to kill the trainer
+    /// with SIGPIPE; now the lines are lost and the run finishes.
+    func testBrokenStderrDoesNotKillTheTrainer() throws {
+        let dir = temporaryDirectory(prefix: "duralava-cli-") + "/run"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = ["train", "--preset", "tiny", "--frame-steps", "40", "--dynamics-steps", "10", "--out", dir]
+        let pipe = Pipe()
+        p.standardError = pipe
+        p.standardOutput = FileHandle.nullDevice
+        try pipe.fileHandleForReading.close()
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "not killed by SIGPIPE")
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/model.safetensors"))
+    }
+
+    /// The reliability issue, item 3: a failing command neither removes another program's
+    /// `.partial` file nor leaves a lock file behind.
+    func testFailingCommandKeepsForeignFilesAndLeavesNoLock() throws {
+        let dir = temporaryDirectory(prefix: "duralava-cli-") + "/d"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data("film".utf8).write(to: URL(fileURLWithPath: dir + "/film.mkv.partial"))
+        let r = try runProcess(tool, ["train", "--preset", "tiny", "--export-only", "--out", dir])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("checkpoint.safetensors does not exist"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("removed"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["film.mkv.partial"])
     }
 }

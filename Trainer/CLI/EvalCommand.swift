@@ -78,6 +78,8 @@ struct Eval: ParsableCommand {
     var strict = false
 
     func validate() throws {
+        try PathOptions.check([("model", model), ("data", data), ("out", out)])
+        try PathOptions.directory(out)
         try OptionRange.check("steps", steps, 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")
         try OptionRange.check("windows", windows, 1...min(steps, 10_000), "windows cut from --steps, each at least one step; 10^4 rows is the most a plot shows")
         try OptionRange.check("window-frames", windowFrames, 0...10_000, "frames rendered per window, each costs a generator run")
@@ -96,6 +98,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let log: (String) -> Void = { printError($0) }
+        PathOptions.prepareOutput(in: out)
         if let threads { Compute.threads = threads }
         guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
         var options = ReportCardOptions(modelPath: model)

@@ -41,6 +41,7 @@ struct ProbeProjection: ParsableCommand {
     var steps = 250
 
     func validate() throws {
+        try PathOptions.check([("out", out)])
         try OptionRange.check("chains", chains, 2...64, "each lamp is one segment; the classifier's split needs at least two")
         try OptionRange.check("steps", steps, 100...10_000, "the classifier splits each segment into 100-step chunks")
         for k in every { try OptionRange.check("every", k, 0...100_000, "steps between projections (0: never)") }

@@ -42,6 +42,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         try OptionRange.check("frames", frames, 1...10_000_000, "a directory of 10^7 PNG frames is already hours of footage")
+        try PathOptions.check([("out", out)])
         guard out != nil || dryRun else { throw ValidationError("give --out DIR/ or --out lamp.png (or --dry-run)") }
         _ = try parsedSize()
         guard LampPalette.named(palette) != nil else {
@@ -73,6 +74,10 @@ struct Simulate: ParsableCommand {
             return
         }
         let destination = SimulatorExport.destination(for: out!)
+        switch destination {
+        case .directory(let path): PathOptions.prepareOutput(in: path)
+        case .animatedPNG(let path): PathOptions.prepareOutput(in: OutputCheck.directoryPart(of: path))
+        }
         try SimulatorExport.write(simulator, frames: frames, to: destination)
         switch destination {
         case .directory(let path):

@@ -204,6 +204,8 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
+        try PathOptions.check([("data", data), ("out", out)])
+        try PathOptions.directory(out)
         _ = try parsedSize(data: data ?? "sim")
         if let fit { _ = try parsedFit(fit) }
         let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
@@ -295,7 +297,27 @@ struct Train: ParsableCommand {
         setting == "dynamics-critic-learning-rate" ? "dynamics-learning-rate" : setting
     }
 
+    /// The run directory's checkpoint is where the command needs it (or not there for a new
+    /// run), said before the footage is loaded and before anything is written into --out: a
+    /// failing command leaves no run directory, lock file or footage cache behind.
+    func checkCheckpointBeforeWork() throws {
+        let checkpoint = LampTrainer.checkpointPath(in: out)
+        if exportOnly || checkFrames {
+            guard fileExists(checkpoint) else {
+                throw ValidationError("\(exportOnly ? "--export-only" : "--check-frames"): \(checkpoint) does not exist")
+            }
+        } else if resume {
+            guard fileExists(checkpoint) else { throw ValidationError("--resume: \(checkpoint) does not exist") }
+        } else if fileExists(checkpoint) {
+            throw ValidationError("\(checkpoint) exists: pass --resume to continue it, or choose another --out")
+        }
+    }
+
     func run() throws {
+        // A reader of stderr that goes away (`2>&1 | tee log`, then tee exits) must not kill the
+        // run: the lines are lost, the training and its checkpoints are not.
+        signal(SIGPIPE, SIG_IGN)
+        try checkCheckpointBeforeWork()
         let log: (String) -> Void = { printError($0) }
         let checkpointPath = LampTrainer.checkpointPath(in: out)
         let continuing = resume || exportOnly || checkFrames
@@ -371,23 +393,32 @@ struct Train: ParsableCommand {
                                               stepSeconds: preset.stepSeconds, palette: pal, seed: 1000 + seed)
         } else {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
+            // The footage's frame cache is kept in the run folder (docs/reliability.md#frame-directories).
+            do { try makeDirectories(out) } catch { throw ValidationError("\(error.path): cannot create the run directory (\(error.message))") }
             log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
                 + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
             let hint = "to keep whole frames use --fit letterbox" + (try parsedSize(data: data) == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
-            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, cropHint: hint, frameStep: frameStep,
+            footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, cropHint: hint, frameStep: frameStep, cacheDirectory: out,
                                                        sequenceLength: preset.sequenceLength,
                                                        stepSeconds: Double(frameStep) / sourceFps, log: log)
         }
-        signal(SIGINT) { _ in trainingStopRequested = 1 }
-        signal(SIGTERM) { _ in trainingStopRequested = 1 }
+        // The signal's number is kept: a stopped run exits 128 + it after saving (130 for
+        // SIGINT, 143 for SIGTERM, 129 for SIGHUP), so `train && quantize` stops there.
+        signal(SIGINT) { trainingStopRequested = $0 }
+        signal(SIGTERM) { trainingStopRequested = $0 }
         // A closed terminal or ssh session (SIGHUP) saves like Ctrl-C instead of losing the run.
-        signal(SIGHUP) { _ in trainingStopRequested = 1 }
+        signal(SIGHUP) { trainingStopRequested = $0 }
         let trainer = try LampTrainer(preset: preset, data: footage, directory: out, seed: seed, log: log)
         trainer.runOptions = runOptions
         trainer.overrides = (checkpointMeta[RunSettings.overridesKey].map { [$0] } ?? [])
         let lock = try RunDirectoryLock(directory: out)
-        defer { withExtendedLifetime(lock) {} }
-        for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted write") }
+        // A command that fails from here on removes the lock file if it made it (no stray lock).
+        var finished = false
+        defer {
+            if !finished { lock.removeIfCreated() }
+            withExtendedLifetime(lock) {}
+        }
+        for name in lock.removeStaleTemporaryFiles(in: out) { log("removed \(out)/\(name), left by an interrupted duralava") }
         if data == "sim" {
             // Unseen simulator runs for the frame model check (seeds far from the training ones).
             trainer.heldOutFootage = LampSequences.simulated(count: 16, length: preset.sequenceLength, width: w, height: h,
@@ -400,9 +431,6 @@ struct Train: ParsableCommand {
             }
         }
         if exportOnly || checkFrames {
-            guard fileExists(trainer.checkpointPath) else {
-                throw ValidationError("\(exportOnly ? "--export-only" : "--check-frames"): \(trainer.checkpointPath) does not exist")
-            }
             try trainer.resume()
             if checkFrames {
                 try trainer.checkFrameModel()
@@ -410,12 +438,10 @@ struct Train: ParsableCommand {
                 try trainer.export()
                 print("exported step \(trainer.step): \(trainer.modelPath)")
             }
+            finished = true
             return
         }
         if resume {
-            guard fileExists(trainer.checkpointPath) else {
-                throw ValidationError("--resume: \(trainer.checkpointPath) does not exist")
-            }
             try trainer.resume()
             if (restartDynamics || extendFrames != nil) && trainer.step < preset.frameSteps {
                 throw ValidationError("\(restartDynamics ? "--restart-dynamics" : "--extend-frames"): \(trainer.checkpointPath) is at step "
@@ -427,10 +453,9 @@ struct Train: ParsableCommand {
             } else if restartDynamics {
                 trainer.restartDynamics(settings: preset.dynamics)
             }
-        } else if fileExists(trainer.checkpointPath) {
-            throw ValidationError("\(trainer.checkpointPath) exists: pass --resume to continue it, or choose another --out")
         }
         let done = try trainer.run(stopAfter: maxSteps ?? Int.max)
+        finished = true
         if done {
             print("trained: \(trainer.modelPath)")
             // The guards count interventions, not motion: a lamp can stand still without one.
@@ -440,6 +465,7 @@ struct Train: ParsableCommand {
         } else if trainer.stoppedBySignal {
             print("stopped at step \(trainer.step)/\(trainer.totalSteps); checkpoint: \(trainer.checkpointPath); no model was written "
                   + "(write one with --export-only); continue with: duralava-train train --resume --out \(out)")
+            throw ExitCode(128 + (trainingStopRequested > 0 ? trainingStopRequested : SIGINT))
         } else {
             print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with: duralava-train train --resume --out \(out)")
         }

@@ -42,6 +42,7 @@ struct TwoSample: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
+        try PathOptions.check([("model-a", modelA), ("model-b", modelB)])
         guard (500...100_000).contains(frames) else { throw ValidationError("--frames must be in 500...100000 (the classifier holds out every 5th 100-frame chunk)") }
         guard (1...1000).contains(segments), frames / segments >= 2 else { throw ValidationError("--segments must be in 1...1000, with at least 2 frames each") }
         guard (0...10_000_000).contains(burnIn) else { throw ValidationError("--burn-in must be in 0...10000000") }

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import DuralavaRuntime
 
 /// A frame's width and height (a dictionary key, unlike a tuple).
 struct FrameSize: Hashable {
@@ -31,8 +32,8 @@ public final class FrameDirectoryDataset {
     public let loadedFromCache: Bool
     /// Why the cache could not be written, if it could not (the frames are fine).
     public let cacheProblem: String?
-    /// Full path of the cache file for this size.
-    public let cachePath: String
+    /// Full path of the cache file for this size (nil: no cache).
+    public let cachePath: String?
 
     /// All frames, each width*height*3 bytes of RGB, rows top first.
     private let pixels: [UInt8]
@@ -41,8 +42,9 @@ public final class FrameDirectoryDataset {
     public var frameValueCount: Int { width * height * 3 }
 
     /// Loads (or reloads from the cache) every PNG frame of `directory`, fitted to width x
-    /// height by `fit` (centre-cropped to its aspect, or letterboxed) and area-averaged.
-    public init(directory: String, width: Int = 64, height: Int = 64, fit: FrameFit = .crop, useCache: Bool = true) throws {
+    /// height by `fit` (centre-cropped to its aspect, or letterboxed) and area-averaged. The
+    /// cache lives in `cacheDirectory` (the run folder; nil: no cache), never in the footage.
+    public init(directory: String, width: Int = 64, height: Int = 64, fit: FrameFit = .crop, cacheDirectory: String? = nil) throws {
         guard (1...4096).contains(width), (1...4096).contains(height) else {
             throw FrameDataError.invalidFrameSize(width: width, height: height)
         }
@@ -58,12 +60,15 @@ public final class FrameDirectoryDataset {
             notes.append(FrameFileWarning(file: "\(listing.badNames) file\(listing.badNames == 1 ? "" : "s")",
                                           problem: "names that are not valid UTF-8 (rename them to use them)"))
         }
-        let cachePath = FrameDirectoryDataset.join(directory, FrameCache.fileName(width: width, height: height, fit: fit))
+        let cachePath = cacheDirectory.map { FrameDirectoryDataset.join($0, FrameCache.fileName(width: width, height: height, fit: fit)) }
         self.cachePath = cachePath
+        let folder = FrameDirectoryDataset.realPath(directory)
 
-        // The cache is valid only for exactly the same files, sizes and times.
-        if useCache, let bytes = FrameCache.readFile(cachePath),
-           let cached = FrameCache.decode(bytes, width: width, height: height),
+        // The cache is valid only for exactly the same folder, files, sizes and times, and
+        // only when intact (size and checksum).
+        if let cachePath,
+           let bytes = FrameCache.readFile(cachePath, limit: FrameCache.maxBytes(entries: stamps.count, width: width, height: height)),
+           let cached = FrameCache.decode(bytes, width: width, height: height, folder: folder),
            cached.entries.map(\.stamp) == stamps {
             var files: [String] = [], skipped: [FrameFileWarning] = []
             for (stamp, problem) in cached.entries {
@@ -105,10 +110,19 @@ public final class FrameDirectoryDataset {
         warnings = skipped + notes + FrameDirectoryDataset.sizeNote(sizes, frames: files.count, width: width, height: height, fit: fit)
         pixels = frames
         loadedFromCache = false
-        if useCache {
-            let bytes = FrameCache.encode(width: width, height: height,
+        if let cachePath {
+            let bytes = FrameCache.encode(width: width, height: height, folder: folder,
                                           contents: FrameCacheContents(entries: entries, frames: frames))
-            cacheProblem = FrameCache.writeAtomically(bytes, to: cachePath)
+            // Only a regular file (or nothing) is replaced: a FIFO would block the write, and a
+            // link there is not the trainer's to follow.
+            var st = stat()
+            if lstat(cachePath, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                cacheProblem = "\(cachePath): not a regular file; the frame cache was not written"
+            } else {
+                do throws(FileError) { try writeFileAtomically(cachePath, [bytes]); cacheProblem = nil } catch {
+                    cacheProblem = "cannot write the frame cache: \(error)"
+                }
+            }
         } else {
             cacheProblem = nil
         }
@@ -140,6 +154,14 @@ public final class FrameDirectoryDataset {
     }
 
     // MARK: - Directory listing
+
+    /// The directory's absolute path with links resolved (what a cache is keyed by), or the
+    /// path as given when it cannot be resolved.
+    static func realPath(_ directory: String) -> String {
+        guard let p = realpath(directory, nil) else { return directory }
+        defer { free(p) }
+        return String(cString: p)
+    }
 
     static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name

@@ -8,11 +8,11 @@ extension LampSequences {
     /// Frames of another aspect are fitted by `fit`, and `log` says what that did (followed by
     /// `cropHint` when a crop cut something off).
     public static func frameDirectory(_ directory: String, width: Int, height: Int, fit: FrameFit = .crop, cropHint: String? = nil,
-                                      frameStep: Int,
+                                      frameStep: Int, cacheDirectory: String? = nil,
                                       sequenceLength: Int, stepSeconds: Double,
                                       log: (String) -> Void) throws -> LampSequences {
         guard frameStep >= 1 else { throw TrainingError("--frame-step must be at least 1") }
-        let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height, fit: fit)
+        let dataset = try FrameDirectoryDataset(directory: directory, width: width, height: height, fit: fit, cacheDirectory: cacheDirectory)
         for w in dataset.warnings { log("warning: \(w)") }
         if let source = dataset.sourceSize {
             let cut = fit == .crop && source.width * height != source.height * width

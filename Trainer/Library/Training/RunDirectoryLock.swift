@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DuralavaRuntime
 
 /// One trainer per run directory: an exclusive flock on `DIR/lock`, held until the process
 /// exits (the kernel drops it even after kill -9, so a lock is never stale). The file holds
@@ -8,10 +9,14 @@ import Glibc
 public final class RunDirectoryLock {
     public let path: String
     private let fd: Int32
+    /// This process made the lock file (it was not there before).
+    private let created: Bool
 
     public init(directory: String) throws {
         path = directory + "/lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        created = fd >= 0
+        if fd < 0 && errno == EEXIST { fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW) }
         guard fd >= 0 else {
             throw TrainingError("\(path): cannot open the run directory's lock file (\(String(cString: strerror(errno))))")
         }
@@ -33,29 +38,18 @@ public final class RunDirectoryLock {
 
     deinit { close(fd) }
 
-    /// Temporary files a killed writer left in `directory` (`NAME.tmp-PID` from checkpoint
-    /// and model saves, `NAME.partial` from images). Call while holding the lock: then no
-    /// other writer is using the directory and every such file is litter. Returns the names
-    /// removed.
-    public func removeStaleTemporaryFiles(in directory: String) -> [String] {
-        guard let d = opendir(directory) else { return [] }
-        defer { closedir(d) }
-        var removed: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard Self.isTemporaryName(name) else { continue }
-            if unlink(directory + "/" + name) == 0 { removed.append(name) }
-        }
-        return removed.sorted()
+    /// After a command that failed: removes the lock file if this process made it, so that a
+    /// failed first command leaves no stray `lock` (it is removed while still locked; a trainer
+    /// that opened it in that instant finds it busy).
+    public func removeIfCreated() {
+        if created { unlink(path) }
     }
 
-    /// `X.tmp-123` or `X.partial`.
-    static func isTemporaryName(_ name: String) -> Bool {
-        if name.hasSuffix(".partial") { return true }
-        guard let dash = name.lastIndex(of: "-"), name[..<dash].hasSuffix(".tmp") else { return false }
-        let pid = name[name.index(after: dash)...]
-        return !pid.isEmpty && pid.allSatisfy { $0 >= "0" && $0 <= "9" }
+    /// Temporaries duralava's writers left in `directory` when killed (`NAME.duralava-PID.partial`
+    /// whose PID is no running process: checkpoint, model, sample sheet and cache saves). Other
+    /// programs' files (`film.mkv.partial`, `x.tmp-1`) and live writers' temporaries are never
+    /// touched. Returns the names removed.
+    public func removeStaleTemporaryFiles(in directory: String) -> [String] {
+        sweepStaleTemporaries(in: directory)
     }
 }
