@@ -42,6 +42,20 @@ final class LossTests: XCTestCase {
         }
     }
 
+    func testLatentMMDPenaltyGradientAndValue() {
+        var rng = RandomGenerator(seed: 12)
+        let z = Tensor(shape: [5, 6]), prior = Tensor(shape: [7, 6])
+        rng.fillGaussian(z.buffer); rng.fillGaussian(prior.buffer)
+        checkLossGradient(z, h: 1e-2) { x, g in LatentMMDPenalty.evaluate(latents: x, prior: prior, gradient: g, scale: 3) }
+        // Codes drawn like the prior sit near 0; codes far off it do not.
+        let like = Tensor(shape: [64, 6]), many = Tensor(shape: [64, 6]), off = Tensor(shape: [64, 6])
+        rng.fillGaussian(like.buffer); rng.fillGaussian(many.buffer); rng.fillGaussian(off.buffer)
+        for i in 0..<off.count { off[i] = 0.2 * off[i] + 2 }
+        let near = LatentMMDPenalty.evaluate(latents: like, prior: many), far = LatentMMDPenalty.evaluate(latents: off, prior: many)
+        XCTAssertLessThan(abs(near), 0.3 * far, "near \(near), far \(far)")
+        XCTAssertGreaterThan(far, 0)
+    }
+
     func testMomentPenaltyValue() {
         // A symmetric two-point sample: mean 0, std 1, skew 0, kurtosis 1 → penalty (1 − 3)² = 4.
         let x = Tensor(shape: [1, 4], values: [1, -1, 1, -1])

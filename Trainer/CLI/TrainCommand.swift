@@ -63,6 +63,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?
 
+    @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
+    var latentMmdWeight: Float?
+
     @Option(name: .long, help: "Override the frame phase's latent noise (std added to the codes before renormalization).")
     var latentNoise: Float?
 
@@ -234,7 +237,7 @@ struct Train: ParsableCommand {
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight),
-                              ("pixel-critic-weight", pixelCriticWeight)] {
+                              ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight)] {
             try OptionRange.check(name, value, 0...1e6, weightWhy)
         }
         try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
@@ -290,6 +293,7 @@ struct Train: ParsableCommand {
         if let latentNoise { preset.frame.latentNoise = max(0, latentNoise) }
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
+        if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
     }
 
     /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).

@@ -47,12 +47,17 @@ public final class FramePhase {
         /// Weight of the gradient difference loss on the reconstructions (0: off, the default);
         /// see `GradientDifferenceLoss`.
         public var gradientDifferenceWeight: Float = 0
+        /// Weight of the maximum mean discrepancy between the batch's codes and renormalized
+        /// N(0, I) samples (0: off); see `LatentMMDPenalty`.
+        public var latentMMDWeight: Float = 0
+        /// Prior samples the codes are compared with in that term, per step.
+        public var latentMMDSamples = 64
         public init() {}
     }
 
     public struct Losses {
         public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
-        public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0
+        public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0, latentMMD: Float = 0
     }
 
     public let arch: LampArchitecture
@@ -191,6 +196,14 @@ public final class FramePhase {
         let gzr = latentGradient.slice(batch: 0..<b)
         add(momentGradient, into: gzr)
         add(priorGradient, into: gzr)
+        if settings.latentMMDWeight > 0 {
+            let prior = Tensor(shape: [settings.latentMMDSamples, d])
+            rng.fillGaussian(prior.buffer)
+            for i in 0..<settings.latentMMDSamples { DuralavaRuntime.renormalize(prior.pointer + i * d, count: d) }
+            let g = Tensor(shape: [b, d])
+            losses.latentMMD = LatentMMDPenalty.evaluate(latents: z, prior: prior, gradient: g, scale: settings.latentMMDWeight)
+            add(g, into: gzr)
+        }
         let ge = renormalize.backward(gzr, state: renormState, options: .all)!
         encoder.backward(ge, state: encoderState, options: .parametersOnly)
         generatorOptimizer.step(learningRate: settings.learningRate * learningRateScale)

@@ -168,6 +168,7 @@ public final class LampTrainer {
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
                 row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
                 if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
+                if frames.settings.latentMMDWeight > 0 { extra += " mmd \(EvalFormat.fixed(Double(l.latentMMD), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
