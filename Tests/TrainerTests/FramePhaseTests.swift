@@ -81,6 +81,34 @@ final class FramePhaseTests: XCTestCase {
         for (w, e) in zip(weights, expected) { XCTAssertEqual(w, e, accuracy: 1e-6) }
     }
 
+    /// With --adversarial-prior-only the critic's gradient reaches only the prior samples: with
+    /// the squared error off, the reconstructions get no pixel gradient at all (they do when the
+    /// critic judges them too), while the prior samples do and the critic trains.
+    func testPriorOnlyCriticLeavesTheReconstructionsToTheSquaredError() {
+        func gradients(priorOnly: Bool) -> (reconstructions: Float, prior: Float, critic: Float) {
+            let preset = TrainingPreset.tiny
+            var f = preset.frame
+            f.priorSamples = 4; f.adversarialPriorOnly = priorOnly; f.adversarialWeight = 1
+            f.reconstructionOnlySteps = 0; f.adversarialRampSteps = 1; f.reconstructionWeight = 0
+            var rng = RandomGenerator(seed: 5)
+            let phase = FramePhase(arch: preset.arch, settings: f, rng: &rng)
+            let data = LampSequences.simulated(count: 2, length: 20, width: 16, height: 16, stepSeconds: 0.2, seed: 2)
+            let criticBefore = phase.critic.trainableParameters.map { $0.value.array }
+            let l = phase.step(data: data, rng: &rng)
+            XCTAssertTrue(l.critic.isFinite && l.adversarial > 0)
+            let b = f.batch, g = phase.pixelGradient
+            func largest(_ t: Tensor) -> Float { t.array.map(abs).max() ?? 0 }
+            let critic = zip(criticBefore, phase.critic.trainableParameters)
+                .map { b, p in zip(b, p.value.array).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+            return (largest(g.slice(batch: 0..<b)), largest(g.slice(batch: b..<(b + 4))), critic)
+        }
+        let priorOnly = gradients(priorOnly: true), all = gradients(priorOnly: false)
+        XCTAssertEqual(priorOnly.reconstructions, 0, "the critic's gradient does not reach the reconstructions")
+        XCTAssertGreaterThan(priorOnly.prior, 0)
+        XCTAssertGreaterThan(priorOnly.critic, 0)
+        XCTAssertGreaterThan(all.reconstructions, 0, "judging every decoded frame puts a gradient on the reconstructions")
+    }
+
     func testFrameModelCheckTellsAnUntrainedFrameModelFromRealFrames() throws {
         let preset = TrainingPreset.tiny
         var rng = RandomGenerator(seed: 8)

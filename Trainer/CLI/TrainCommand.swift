@@ -63,6 +63,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?
 
+    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
+    var adversarialPriorOnly = false
+
     @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
     var latentMmdWeight: Float?
 
@@ -247,6 +250,9 @@ struct Train: ParsableCommand {
                               "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
         try OptionRange.check("pixel-critic-blur", pixelCriticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
         try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
+        if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
+            throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
+        }
         if !resume {
             if restartDynamics { throw ValidationError("--restart-dynamics continues a run's checkpoint: add --resume") }
             if extendFrames != nil { throw ValidationError("--extend-frames continues a run's checkpoint: add --resume") }
@@ -294,6 +300,7 @@ struct Train: ParsableCommand {
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
+        if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
     }
 
     /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).

@@ -52,6 +52,10 @@ public final class FramePhase {
         public var latentMMDWeight: Float = 0
         /// Prior samples the codes are compared with in that term, per step.
         public var latentMMDSamples = 64
+        /// The critic judges only the decoded prior samples, not the reconstructions, so that
+        /// reconstructions stay under the squared error alone (the critic's texture grew into
+        /// them otherwise, docs/training.md) while random points of the sphere learn to look real.
+        public var adversarialPriorOnly = false
         public init() {}
     }
 
@@ -72,7 +76,10 @@ public final class FramePhase {
 
     private let encoderState: LayerState, renormState: LayerState, generatorState: LayerState
     private let criticRealState: LayerState, criticFakeState: LayerState, criticGeneratorState: LayerState
-    private let real: Tensor, latents: Tensor, pixelGradient: Tensor, latentGradient: Tensor
+    private let real: Tensor, latents: Tensor, latentGradient: Tensor
+    /// The last step's loss gradient on the decoded frames: the batch's reconstructions, then
+    /// its prior samples (public for inspection).
+    public let pixelGradient: Tensor
     private let realLogitGradient: Tensor, fakeLogitGradient: Tensor, momentGradient: Tensor, priorGradient: Tensor
 
     public init(arch: LampArchitecture, settings: Settings = Settings(), rng: inout RandomGenerator) {
@@ -108,7 +115,7 @@ public final class FramePhase {
         pixelGradient = Tensor(shape: [g, arch.frameHeight, arch.frameWidth, 3])
         latentGradient = Tensor(shape: [g, arch.latentDim])
         realLogitGradient = Tensor(shape: [b, 1])
-        fakeLogitGradient = Tensor(shape: [g, 1])
+        fakeLogitGradient = Tensor(shape: [settings.adversarialPriorOnly && settings.priorSamples > 0 ? settings.priorSamples : g, 1])
         momentGradient = Tensor(shape: [b, arch.latentDim])
         priorGradient = Tensor(shape: [b, arch.latentDim])
     }
@@ -155,12 +162,14 @@ public final class FramePhase {
             for i in 0..<p { DuralavaRuntime.renormalize(prior.pointer + i * d, count: d) }
         }
         let fake = generator.forward(latents, state: generatorState, training: true)
+        // What the critic judges: every decoded frame, or only the prior samples.
+        let judged = settings.adversarialPriorOnly && p > 0 ? fake.slice(batch: b..<(b + p)) : fake
 
         if adversarialWeight > 0 {
             // Critic step: real frames → realLabel, generated frames → 0.
             losses.critic = updateCritic(critic, optimizer: criticOptimizer,
                                          learningRate: settings.criticLearningRate * learningRateScale,
-                                         real: real, fake: fake, realLabel: settings.realLabel,
+                                         real: real, fake: judged, realLabel: settings.realLabel,
                                          realState: criticRealState, fakeState: criticFakeState,
                                          realGradient: realLogitGradient, fakeGradient: fakeLogitGradient)
         }
@@ -168,11 +177,16 @@ public final class FramePhase {
         // Generator and encoder step: fool the critic, reconstruct, keep latents N(0,1)-like.
         zeroGradients(generatorOptimizer.parameters)
         if adversarialWeight > 0 {
-            let logits = critic.forward(fake, state: criticGeneratorState, training: true)
+            let logits = critic.forward(judged, state: criticGeneratorState, training: true)
             losses.adversarial = Loss.binaryCrossEntropyWithLogits(logits: logits, target: 1, gradient: fakeLogitGradient,
                                                                    scale: adversarialWeight)
             let gradFromCritic = critic.backward(fakeLogitGradient, state: criticGeneratorState, options: .inputOnly)!
-            pixelGradient.copy(from: gradFromCritic)
+            if judged.isSameView(as: fake) {
+                pixelGradient.copy(from: gradFromCritic)
+            } else {
+                pixelGradient.fill(0)
+                pixelGradient.slice(batch: b..<(b + p)).copy(from: gradFromCritic)
+            }
         } else {
             pixelGradient.fill(0)
         }

@@ -50,6 +50,7 @@ public enum RunSettings {
         .float("gradient-difference-weight", phase: 1, \.frame.gradientDifferenceWeight),
         .bool("l1-reconstruction", phase: 1, \.frame.squaredReconstruction, inverted: true),
         .float("latent-mmd-weight", phase: 1, \.frame.latentMMDWeight),
+        .bool("adversarial-prior-only", phase: 1, \.frame.adversarialPriorOnly),
         .float("prediction-weight", phase: 2, \.dynamics.predictionWeight),
         .float("normality-weight", phase: 2, \.dynamics.momentWeight),
         .float("dynamics-learning-rate", phase: 2, \.dynamics.learningRate),
