@@ -17,7 +17,7 @@ struct Compare: ParsableCommand {
     @Option(name: .customLong("int8"), help: "The int8 model quantized from it.")
     var int8Model: String
 
-    @Option(name: .long, help: "Output directory (drift.md, drift.json, distance.svg, strip.png).")
+    @Option(name: .long, help: "Output directory (drift.md, drift.json, distance.svg, brightness.svg, strip.png).")
     var out: String
 
     @Option(name: .long, help: "Latents compared frame by frame.")
@@ -66,6 +66,6 @@ struct Compare: ParsableCommand {
         } catch { DuralavaConvert.fail("\(error)") }
         for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }
         print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
-        print("wrote \(out)/drift.md, drift.json, distance.svg, strip.png")
+        print("wrote \(out)/drift.md, drift.json, distance.svg, brightness.svg, strip.png")
     }
 }

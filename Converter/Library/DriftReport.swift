@@ -23,6 +23,20 @@ public struct DriftReport {
         public init() {}
     }
 
+    /// int8 − float pixel error (8-bit levels) of one colour channel over the pixels whose
+    /// float value lies in one brightness band: a bias that depends on brightness is what a
+    /// classifier picks up even at a high PSNR (docs/int8.md).
+    public struct BrightnessBand {
+        public var channel: Int
+        /// The band's 8-bit levels of the float frame.
+        public var levels: ClosedRange<Int>
+        public var pixels: Int
+        public var mean: Double
+        public var spread: Double
+    }
+    /// Bands of 32 levels (8 a channel).
+    public static let bandWidth = 32
+
     public struct LayerRow {
         public var name: String
         /// 10·log10(Σ float² / Σ (float − int8)²) over all compared latents.
@@ -48,6 +62,8 @@ public struct DriftReport {
     public var frameSNR: EvalDistribution          // frame PSNR in dB, per latent
     public var frameMaximumAbsolute: Double        // in 8-bit levels
     public var layers: [LayerRow]
+    /// Channel-major: red bands dark to bright, then green, then blue.
+    public var brightnessBands: [BrightnessBand] = []
     public var oneStep: EvalDistribution           // RMS latent error after renormalization
     public var rnnOutputLayers: [LayerRow]
     /// Median and 90th percentile over rollouts of the RMS latent distance at each step.
@@ -98,6 +114,8 @@ public struct DriftReport {
         var floatOutputs = fg.layers.map { [Float](repeating: 0, count: $0.geometry.outputCount) }
         var psnr: [Double] = []
         var frameMax = 0.0
+        let bands = 256 / bandWidth
+        var bandCount = [Int](repeating: 0, count: 3 * bands), bandSum = [Double](repeating: 0, count: 3 * bands), bandSquares = bandSum
         for z in latents {
             z.withUnsafeBufferPointer { zb in
                 floatFrame.withUnsafeMutableBufferPointer { f in
@@ -116,9 +134,18 @@ public struct DriftReport {
             for k in 0..<n {
                 let e = Double(floatFrame[k]) * 255 - Double(qg.pixels[k])
                 mse += e * e; frameMax = Swift.max(frameMax, e.magnitude)
+                // The float pixel as the screen shows it, and the int8 lamp's difference from it.
+                let shown = Swift.min(255, Swift.max(0, Int((Double(floatFrame[k]) * 255).rounded())))
+                let b = (k % 3) * bands + shown / bandWidth, d = Double(Int(qg.pixels[k]) - shown)
+                bandCount[b] += 1; bandSum[b] += d; bandSquares[b] += d * d
             }
             mse /= Double(n) * 255 * 255
             psnr.append(mse > 0 ? 10 * log10(1 / mse) : 99)
+        }
+        report.brightnessBands = (0..<(3 * bands)).map { b in
+            let n = Double(Swift.max(bandCount[b], 1)), mean = bandSum[b] / n
+            return BrightnessBand(channel: b / bands, levels: (b % bands) * bandWidth...((b % bands) + 1) * bandWidth - 1,
+                                  pixels: bandCount[b], mean: mean, spread: Swift.max(0, bandSquares[b] / n - mean * mean).squareRoot())
         }
         report.frameSNR = EvalDistribution(psnr)
         report.frameMaximumAbsolute = frameMax

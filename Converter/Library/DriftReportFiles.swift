@@ -2,7 +2,7 @@ import DuralavaMeasure
 import DuralavaRuntime
 import LampOutput
 
-/// Writes a drift report as drift.json, drift.md, distance.svg (a plot) and strip.png (frames) in a directory.
+/// Writes a drift report as drift.json, drift.md, distance.svg and brightness.svg (plots) and strip.png (frames) in a directory.
 extension DriftReport {
     /// The targets of the int8 issue, judged on this report: (name, measured, target, passed).
     public var targets: [(String, String, String, Bool)] {
@@ -29,6 +29,7 @@ extension DriftReport {
         try writeTextFile(directory + "/drift.json", json())
         try writeTextFile(directory + "/drift.md", markdown())
         try writeTextFile(directory + "/distance.svg", distancePlot())
+        try writeTextFile(directory + "/brightness.svg", brightnessPlot())
         if let s = stripFrames() { try writePNG(path: directory + "/strip.png", width: s.width, height: s.height, rgb: s.pixels) }
     }
 
@@ -53,6 +54,18 @@ extension DriftReport {
         }
         m += "\nEach row compares the int8 network's output (dequantized) with the float network's at that layer, both run from the "
         m += "same latent, so errors accumulate down the network as they do in use. RNN rows use the same latent and noise.\n\n"
+        m += "### int8 − float by brightness\n\nMean (and spread) of the int8 frame's pixel minus the float frame's, in 8-bit levels, "
+        m += "over the pixels whose float value lies in each band; a bias that changes with brightness shifts the picture's tones "
+        m += "even where PSNR is high. Largest bias: \(worstBrightnessBias.map { bandText($0) } ?? "none").\n\n"
+        m += "| float levels | red | green | blue | pixels |\n| --- | --- | --- | --- | --- |\n"
+        let perChannel = brightnessBands.count / 3
+        for i in 0..<perChannel {
+            let row = (0..<3).map { brightnessBands[$0 * perChannel + i] }
+            m += "| \(row[0].levels.lowerBound)–\(row[0].levels.upperBound) | "
+                + row.map { $0.pixels > 0 ? "\(signedLevels($0.mean)) ± \(EvalFormat.fixed($0.spread, 2))" : "–" }.joined(separator: " | ")
+                + " | \(row.map(\.pixels).reduce(0, +)) |\n"
+        }
+        m += "\n![int8 minus float by brightness](brightness.svg)\n\n"
         m += "## (b) One RNN step from the same latent and noise\n\n"
         m += "RMS difference of the renormalized next latents: median \(EvalFormat.significant(oneStep.median, 3)), 95th percentile "
         m += "\(EvalFormat.significant(oneStep.p95, 3)), maximum \(EvalFormat.significant(oneStep.maximum, 3)) (a latent has std 1).\n\n"
@@ -112,6 +125,11 @@ extension DriftReport {
                 .object([("name", .string($0.name)), ("sqnr_db", .num($0.sqnr)), ("max_abs_error", .num($0.maximumAbsoluteError))])
             })),
             ("one_step_rms", oneStep.json),
+            ("brightness_bands", .array(brightnessBands.map {
+                .object([("channel", .string(["red", "green", "blue"][$0.channel])), ("from", .integer($0.levels.lowerBound)),
+                         ("to", .integer($0.levels.upperBound)), ("pixels", .integer($0.pixels)), ("mean", .num($0.mean)),
+                         ("spread", .num($0.spread))])
+            })),
             ("rollouts", .object([
                 ("pairs", .integer(settings.rollouts)), ("steps", .integer(settings.rolloutSteps)),
                 ("parting_distance", .num(settings.partingDistance)), ("parting_steps", .array(partingSteps.map { .integer($0) })),
@@ -125,6 +143,38 @@ extension DriftReport {
             })),
         ])
         return value.serialized() + "\n"
+    }
+
+    /// The band with the largest |mean| among bands holding at least 0.1 % of the pixels.
+    public var worstBrightnessBias: BrightnessBand? {
+        let total = brightnessBands.map(\.pixels).reduce(0, +)
+        return brightnessBands.filter { $0.pixels * 1000 >= total }.max { abs($0.mean) < abs($1.mean) }
+    }
+
+    func signedLevels(_ x: Double) -> String { (x >= 0 ? "+" : "") + EvalFormat.fixed(x, 2) }
+
+    func bandText(_ b: BrightnessBand) -> String {
+        "\(signedLevels(b.mean)) levels in \(["red", "green", "blue"][b.channel]) \(b.levels.lowerBound)–\(b.levels.upperBound)"
+    }
+
+    /// Mean int8 − float error per brightness band, one line a channel.
+    public func brightnessPlot() -> String {
+        var svg = SVGDocument(width: 720, height: 400)
+        let used = brightnessBands.filter { $0.pixels > 0 }
+        let top = Swift.max(1, (used.map { abs($0.mean) }.max() ?? 0) * 1.2)
+        let plot = LinePlot(left: 80, top: 30, width: 600, height: 310, x: 0...255, y: -top...top)
+        plot.drawAxes(on: &svg, title: "Same latents: int8 minus float pixel, mean per brightness band", xLabel: "float pixel (8-bit level)",
+                      yLabel: "int8 - float (levels)")
+        plot.horizontal(on: &svg, at: 0, .grey)
+        plot.horizontal(on: &svg, at: 0.5, .fail); plot.horizontal(on: &svg, at: -0.5, .fail)
+        let colours = [SVGColour(200, 40, 40), SVGColour(40, 150, 40), SVGColour(40, 70, 200)], names = ["red", "green", "blue"]
+        for c in 0..<3 {
+            let bands = used.filter { $0.channel == c }
+            plot.series(on: &svg, bands.map { Double($0.levels.lowerBound + $0.levels.upperBound) / 2 }, bands.map(\.mean), colours[c],
+                        label: names[c])
+        }
+        plot.legend(on: &svg, [("red", colours[0]), ("green", colours[1]), ("blue", colours[2]), ("±0.5 levels", .fail)])
+        return svg.rendered(title: "int8 minus float by brightness")
     }
 
     /// Median and 90th-percentile RMS latent distance of the paired rollouts over time.

@@ -188,6 +188,16 @@ final class DriftReportTests: XCTestCase {
         XCTAssertEqual(r.floatLamp?.endurance.guards.steps, 400)
         XCTAssertEqual(r.int8Lamp?.endurance.guards.steps, 400)
         XCTAssertNotNil(r.motionRatio)
+        // Brightness bands: 8 per channel, every compared pixel in one, and their means and
+        // spreads add up to the frames' mean squared error (the PSNR's).
+        XCTAssertEqual(r.brightnessBands.count, 24)
+        let pixels = r.brightnessBands.map(\.pixels).reduce(0, +)
+        XCTAssertEqual(pixels, 40 * float.config.frameWidth * float.config.frameHeight * 3)
+        let mse = r.brightnessBands.map { Double($0.pixels) * ($0.mean * $0.mean + $0.spread * $0.spread) }.reduce(0, +) / Double(pixels)
+        XCTAssertGreaterThan(mse, 0)
+        XCTAssertLessThan(mse, 255 * 255 * pow(10, -r.frameSNR.minimum / 10) + 1e-9, "no more than the worst frame's error")
+        XCTAssertGreaterThan(mse, 255 * 255 * pow(10, -r.frameSNR.maximum / 10) - 1e-9, "no less than the best frame's")
+        XCTAssertNotNil(r.worstBrightnessBias)
         // Swapped arguments are refused with the file named.
         XCTAssertThrowsError(try DriftReport.measure(float: q, int8: float, settings: s)) {
             XCTAssertTrue("\($0)".hasPrefix("tiny-int8.safetensors: is not a float model"), "\($0)")
@@ -195,7 +205,8 @@ final class DriftReportTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "drift-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try r.write(to: dir)
-        for name in ["drift.md", "drift.json", "distance.svg", "strip.png"] {
+        XCTAssertTrue(try String(contentsOfFile: dir + "/drift.md", encoding: .utf8).contains("### int8 − float by brightness"))
+        for name in ["drift.md", "drift.json", "distance.svg", "brightness.svg", "strip.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + name), name)
         }
         // The distance plot is SVG: well-formed, its labels text, a point per rollout step for
