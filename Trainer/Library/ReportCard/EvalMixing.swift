@@ -61,12 +61,7 @@ public struct EvalMixing {
             return (runs.frameSet(sequences: [0]).asDisplayed(), runs.frameSet(sequences: [1]).asDisplayed(),
                     "two simulator runs (seeds \(first), \(first &+ 1)), \(frames) steps each")
         case .directory(let path):
-            let fit = model.metadata["provenance.fit"].flatMap(FrameFit.init(rawValue:)) ?? .crop
-            let data: FrameDirectoryDataset
-            do { data = try FrameDirectoryDataset(directory: path, width: w, height: h, fit: fit) }
-            catch let e as FrameDataError { throw EvalError(path: path, message: e.description) }
-            let fps = model.metadata["provenance.frames_per_second"].flatMap(Double.init) ?? 30
-            let k = max(1, model.metadata["provenance.frame_step"].flatMap(Int.init) ?? Int((step * fps).rounded()))
+            let (data, k) = try EvalReferenceFrames.footage(path, model: model)
             let steps = data.count / k
             let n = min(frames, steps / 2)
             guard n >= 20 else { throw EvalError(path: path, message: "\(steps) model steps: too few for two stretches of 20 (mixing)") }

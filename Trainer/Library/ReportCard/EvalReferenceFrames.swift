@@ -233,12 +233,7 @@ public struct EvalReferenceFrames {
             }
             return (a, b, spacing, trainingFrames)
         case .directory(let path):
-            let fit = model.metadata["provenance.fit"].flatMap(FrameFit.init(rawValue:)) ?? .crop
-            let data: FrameDirectoryDataset
-            do { data = try FrameDirectoryDataset(directory: path, width: w, height: h, fit: fit) }
-            catch let e as FrameDataError { throw EvalError(path: path, message: e.description) }
-            let fps = model.metadata["provenance.frames_per_second"].flatMap(Double.init) ?? 30
-            let k = max(1, model.metadata["provenance.frame_step"].flatMap(Int.init) ?? Int((stepSeconds * fps).rounded()))
+            let (data, k) = try footage(path, model: model)
             let steps = data.count / k
             let spacing = max(1, min(Int((targetSeconds / stepSeconds).rounded()), steps / max(1, 2 * perSet)))
             var a = EvalFrameSet(width: w, height: h), b = EvalFrameSet(width: w, height: h)
@@ -254,6 +249,19 @@ public struct EvalReferenceFrames {
             }
             return (a, b, spacing, nil)
         }
+    }
+
+    /// A frame directory fitted as the model's footage was (provenance.fit), and the files per
+    /// model step (provenance.frame_step, else step_seconds × the footage's fps, 30 if unknown).
+    static func footage(_ path: String, model: LampModel) throws -> (data: FrameDirectoryDataset, filesPerStep: Int) {
+        let m = model.metadata
+        let fit = m["provenance.fit"].flatMap(FrameFit.init(rawValue:)) ?? .crop
+        let data: FrameDirectoryDataset
+        do { data = try FrameDirectoryDataset(directory: path, width: model.config.frameWidth, height: model.config.frameHeight, fit: fit) }
+        catch let e as FrameDataError { throw EvalError(path: path, message: e.description) }
+        let fps = m["provenance.frames_per_second"].flatMap(Double.init) ?? 30
+        let k = max(1, m["provenance.frame_step"].flatMap(Int.init) ?? Int((Double(model.config.stepSeconds) * fps).rounded()))
+        return (data, k)
     }
 
     /// The simulator seeds the model was trained on, from `provenance.simulator` ("seeds A...B")
