@@ -69,7 +69,8 @@ struct BoardOptions {
           --night-brightness B  run: brightness then, 0...1 (0 blanks the screen; default 0.2)
           --steps N           render: model steps (default 120)
           --between K         render: display frames between steps (default 0)
-          --out PATH          render: the animated PNG (default lamp.png)
+          --out PATH          render: the animated PNG (default lamp.png), or a directory (DIR/ or an existing one)
+                              for numbered PNG frames DIR/frame-000000.png, ...; missing folders are created
           --force             render: replace --out even when it holds a trained model
           --help              this text
         keys (run): Esc/q quit, f fullscreen, space pause, r reseed, + / - speed, c palette, [ / ] brightness
@@ -167,29 +168,38 @@ func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
 }
 
 func render(_ o: BoardOptions) {
-    // --out is checked before any work: never the model itself, a trained model only with
-    // --force; a killed earlier render's temporary is swept, this one's removed on a signal.
+    // --out is checked before any work by the desktop's rule (RenderOutput): never the model
+    // itself, a trained model only with --force, a directory (or a path ending in /) receives
+    // numbered PNG frames, a missing folder is created; a killed earlier render's temporary is
+    // swept, this one's removed on a signal.
+    let toDirectory = RenderOutput.writesFrames(o.out)
     do throws(FileError) {
         let model = try ModelLookup.find(explicit: o.model)
-        try OutputCheck.outputFile(o.out, inputs: [("model", model)], force: o.force)
+        for note in try RenderOutput.prepare(o.out, inputs: [("model", model)], force: o.force) { printError("duralava: " + note) }
     } catch { fail(error.description) }
-    _ = sweepStaleTemporaries(of: o.out)
     removeTemporariesOnSignals()
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
     let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))
     var watch = GuardWatch()
+    var apng: APNGWriter? = nil
     do throws(OutputError) {
-        let apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
+        if !toDirectory {
+            apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
                                   delayNumerator: delay.numerator, delayDenominator: delay.denominator, compression: 1)
+        }
         var lastReport = monotonicSeconds()
+        var index = 0
         for step in 0..<o.steps {
             for k in 0...o.between {
                 animator.render(phase: Float(k) / Float(o.between + 1))
-                do throws(OutputError) { try apng.append(rgb: UnsafeBufferPointer(animator.rgb)) } catch {
-                    apng.abandon()
-                    throw error
+                if let apng {
+                    try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
+                } else {
+                    try writePNG(path: RenderOutput.framePath(o.out, index), width: animator.width, height: animator.height,
+                                 rgb: Array(animator.rgb))
                 }
+                index += 1
             }
             animator.advance()
             if watch.shouldWarn(animator.counters) { printError(watch.warning(model: o.out, counters: animator.counters)) }
@@ -198,9 +208,13 @@ func render(_ o: BoardOptions) {
                 printError("step \(step + 1)/\(o.steps)")
             }
         }
-        try apng.finish()
-    } catch { fail(error.description) }
-    print("wrote \(o.out) (APNG, \(frames) frames, loops forever), \(animator.width)x\(animator.height)")
+        try apng?.finish()
+    } catch {
+        // exit() skips deinit: remove the partial animation here, or a full disk stays full.
+        apng?.abandon()
+        fail(error.description)
+    }
+    print(RenderOutput.summary(o.out, frames: frames, width: animator.width, height: animator.height))
 }
 
 func run(_ o: BoardOptions) {

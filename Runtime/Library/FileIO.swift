@@ -85,8 +85,9 @@ public enum OutputTarget: Equatable {
         case .replace(let final, let tmp):
             unlink(tmp)
             let fd = createExclusively(tmp)
-            guard fd >= 0 else { throw FileError(path: final, message: "cannot create \(tmp) (\(errnoText()))") }
-            guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open \(tmp) (\(errnoText()))") }
+            // The messages name the output, never the temporary (an internal name the user never gave).
+            guard fd >= 0 else { throw FileError(path: final, message: "cannot create the file (\(errnoText()))") }
+            guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open the file (\(errnoText()))") }
             // A caught signal removes it (where the command asked for that); a kill -9 leaves it to a sweep.
             _ = dl_temporary_register(tmp)
             return f

@@ -19,11 +19,11 @@ final class BoardEmulationTests: XCTestCase {
     }
 
     /// Runs the board binary under qemu with the aarch64 libc and the downloaded arm64 zlib.
-    private func runBoard(_ arguments: [String]) throws -> ProcessResult {
+    private func runBoard(_ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
         let qemu = try emulator()
         return try runProcess(qemu, ["-L", "/usr/aarch64-linux-gnu",
                                      "-E", "LD_LIBRARY_PATH=" + packageRoot + "/out/board/sysroot/lib/aarch64-linux-gnu",
-                                     board] + arguments)
+                                     board] + arguments, currentDirectory: directory)
     }
 
     private func rgbFrames(_ apng: String) throws -> [UInt8] {
@@ -60,6 +60,43 @@ final class BoardEmulationTests: XCTestCase {
                 XCTAssertLessThanOrEqual(worst, 1, "float frames within one 8-bit level")
             }
         }
+    }
+
+    /// `render --out` as the desktop takes it (RenderOutput, one source for both): a frame
+    /// directory `DIR/`, missing folders created, the same lines on stdout, the same files; a
+    /// folder that cannot be made is the same one-line error, naming no temporary file.
+    func testBoardWritesOutputsAsTheDesktopDoes() throws {
+        _ = try emulator()
+        let model = packageRoot + "/models/default-int8.safetensors"
+        guard FileManager.default.fileExists(atPath: model) else { throw XCTSkip("no models/default-int8.safetensors") }
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var results: [String: [ProcessResult]] = [:]
+        for who in ["board", "desktop"] {
+            let dir = root + "/" + who
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: dir + "/blocker", contents: Data("a file".utf8))
+            var rs: [ProcessResult] = []
+            for out in ["new/frames/", "new/deeper/lamp.png", "blocker/sub/lamp.png"] {
+                let args = ["render", "--model", model, "--steps", "3", "--seed", "2", "--out", out]
+                rs.append(who == "board" ? try runBoard(args, in: dir) : try runProcess(desktop, args, currentDirectory: dir))
+            }
+            results[who] = rs
+        }
+        let b = results["board"]!, d = results["desktop"]!
+        XCTAssertEqual(b[0].status, 0, b[0].stderr)
+        XCTAssertEqual(b[0].stdout, "wrote 3 PNG frames in new/frames/, 64x64\n")
+        XCTAssertEqual(b[1].status, 0, b[1].stderr)
+        XCTAssertEqual(b[1].stdout, "wrote new/deeper/lamp.png (APNG, 3 frames, loops forever), 64x64\n")
+        for k in 0..<2 { XCTAssertEqual(b[k].stdout, d[k].stdout) }
+        for name in ["new/frames/frame-000000.png", "new/frames/frame-000002.png", "new/deeper/lamp.png"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: root + "/board/" + name)),
+                           try Data(contentsOf: URL(fileURLWithPath: root + "/desktop/" + name)), name)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/board/new/frames").count, 3)
+        XCTAssertEqual(b[2].status, 1)
+        XCTAssertEqual(b[2].stderr, "duralava: error: blocker: exists and is not a directory\n")
+        XCTAssertEqual(b[2].stderr, d[2].stderr)
     }
 
     func testBoardSaysTheSameErrorForACorruptModel() throws {
