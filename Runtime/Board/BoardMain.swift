@@ -51,7 +51,8 @@ struct BoardOptions {
 
           run      the lamp on the screen (fullscreen; on a console through KMS/DRM)
           render   the lamp to an animated PNG, headless
-          selftest the optimized kernels against the reference ones on this machine
+          selftest the optimized kernels against the reference ones on this machine, at the
+                   vector level in use (neon-sdot where the CPU has the dot product, neon, portable)
 
         options:
           --model PATH        model file (default: $DURALAVA_MODEL, then models/default.safetensors)
@@ -252,9 +253,10 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     switch options.command {
     case "render": render(options)
     case "selftest":
-        let (checks, failures) = KernelCheck.run()
+        let (checks, failures, layouts) = KernelCheck.run()
         for f in failures { printError("duralava: kernel check failed: \(f)") }
-        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels")
+        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels "
+              + "(int8 layouts: \(layouts.joined(separator: ", ")))")
         return failures.isEmpty ? 0 : 1
     default: run(options)
     }

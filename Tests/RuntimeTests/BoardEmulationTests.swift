@@ -5,61 +5,25 @@ import XCTest
 /// The Raspberry Pi build (`make board`: out/board/duralava, aarch64, Embedded Swift) run under
 /// qemu-aarch64-static against the desktop build: the int8 lamp's frames byte for byte, the
 /// float lamp's within one 8-bit level, the same one-line error for a corrupt model, and only
-/// libc, libm and zlib as its dynamic dependencies (SDL is opened with dlopen when a window opens).
+/// libc, libm and zlib as its dynamic dependencies (SDL is opened with dlopen when a window opens);
+/// the int8 kernel level picked at run time (sdot where the emulated core has it, NEON where not).
 final class BoardEmulationTests: XCTestCase {
-    private var board: String { packageRoot + "/out/board/duralava" }
+    private let arm64 = EmulatedBoard.arm64
+    private var board: String { arm64.binary }
     private var desktop: String { productPath("duralava") }
 
-    private func emulator() throws -> String {
-        guard FileManager.default.fileExists(atPath: board) else {
-            throw XCTSkip("no out/board/duralava: `make board` builds it (make test does)")
-        }
-        guard let qemu = which("qemu-aarch64-static") else { throw XCTSkip("qemu-user-static is not installed (make board-deps)") }
-        return qemu
-    }
+    private func emulator() throws -> String { try arm64.emulator() }
 
     /// Runs the board binary under qemu with the aarch64 libc and the downloaded arm64 zlib.
-    private func runBoard(_ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
-        let qemu = try emulator()
-        return try runProcess(qemu, ["-L", "/usr/aarch64-linux-gnu",
-                                     "-E", "LD_LIBRARY_PATH=" + packageRoot + "/out/board/sysroot/lib/aarch64-linux-gnu",
-                                     board] + arguments, currentDirectory: directory)
+    /// `cpu`: the emulated core (qemu's default is `max`, which has the Armv8.2 dot product).
+    private func runBoard(_ arguments: [String], in directory: String? = nil, cpu: String? = nil,
+                          simd: String? = nil) throws -> ProcessResult {
+        try arm64.run(arguments, in: directory, cpu: cpu, simd: simd)
     }
 
-    private func rgbFrames(_ apng: String) throws -> [UInt8] {
-        guard let ffmpeg = which("ffmpeg") else { throw XCTSkip("ffmpeg is not installed (make test-deps)") }
-        let raw = NSTemporaryDirectory() + "/board-\(getpid())-\(UUID().uuidString).rgb"
-        defer { try? FileManager.default.removeItem(atPath: raw) }
-        let r = try runProcess(ffmpeg, ["-v", "error", "-y", "-i", apng, "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: raw)))
-    }
-
-    private func render(_ binary: String, model: String, out: String) throws -> Int32 {
-        let args = ["render", "--model", packageRoot + "/models/" + model, "--steps", "24", "--between", "1", "--seed", "3", "--out", out]
-        return binary == board ? try runBoard(args).status : try runProcess(binary, args).status
-    }
-
+    /// On qemu's default core (`max`), which has sdot: the int8 lamp on the sdot kernel.
     func testBoardRendersTheDesktopLamp() throws {
-        _ = try emulator()
-        let dir = NSTemporaryDirectory() + "/board-test-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        for model in ["default-int8.safetensors", "default.safetensors"] {
-            guard FileManager.default.fileExists(atPath: packageRoot + "/models/" + model) else { continue }
-            XCTAssertEqual(try render(board, model: model, out: dir + "/board.png"), 0, model)
-            XCTAssertEqual(try render(desktop, model: model, out: dir + "/desktop.png"), 0, model)
-            if model.contains("int8") {
-                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/board.png")),
-                               try Data(contentsOf: URL(fileURLWithPath: dir + "/desktop.png")), "int8 frames byte for byte")
-            } else {
-                let a = try rgbFrames(dir + "/board.png"), b = try rgbFrames(dir + "/desktop.png")
-                XCTAssertEqual(a.count, b.count)
-                XCTAssertEqual(a.count, 48 * 64 * 64 * 3)
-                let worst = zip(a, b).map { abs(Int($0) - Int($1)) }.max() ?? 0
-                XCTAssertLessThanOrEqual(worst, 1, "float frames within one 8-bit level")
-            }
-        }
+        try arm64.checkRendersTheDesktopLamp(desktop: desktop)
     }
 
     /// `render --out` as the desktop takes it (RenderOutput, one source for both): a frame
@@ -100,17 +64,7 @@ final class BoardEmulationTests: XCTestCase {
     }
 
     func testBoardSaysTheSameErrorForACorruptModel() throws {
-        _ = try emulator()
-        let bad = NSTemporaryDirectory() + "/board-bad-\(getpid()).safetensors"
-        try Data("not a model at all".utf8).write(to: URL(fileURLWithPath: bad))
-        defer { try? FileManager.default.removeItem(atPath: bad) }
-        let b = try runBoard(["render", "--model", bad, "--out", bad + ".png"])
-        let d = try runProcess(desktop, ["render", "--model", bad, "--out", bad + ".png"])
-        XCTAssertEqual(b.status, 1)
-        XCTAssertEqual(d.status, 1)
-        XCTAssertEqual(b.stderr, d.stderr)
-        XCTAssertTrue(b.stderr.hasPrefix("duralava: error: " + bad + ": "), b.stderr)
-        XCTAssertEqual(b.stderr.filter { $0 == "\n" }.count, 1, b.stderr)
+        try arm64.checkCorruptModelError(desktop: desktop)
     }
 
     /// A shape error names the shapes on the board too: an Array interpolated in a message
@@ -155,24 +109,28 @@ final class BoardEmulationTests: XCTestCase {
         XCTAssertGreaterThan(screen.lit, screen.total / 20, "the emulated board shows a lamp: \(dir)/screen.png")
     }
 
-    /// The kernels compiled for aarch64 against the reference kernels, under emulation.
+    /// The kernels compiled for aarch64 against the reference kernels, under emulation, at the
+    /// level the run-time dispatch picks from getauxval(AT_HWCAP): sdot on a core with the
+    /// Armv8.2 dot product (qemu's `max`, a Cortex-A76 as in the Pi 5), plain NEON without it
+    /// (a Cortex-A53: Pi 3, Zero 2 W) or when DURALAVA_SIMD=neon asks for it.
     func testBoardKernelsAgreeWithTheReference() throws {
-        let r = try runBoard(["selftest"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("27 of 27 checks agree"), r.stdout + r.stderr)
+        for (cpu, simd, level, layout) in [("max", nil, "neon-sdot", "signedBytes"), ("cortex-a76", nil, "neon-sdot", "signedBytes"),
+                                           ("cortex-a53", nil, "neon", "pairs"), ("max", "neon", "neon", "pairs")] {
+            let r = try runBoard(["selftest"], cpu: cpu, simd: simd)
+            XCTAssertEqual(r.status, 0, cpu + ": " + r.stderr)
+            XCTAssertTrue(r.stdout.hasPrefix("kernels (\(level)): 27 of 27 checks agree"), cpu + ": " + r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.contains(layout), cpu + ": " + r.stdout)
+            if layout == "pairs" { XCTAssertFalse(r.stdout.contains("signedBytes"), cpu + ": " + r.stdout) }
+        }
+    }
+
+    /// The int8 lamp of a core without sdot (Cortex-A53) is the desktop's byte for byte too (the
+    /// default core, with sdot, is testBoardRendersTheDesktopLamp's).
+    func testBoardRendersTheDesktopLampWithoutSdot() throws {
+        try arm64.checkRendersTheDesktopLamp(desktop: desktop, steps: 12, cpu: "cortex-a53", models: ["default-int8.safetensors"])
     }
 
     func testBoardParserAndDependencies() throws {
-        let help = try runBoard(["--help"])
-        XCTAssertEqual(help.status, 0)
-        XCTAssertTrue(help.stdout.contains("usage: duralava [run|render]"), help.stdout)
-        let wrong = try runBoard(["render", "--steps", "many"])
-        XCTAssertEqual(wrong.status, 1)
-        XCTAssertEqual(wrong.stderr, "duralava: error: --steps many: expected an integer in 1...10000000 (see --help)\n")
-        guard let readelf = which("readelf") ?? which("aarch64-linux-gnu-readelf") else { throw XCTSkip("no readelf") }
-        let dynamic = try runProcess(readelf, ["-d", board])
-        let needed = dynamic.stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }
-            .compactMap { $0.split(separator: "[").last?.split(separator: "]").first.map(String.init) }
-        XCTAssertEqual(Set(needed), ["libz.so.1", "libm.so.6", "libc.so.6", "ld-linux-aarch64.so.1"], "\(needed)")
+        try arm64.checkParserAndDependencies()
     }
 }
