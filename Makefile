@@ -9,11 +9,15 @@ BIN          := .build/$(CONFIG)
 LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
 TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
-BOARD_PKGS   := gcc-aarch64-linux-gnu qemu-user-static binutils
+# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS) or ARCH=armhf (32-bit), only as given
+# on the command line (an ARCH in the environment, as some shells set, is not ours).
+ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
+BOARD_GNU    := $(if $(filter armhf,$(ARCH)),arm-linux-gnueabihf,aarch64-linux-gnu)
+BOARD_PKGS   := gcc-$(BOARD_GNU) qemu-user-static binutils
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps board board-deps peer clean
+.PHONY: all build run render test check fuzz deps test-deps board boards board-deps peer clean
 
 all: build
 
@@ -59,19 +63,24 @@ run: build $(MODEL)
 	  echo "no display here: the lamp is in $(OUT)/lamp.png (an animated PNG; open it in a browser)"; \
 	fi
 
-test: test-deps board
+test: test-deps boards
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 
 # The lamp for 64-bit Raspberry Pi OS (aarch64), built here with Embedded Swift from the same
-# Runtime sources (Runtime/Board/Embedded/cross-build.sh): out/board/duralava. The tests run it under
-# qemu-aarch64-static (Tests/RuntimeTests/BoardEmulationTests.swift).
+# Runtime sources (Runtime/Board/Embedded/cross-build.sh): out/board/duralava; with ARCH=armhf
+# the 32-bit one (Armv7-A hard-float, NEON): out/board-armhf/duralava. The tests run them under
+# qemu-aarch64-static and qemu-arm-static (Tests/RuntimeTests/BoardEmulationTests.swift).
 board-deps:
 	$(call ensure_packages,$(BOARD_PKGS))
 
 board: board-deps
-	Runtime/Board/Embedded/cross-build.sh
-	$(call ensure_packages,libsdl2-2.0-0:arm64)
+	ARCH=$(ARCH) Runtime/Board/Embedded/cross-build.sh
+	$(if $(filter arm64,$(ARCH)),$(call ensure_packages,libsdl2-2.0-0:arm64))
+
+boards:
+	$(MAKE) board ARCH=arm64
+	$(MAKE) board ARCH=armhf
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

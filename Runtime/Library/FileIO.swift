@@ -15,8 +15,9 @@ public struct FileError: Error, CustomStringConvertible {
 /// The text of the calling thread's errno.
 public func errnoText() -> String { String(cString: strerror(dl_errno())) }
 
-/// Reads a whole file. Refuses anything larger than `limit` bytes.
-public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
+/// Reads a whole file. Refuses anything larger than `limit` bytes (default 2^31 − 1: the largest
+/// Int of the 32-bit armhf build too).
+public func readWholeFile(_ path: String, limit: Int = Int(Int32.max)) throws(FileError) -> [UInt8] {
     guard let f = fopen(path, "rb") else {
         throw FileError(path: path, message: "cannot open (\(errnoText()))")
     }

@@ -134,3 +134,32 @@ final class BoardEmulationTests: XCTestCase {
         try arm64.checkParserAndDependencies()
     }
 }
+
+/// The 32-bit build (`make board ARCH=armhf`: out/board-armhf/duralava, Armv7-A hard-float with
+/// NEON, Embedded Swift) under qemu-arm-static, tested as the aarch64 one: the same lamp as the
+/// desktop's (int8 byte for byte), its kernels against the reference ones, the same errors.
+final class BoardArmhfEmulationTests: XCTestCase {
+    private let armhf = EmulatedBoard.armhf
+    private var desktop: String { productPath("duralava") }
+
+    func testArmhfRendersTheDesktopLamp() throws {
+        try armhf.checkRendersTheDesktopLamp(desktop: desktop, steps: 12)
+    }
+
+    func testArmhfKernelsAgreeWithTheReference() throws {
+        let r = try armhf.run(["selftest"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("kernels (neon): 27 of 27 checks agree"), r.stdout + r.stderr)
+        let portable = try armhf.run(["selftest"], simd: "portable")
+        XCTAssertEqual(portable.status, 0, portable.stderr)
+        XCTAssertTrue(portable.stdout.hasPrefix("kernels (portable): 27 of 27 checks agree"), portable.stdout + portable.stderr)
+    }
+
+    func testArmhfSaysTheSameErrorForACorruptModel() throws {
+        try armhf.checkCorruptModelError(desktop: desktop)
+    }
+
+    func testArmhfParserAndDependencies() throws {
+        try armhf.checkParserAndDependencies()
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// A board binary that `make board` built (out/board),
+/// A board binary that `make board` built (ARCH=arm64: out/board, ARCH=armhf: out/board-armhf),
 /// run under qemu user-mode emulation with Debian's cross libc and the zlib the build fetched.
 struct EmulatedBoard {
     let arch: String
@@ -17,6 +17,11 @@ struct EmulatedBoard {
                                      libc: "/usr/aarch64-linux-gnu",
                                      libDirectory: packageRoot + "/out/board/sysroot/lib/aarch64-linux-gnu",
                                      needed: ["libz.so.1", "libm.so.6", "libc.so.6", "ld-linux-aarch64.so.1"])
+    /// libgcc_s: the 32-bit Arm EABI's helpers (libc6:armhf depends on libgcc-s1 itself).
+    static let armhf = EmulatedBoard(arch: "armhf", binary: packageRoot + "/out/board-armhf/duralava", qemuName: "qemu-arm-static",
+                                     libc: "/usr/arm-linux-gnueabihf",
+                                     libDirectory: packageRoot + "/out/board-armhf/sysroot/lib/arm-linux-gnueabihf",
+                                     needed: ["libz.so.1", "libm.so.6", "libc.so.6", "libgcc_s.so.1", "ld-linux-armhf.so.3"])
 
     /// The emulator, or a skip saying what builds or installs what is missing.
     func emulator() throws -> String {
