@@ -9,15 +9,18 @@ BIN          := .build/$(CONFIG)
 LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
 TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
-# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS) or ARCH=armhf (32-bit), only as given
-# on the command line (an ARCH in the environment, as some shells set, is not ours).
+# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS), ARCH=armhf (32-bit) or ARCH=amd64 (the
+# same Embedded build for x86-64), only as given on the command line (an ARCH in the environment, as some shells set, is not ours).
 ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
-BOARD_GNU    := $(if $(filter armhf,$(ARCH)),arm-linux-gnueabihf,aarch64-linux-gnu)
-BOARD_PKGS   := gcc-$(BOARD_GNU) qemu-user-static binutils
+BOARD_GCC    := $(if $(filter armhf,$(ARCH)),gcc-arm-linux-gnueabihf,$(if $(filter amd64,$(ARCH)),gcc,gcc-aarch64-linux-gnu))
+BOARD_PKGS   := $(BOARD_GCC) qemu-user-static binutils
+DEB_PKGS     := dpkg-dev lintian
+# The package version: 0.1.0 and the commit it was built from.
+VERSION      ?= 0.1.0+git$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null || echo 0)
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps board boards board-deps peer clean
+.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb peer clean
 
 all: build
 
@@ -39,7 +42,7 @@ deps:
 	$(call ensure_packages,$(BUILD_PKGS))
 
 test-deps: deps
-	$(call ensure_packages,$(TEST_PKGS))
+	$(call ensure_packages,$(TEST_PKGS) $(DEB_PKGS))
 	@python3 -c "import numpy, safetensors" 2>/dev/null || \
 	  python3 -m pip install -q numpy safetensors 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages numpy safetensors
@@ -81,6 +84,19 @@ board: board-deps
 boards:
 	$(MAKE) board ARCH=arm64
 	$(MAKE) board ARCH=armhf
+	$(MAKE) board ARCH=amd64
+
+# Debian packages (packaging/deb/build-deb.sh): out/deb/duralava_VERSION_ARCH.deb for every
+# board binary that has been built: arm64, armhf, and amd64 (`make board ARCH=amd64`: the same
+# Embedded build for x86-64, libc and zlib only).
+deb:
+	$(call ensure_packages,$(DEB_PKGS))
+	@built=0; \
+	for pair in arm64:out/board/duralava armhf:out/board-armhf/duralava amd64:out/board-amd64/duralava; do \
+	  arch=$${pair%%:*}; bin=$${pair#*:}; \
+	  if [ -x "$$bin" ]; then packaging/deb/build-deb.sh $$arch $$bin $(VERSION) $(OUT)/deb || exit 1; built=1; fi; \
+	done; \
+	[ $$built = 1 ] || { echo "make deb: no board binary yet: make board (ARCH=arm64, armhf or amd64) first"; exit 1; }
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

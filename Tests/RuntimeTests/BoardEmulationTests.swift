@@ -163,3 +163,19 @@ final class BoardArmhfEmulationTests: XCTestCase {
         try armhf.checkParserAndDependencies()
     }
 }
+
+/// The same Embedded build for x86-64 (`make board ARCH=amd64`, the amd64 Debian package's
+/// binary), natively: the desktop's lamp and errors, libc and zlib only.
+final class BoardAmd64Tests: XCTestCase {
+    private let amd64 = EmulatedBoard.amd64
+    private var desktop: String { productPath("duralava") }
+
+    func testAmd64RendersTheDesktopLamp() throws {
+        try amd64.checkRendersTheDesktopLamp(desktop: desktop, steps: 12)
+    }
+
+    func testAmd64ParserDependenciesAndErrors() throws {
+        try amd64.checkParserAndDependencies()
+        try amd64.checkCorruptModelError(desktop: desktop)
+    }
+}

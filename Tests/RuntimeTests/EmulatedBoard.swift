@@ -3,7 +3,8 @@ import TestSupport
 import XCTest
 
 /// A board binary that `make board` built (ARCH=arm64: out/board, ARCH=armhf: out/board-armhf),
-/// run under qemu user-mode emulation with Debian's cross libc and the zlib the build fetched.
+/// run under qemu user-mode emulation with Debian's cross libc and the zlib the build fetched;
+/// ARCH=amd64 (out/board-amd64, the same Embedded build for x86-64) runs natively.
 struct EmulatedBoard {
     let arch: String
     let binary: String
@@ -23,11 +24,16 @@ struct EmulatedBoard {
                                      libDirectory: packageRoot + "/out/board-armhf/sysroot/lib/arm-linux-gnueabihf",
                                      needed: ["libz.so.1", "libm.so.6", "libc.so.6", "libgcc_s.so.1", "ld-linux-armhf.so.3"])
 
-    /// The emulator, or a skip saying what builds or installs what is missing.
+    static let amd64 = EmulatedBoard(arch: "amd64", binary: packageRoot + "/out/board-amd64/duralava", qemuName: "",
+                                     libc: "/", libDirectory: "", needed: ["libz.so.1", "libm.so.6", "libc.so.6"])
+
+    /// The emulator ("" for the native amd64 build), or a skip saying what builds or installs
+    /// what is missing.
     func emulator() throws -> String {
         guard FileManager.default.fileExists(atPath: binary) else {
             throw XCTSkip("no \(binary): `make board ARCH=\(arch)` builds it (make test does)")
         }
+        if qemuName.isEmpty { return "" }
         guard let qemu = which(qemuName) else { throw XCTSkip("qemu-user-static is not installed (make board-deps)") }
         return qemu
     }
@@ -37,6 +43,10 @@ struct EmulatedBoard {
     func run(_ arguments: [String], executable: String? = nil, in directory: String? = nil, cpu: String? = nil,
              simd: String? = nil) throws -> ProcessResult {
         let qemu = try emulator()
+        if qemu.isEmpty {
+            return try runProcess(executable ?? binary, arguments, environment: simd.map { ["DURALAVA_SIMD": $0] },
+                                  currentDirectory: directory)
+        }
         return try runProcess(qemu, (cpu.map { ["-cpu", $0] } ?? []) + ["-L", libc, "-E", "LD_LIBRARY_PATH=" + libDirectory]
                                     + (simd.map { ["-E", "DURALAVA_SIMD=" + $0] } ?? []) + [executable ?? binary] + arguments,
                               currentDirectory: directory)

@@ -2,7 +2,10 @@
 # Builds the board binary on this x86-64 machine, from the same Runtime sources as the desktop:
 #   ARCH=arm64 (default): out/board/duralava for 64-bit Raspberry Pi OS (aarch64);
 #   ARCH=armhf: out/board-armhf/duralava for 32-bit Raspberry Pi OS (Armv7-A, hard-float,
-#               NEON + VFPv4: a Pi 2, 3, 4 or Zero 2 W; not the Armv6 Pi 1 and Zero).
+#               NEON + VFPv4: a Pi 2, 3, 4 or Zero 2 W; not the Armv6 Pi 1 and Zero);
+#   ARCH=amd64: out/board-amd64/duralava, the same Embedded build for x86-64 Linux (libc and
+#               zlib only: the amd64 Debian package, and the board build's memory measured
+#               natively, firmware-notes/).
 # The runtime's Swift sources as Embedded Swift (target aarch64-none-none-elf, or
 # armv7-none-none-eabi with the hard-float calling convention of Debian's armhf), libc through a
 # small module named Glibc, its C sources with clang, linked by Debian's cross gcc driver with
@@ -28,7 +31,11 @@ case "$ARCH" in
     SWIFT_TARGET=armv7-none-none-eabi
     ARCH_SWIFTFLAGS=(-Xcc -mfloat-abi=hard -Xcc -mfpu=neon-vfpv4 -Xllvm -float-abi=hard)
     ARCH_CFLAGS=(--target=armv7a-linux-gnueabihf -mfloat-abi=hard -mfpu=neon-vfpv4) ;;
-  *) echo "cross-build: ARCH=$ARCH: expected arm64 or armhf"; exit 1 ;;
+  amd64|x86_64)
+    ARCH=amd64; OUT=${OUT:-out/board-amd64}; GNU=x86_64-linux-gnu
+    SWIFT_TARGET=x86_64-unknown-linux-gnu; ARCH_SWIFTFLAGS=()
+    ARCH_CFLAGS=(--target=x86_64-linux-gnu) ;;
+  *) echo "cross-build: ARCH=$ARCH: expected arm64, armhf or amd64"; exit 1 ;;
 esac
 SYSROOT=/usr/$GNU
 mkdir -p "$OUT/modules/Glibc" "$OUT/modules/DuralavaSIMD" "$OUT/modules/CPosix" "$OUT/modules/CSDL2" \
@@ -37,7 +44,7 @@ mkdir -p "$OUT/modules/Glibc" "$OUT/modules/DuralavaSIMD" "$OUT/modules/CPosix" 
 # zlib for the target: the Debian package's library, unpacked (headers are the host's: zlib's
 # are the same on every architecture).
 if [ ! -e "$OUT/sysroot/lib/$GNU/libz.so.1" ]; then
-  if ! dpkg --print-foreign-architectures | grep -qx "$ARCH"; then
+  if [ "$ARCH" != "$(dpkg --print-architecture)" ] && ! dpkg --print-foreign-architectures | grep -qx "$ARCH"; then
     if [ "$(id -u)" = 0 ]; then
       echo "cross-build: adding the $ARCH architecture to apt (for zlib1g:$ARCH)"
       dpkg --add-architecture "$ARCH" && apt-get update -qq
