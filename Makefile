@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)
 # no Swift installation and a render holds 3 MB less resident memory (docs/runtime.md).
 LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
-TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
+TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip time
 # The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS), ARCH=armhf (32-bit) or ARCH=amd64 (the
 # same Embedded build for x86-64), only as given on the command line (an ARCH in the environment, as some shells set, is not ours).
 ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)

@@ -33,6 +33,40 @@ public func readWholeFile(_ path: String, limit: Int = Int(Int32.max)) throws(Fi
     return bytes
 }
 
+/// A regular file read in pieces — a model's header, then one tensor at a time — so that loading
+/// a model never holds the whole file (docs/runtime.md, memory). The same checks and messages as
+/// readWholeFile; the file stays open (a rename or truncation after opening is read as it was
+/// opened, or is a short read).
+public final class FileReader {
+    public let path: String
+    /// Bytes in the file when it was opened.
+    public let size: Int
+    private let file: UnsafeMutablePointer<FILE>
+
+    public init(_ path: String, limit: Int = Int(Int32.max)) throws(FileError) {
+        guard let f = fopen(path, "rb") else { throw FileError(path: path, message: "cannot open (\(errnoText()))") }
+        var st = stat()
+        guard fstat(fileno(f), &st) == 0 else { let m = errnoText(); fclose(f); throw FileError(path: path, message: "cannot stat (\(m))") }
+        guard dl_file_kind(st.st_mode) == DL_FILE_REGULAR else { fclose(f); throw FileError(path: path, message: "not a regular file") }
+        let size = Int(st.st_size)
+        guard size <= limit else { fclose(f); throw FileError(path: path, message: "file of \(size) bytes exceeds the \(limit)-byte limit") }
+        self.path = path; self.size = size; file = f
+    }
+
+    deinit { fclose(file) }
+
+    /// `count` bytes from `offset` (within `size`).
+    public func read(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
+        precondition(offset >= 0 && count >= 0 && offset <= size && count <= size - offset)
+        var bytes = [UInt8](repeating: 0, count: count)
+        guard count > 0 else { return bytes }
+        guard fseek(file, offset, SEEK_SET) == 0 else { throw FileError(path: path, message: "cannot seek (\(errnoText()))") }
+        let n = bytes.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, count, file) }
+        guard n == count else { throw FileError(path: path, message: "short read (\(n) of \(count) bytes)") }
+        return bytes
+    }
+}
+
 /// How an output reaches `path`, decided from what is there now (docs/reliability.md#outputs): a regular file
 /// (or nothing) is replaced atomically through a temporary file and a rename; a device or a
 /// FIFO is written through, because renaming over it would replace the device node; a

@@ -165,7 +165,8 @@ final class BoardArmhfEmulationTests: XCTestCase {
 }
 
 /// The same Embedded build for x86-64 (`make board ARCH=amd64`, the amd64 Debian package's
-/// binary), natively: the desktop's lamp and errors, libc and zlib only.
+/// binary), natively: the desktop's lamp and errors, libc and zlib only, and the board build's
+/// memory (firmware-notes/: the footprint measured where it can be, here).
 final class BoardAmd64Tests: XCTestCase {
     private let amd64 = EmulatedBoard.amd64
     private var desktop: String { productPath("duralava") }
@@ -177,5 +178,23 @@ final class BoardAmd64Tests: XCTestCase {
     func testAmd64ParserDependenciesAndErrors() throws {
         try amd64.checkParserAndDependencies()
         try amd64.checkCorruptModelError(desktop: desktop)
+    }
+
+    /// Peak resident memory of `render` (/usr/bin/time's %M, KiB): the int8 lamp within 10 MiB,
+    /// the float lamp within 16 MiB.
+    func testAmd64RenderFitsItsMemoryBudget() throws {
+        _ = try amd64.emulator()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { throw XCTSkip("no /usr/bin/time (make test-deps installs time)") }
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (model, budget) in [("default-int8.safetensors", 10 * 1024), ("default.safetensors", 16 * 1024)] {
+            guard FileManager.default.fileExists(atPath: packageRoot + "/models/" + model) else { continue }
+            let r = try runProcess("/usr/bin/time", ["-f", "%M", "-o", dir + "/rss", amd64.binary, "render",
+                                                     "--model", packageRoot + "/models/" + model, "--steps", "50", "--out", dir + "/lamp.png"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let kib = Int(try String(contentsOfFile: dir + "/rss", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            XCTAssertGreaterThan(kib, 0)
+            XCTAssertLessThanOrEqual(kib, budget, "\(model): peak RSS \(kib) KiB")
+        }
     }
 }
