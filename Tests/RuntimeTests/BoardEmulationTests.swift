@@ -155,6 +155,39 @@ final class BoardArmhfEmulationTests: XCTestCase {
         XCTAssertTrue(portable.stdout.hasPrefix("kernels (portable): 27 of 27 checks agree"), portable.stdout + portable.stderr)
     }
 
+    /// Half-precision tensors on 32-bit Arm: an F16 copy of the float lamp renders as on the
+    /// desktop (its conversion used Swift's Float16, compiled for arm64 and x86-64 only).
+    func testArmhfReadsHalfPrecisionModels() throws {
+        _ = try armhf.emulator()
+        let source = packageRoot + "/models/default.safetensors"
+        guard FileManager.default.fileExists(atPath: source) else { throw XCTSkip("no models/default.safetensors") }
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try python("""
+            import json, struct, sys, numpy as np
+            b = open(sys.argv[1], 'rb').read()
+            n = struct.unpack('<Q', b[:8])[0]
+            h = json.loads(b[8:8 + n]); data = b[8 + n:]
+            out, blobs, off = {}, [], 0
+            for k in sorted(h):
+                if k == '__metadata__': out[k] = h[k]; continue
+                v = h[k]; raw = data[v['data_offsets'][0]:v['data_offsets'][1]]; dt = v['dtype']
+                if dt == 'F32': raw = np.frombuffer(raw, dtype='<f4').astype('<f2').tobytes(); dt = 'F16'
+                out[k] = {'dtype': dt, 'shape': v['shape'], 'data_offsets': [off, off + len(raw)]}; blobs.append(raw); off += len(raw)
+            s = json.dumps(out).encode(); s += b' ' * ((8 - len(s) % 8) % 8)
+            open(sys.argv[2], 'wb').write(struct.pack('<Q', len(s)) + s + b''.join(blobs))
+            """, [source, dir + "/f16.safetensors"], modules: "json, numpy")
+        let args = ["render", "--model", dir + "/f16.safetensors", "--steps", "4", "--seed", "2"]
+        let b = try armhf.run(args + ["--out", dir + "/board.png"])
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertEqual(try runProcess(desktop, args + ["--out", dir + "/desktop.png"]).status, 0)
+        let x = try EmulatedBoard.rgbFrames(dir + "/board.png"), y = try EmulatedBoard.rgbFrames(dir + "/desktop.png")
+        XCTAssertEqual(x.count, 4 * 64 * 64 * 3)
+        XCTAssertEqual(x.count, y.count)
+        XCTAssertLessThanOrEqual(zip(x, y).map { abs(Int($0) - Int($1)) }.max() ?? 0, 1, "F16 lamp within one 8-bit level")
+        XCTAssertGreaterThan(x.map(Int.init).reduce(0, +), x.count * 5, "not a black (all-zero weights) lamp")
+    }
+
     func testArmhfSaysTheSameErrorForACorruptModel() throws {
         try armhf.checkCorruptModelError(desktop: desktop)
     }
