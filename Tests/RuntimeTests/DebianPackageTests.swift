@@ -50,14 +50,29 @@ final class DebianPackageTests: XCTestCase {
             XCTAssertEqual(errors, [], "lintian errors:\n" + l.stdout)
         }
 
-        // The scratch root.
-        let root = dir + "/root"
+        // The scratch root, and the control files.
+        let root = dir + "/root", control = dir + "/control"
         let x = try runProcess(dpkg, ["-x", deb, root])
         XCTAssertEqual(x.status, 0, x.stderr)
         let binary = root + "/usr/bin/duralava", model = root + "/usr/share/duralava/default-int8.safetensors"
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)),
                        try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/models/default-int8.safetensors")))
+        // armhf: the preinst refuses an Armv6 Pi (uname -m armv6l), not an Armv7 or aarch64 one.
+        let preinst = control + "/preinst"
+        XCTAssertEqual(try runProcess(dpkgDeb, ["-e", deb, control]).status, 0)
+        XCTAssertEqual(FileManager.default.fileExists(atPath: preinst), board.arch == "armhf")
+        if board.arch == "armhf" {
+            for (machine, status) in [("armv6l", Int32(1)), ("armv7l", 0), ("aarch64", 0)] {
+                let bin = dir + "/uname-" + machine
+                try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: bin + "/uname", contents: Data("#!/bin/sh\necho \(machine)\n".utf8),
+                                               attributes: [.posixPermissions: 0o755])
+                let r = try runProcess("/bin/sh", [preinst, "install"], environment: ["PATH": bin + ":/usr/bin:/bin"])
+                XCTAssertEqual(r.status, status, machine + ": " + r.stderr)
+                XCTAssertEqual(r.stderr.isEmpty, status == 0, machine + ": " + r.stderr)
+            }
+        }
         let unit = try String(contentsOfFile: root + "/lib/systemd/system/duralava.service", encoding: .utf8)
         for line in ["DynamicUser=yes", "SupplementaryGroups=video input render", "Environment=SDL_VIDEODRIVER=kmsdrm",
                      "EnvironmentFile=-/etc/default/duralava", "ExecStart=/usr/bin/duralava run $DURALAVA_OPTIONS",
@@ -65,8 +80,6 @@ final class DebianPackageTests: XCTestCase {
             XCTAssertTrue(unit.contains(line + "\n"), "the unit lacks \(line)")
         }
         XCTAssertFalse(unit.contains("User=root"))
-        let control = dir + "/control"
-        XCTAssertEqual(try runProcess(dpkgDeb, ["-e", deb, control]).status, 0)
         XCTAssertEqual(try String(contentsOfFile: control + "/conffiles", encoding: .utf8), "/etc/default/duralava\n")
 
         // systemd-analyze verify on the unit, its ExecStart pointed at the scratch root's binary.

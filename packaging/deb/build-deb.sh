@@ -26,6 +26,8 @@ install -m 644 packaging/deb/default "$D/etc/default/duralava"
 gzip -9n < packaging/deb/duralava.1 > "$D/usr/share/man/man1/duralava.1.gz"
 chmod 644 "$D/usr/share/man/man1/duralava.1.gz"
 for s in postinst prerm postrm; do install -m 755 "packaging/deb/$s" "$D/DEBIAN/$s"; done
+# armhf: refuse the Armv6 Pis at install time (their system is called armhf too).
+[ "$ARCH" != armhf ] || install -m 755 packaging/deb/preinst-armhf "$D/DEBIAN/preinst"
 echo /etc/default/duralava > "$D/DEBIAN/conffiles"
 
 MAINTAINER=${MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || echo "duralava developers <duralava@example.org>")}
