@@ -77,8 +77,20 @@ test: test-deps boards
 board-deps:
 	$(call ensure_packages,$(BOARD_PKGS))
 
+# Each board binary is rebuilt only when a source it is built from changed (make test builds all three).
+BOARD_BIN_arm64 := out/board/duralava
+BOARD_BIN_armhf := out/board-armhf/duralava
+BOARD_BIN_amd64 := out/board-amd64/duralava
+BOARD_SOURCES   := $(shell find Runtime/Kernels Runtime/Library Runtime/Output Runtime/Display Runtime/Board \
+                     Runtime/SIMD Runtime/CPosix Runtime/CSDL2 -name '*.swift' -o -name '*.c' -o -name '*.h' 2>/dev/null)
+out/board/duralava: BUILD_ARCH := arm64
+out/board-armhf/duralava: BUILD_ARCH := armhf
+out/board-amd64/duralava: BUILD_ARCH := amd64
+out/board/duralava out/board-armhf/duralava out/board-amd64/duralava: $(BOARD_SOURCES) Runtime/Board/Embedded/cross-build.sh
+	ARCH=$(BUILD_ARCH) Runtime/Board/Embedded/cross-build.sh
+
 board: board-deps
-	ARCH=$(ARCH) Runtime/Board/Embedded/cross-build.sh
+	@$(MAKE) --no-print-directory $(BOARD_BIN_$(ARCH)) ARCH=$(ARCH)
 	$(if $(filter arm64,$(ARCH)),$(call ensure_packages,libsdl2-2.0-0:arm64))
 
 boards:
