@@ -142,6 +142,15 @@ struct BoardOptions {
             }
             i += 1
         }
+        // The desktop's limit on render's frames (an APNG counts them in 32 bits), computed in
+        // 64 bits: 10^7 steps × 1001 overflows the armhf build's 32-bit Int.
+        if o.command == "render" {
+            let frames = Int64(o.steps) * Int64(o.between + 1)
+            if frames > 100_000_000 {
+                throw usageError("--steps \(o.steps) × (--between \(o.between) + 1) = \(frames) frames, above 10^8: "
+                                 + "an APNG counts its frames in 32 bits and this would be terabytes")
+            }
+        }
         // The display options are checked here, for every command, not when a window opens.
         do throws(DisplayError) {
             _ = try LampControls(palette: o.palette, hue: o.hue, brightness: o.brightness, night: o.night, nightBrightness: o.nightBrightness)

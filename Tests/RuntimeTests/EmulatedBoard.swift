@@ -108,6 +108,15 @@ struct EmulatedBoard {
         XCTAssertEqual(wrong.status, 1, file: file, line: line)
         XCTAssertEqual(wrong.stderr, "duralava: error: --steps many: expected an integer in 1...10000000 (see --help)\n",
                        file: file, line: line)
+        // Too many frames for an APNG: a one-line error before any work (it trapped in the frame
+        // count: UInt32, and on armhf the 32-bit Int product), not a crash leaving a temporary.
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let many = try run(["render", "--steps", "10000000", "--between", "1000", "--out", dir + "/lamp.png"])
+        XCTAssertEqual(many.status, 1, many.stderr)
+        XCTAssertEqual(many.stderr, "duralava: error: --steps 10000000 × (--between 1000 + 1) = 10010000000 frames, above 10^8: "
+                       + "an APNG counts its frames in 32 bits and this would be terabytes (see --help)\n", file: file, line: line)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], file: file, line: line)
         guard let readelf = which("readelf") else { throw XCTSkip("no readelf") }
         let dynamic = try runProcess(readelf, ["-d", binary])
         let found = dynamic.stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }
