@@ -6,7 +6,7 @@
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
 #ifndef HWCAP_ASIMDDP
-#define HWCAP_ASIMDDP (1 << 20)   // the kernel's bit for the Armv8.2 dot product (asm/hwcap.h)
+#define HWCAP_ASIMDDP (1 << 20)   // the Linux AT_HWCAP bit of the Armv8.2 dot product
 #endif
 #endif
 
