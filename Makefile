@@ -103,7 +103,7 @@ boards:
 # Embedded build for x86-64, libc and zlib only).
 deb:
 	$(call ensure_packages,$(DEB_PKGS))
-	@built=0; \
+	@rm -f $(OUT)/deb/duralava_*.deb; built=0; \
 	for pair in arm64:out/board/duralava armhf:out/board-armhf/duralava amd64:out/board-amd64/duralava; do \
 	  arch=$${pair%%:*}; bin=$${pair#*:}; \
 	  if [ -x "$$bin" ]; then packaging/deb/build-deb.sh $$arch $$bin $(VERSION) $(OUT)/deb || exit 1; built=1; fi; \
