@@ -8,12 +8,19 @@ BIN          := .build/$(CONFIG)
 # no Swift installation and a render holds 3 MB less resident memory (docs/runtime.md).
 LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
-TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
-BOARD_PKGS   := gcc-aarch64-linux-gnu qemu-user-static binutils
+TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip time
+# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS), ARCH=armhf (32-bit) or ARCH=amd64 (the
+# same Embedded build for x86-64), only as given on the command line (an ARCH in the environment, as some shells set, is not ours).
+ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
+BOARD_GCC    := $(if $(filter armhf,$(ARCH)),gcc-arm-linux-gnueabihf,$(if $(filter amd64,$(ARCH)),gcc,gcc-aarch64-linux-gnu))
+BOARD_PKGS   := $(BOARD_GCC) qemu-user-static binutils
+DEB_PKGS     := dpkg-dev lintian
+# The package version: 0.1.0 and the commit it was built from.
+VERSION      ?= 0.1.0+git$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null || echo 0)
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps board board-deps peer clean
+.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb peer clean
 
 all: build
 
@@ -35,7 +42,7 @@ deps:
 	$(call ensure_packages,$(BUILD_PKGS))
 
 test-deps: deps
-	$(call ensure_packages,$(TEST_PKGS))
+	$(call ensure_packages,$(TEST_PKGS) $(DEB_PKGS))
 	@python3 -c "import numpy, safetensors" 2>/dev/null || \
 	  python3 -m pip install -q numpy safetensors 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages numpy safetensors
@@ -59,19 +66,49 @@ run: build $(MODEL)
 	  echo "no display here: the lamp is in $(OUT)/lamp.png (an animated PNG; open it in a browser)"; \
 	fi
 
-test: test-deps board
+test: test-deps boards
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 
 # The lamp for 64-bit Raspberry Pi OS (aarch64), built here with Embedded Swift from the same
-# Runtime sources (Runtime/Board/Embedded/cross-build.sh): out/board/duralava. The tests run it under
-# qemu-aarch64-static (Tests/RuntimeTests/BoardEmulationTests.swift).
+# Runtime sources (Runtime/Board/Embedded/cross-build.sh): out/board/duralava; with ARCH=armhf
+# the 32-bit one (Armv7-A hard-float, NEON): out/board-armhf/duralava. The tests run them under
+# qemu-aarch64-static and qemu-arm-static (Tests/RuntimeTests/BoardEmulationTests.swift).
 board-deps:
 	$(call ensure_packages,$(BOARD_PKGS))
 
+# Each board binary is rebuilt only when a source it is built from changed (make test builds all three).
+BOARD_BIN_arm64 := out/board/duralava
+BOARD_BIN_armhf := out/board-armhf/duralava
+BOARD_BIN_amd64 := out/board-amd64/duralava
+BOARD_SOURCES   := $(shell find Runtime/Kernels Runtime/Library Runtime/Output Runtime/Display Runtime/Board \
+                     Runtime/SIMD Runtime/CPosix Runtime/CSDL2 -name '*.swift' -o -name '*.c' -o -name '*.h' 2>/dev/null)
+out/board/duralava: BUILD_ARCH := arm64
+out/board-armhf/duralava: BUILD_ARCH := armhf
+out/board-amd64/duralava: BUILD_ARCH := amd64
+out/board/duralava out/board-armhf/duralava out/board-amd64/duralava: $(BOARD_SOURCES) Runtime/Board/Embedded/cross-build.sh
+	ARCH=$(BUILD_ARCH) Runtime/Board/Embedded/cross-build.sh
+
 board: board-deps
-	Runtime/Board/Embedded/cross-build.sh
-	$(call ensure_packages,libsdl2-2.0-0:arm64)
+	@$(MAKE) --no-print-directory $(BOARD_BIN_$(ARCH)) ARCH=$(ARCH)
+	$(if $(filter arm64,$(ARCH)),$(call ensure_packages,libsdl2-2.0-0:arm64))
+
+boards:
+	$(MAKE) board ARCH=arm64
+	$(MAKE) board ARCH=armhf
+	$(MAKE) board ARCH=amd64
+
+# Debian packages (packaging/deb/build-deb.sh): out/deb/duralava_VERSION_ARCH.deb for every
+# board binary that has been built: arm64, armhf, and amd64 (`make board ARCH=amd64`: the same
+# Embedded build for x86-64, libc and zlib only).
+deb:
+	$(call ensure_packages,$(DEB_PKGS))
+	@rm -f $(OUT)/deb/duralava_*.deb; built=0; \
+	for pair in arm64:out/board/duralava armhf:out/board-armhf/duralava amd64:out/board-amd64/duralava; do \
+	  arch=$${pair%%:*}; bin=$${pair#*:}; \
+	  if [ -x "$$bin" ]; then packaging/deb/build-deb.sh $$arch $$bin $(VERSION) $(OUT)/deb || exit 1; built=1; fi; \
+	done; \
+	[ $$built = 1 ] || { echo "make deb: no board binary yet: make board (ARCH=arm64, armhf or amd64) first"; exit 1; }
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

@@ -51,7 +51,8 @@ struct BoardOptions {
 
           run      the lamp on the screen (fullscreen; on a console through KMS/DRM)
           render   the lamp to an animated PNG, headless
-          selftest the optimized kernels against the reference ones on this machine
+          selftest the optimized kernels against the reference ones on this machine, at the
+                   vector level in use (neon-sdot where the CPU has the dot product, neon, portable)
 
         options:
           --model PATH        model file (default: $DURALAVA_MODEL, then models/default.safetensors)
@@ -69,7 +70,8 @@ struct BoardOptions {
           --night-brightness B  run: brightness then, 0...1 (0 blanks the screen; default 0.2)
           --steps N           render: model steps (default 120)
           --between K         render: display frames between steps (default 0)
-          --out PATH          render: the animated PNG (default lamp.png)
+          --out PATH          render: the animated PNG (default lamp.png), or a directory (DIR/ or an existing one)
+                              for numbered PNG frames DIR/frame-000000.png, ...; missing folders are created
           --force             render: replace --out even when it holds a trained model
           --help              this text
         keys (run): Esc/q quit, f fullscreen, space pause, r reseed, + / - speed, c palette, [ / ] brightness
@@ -140,6 +142,15 @@ struct BoardOptions {
             }
             i += 1
         }
+        // The desktop's limit on render's frames (an APNG counts them in 32 bits), computed in
+        // 64 bits: 10^7 steps × 1001 overflows the armhf build's 32-bit Int.
+        if o.command == "render" {
+            let frames = Int64(o.steps) * Int64(o.between + 1)
+            if frames > 100_000_000 {
+                throw usageError("--steps \(o.steps) × (--between \(o.between) + 1) = \(frames) frames, above 10^8: "
+                                 + "an APNG counts its frames in 32 bits and this would be terabytes")
+            }
+        }
         // The display options are checked here, for every command, not when a window opens.
         do throws(DisplayError) {
             _ = try LampControls(palette: o.palette, hue: o.hue, brightness: o.brightness, night: o.night, nightBrightness: o.nightBrightness)
@@ -167,29 +178,38 @@ func loadAnimator(_ o: BoardOptions, threaded: Bool) -> LampAnimator {
 }
 
 func render(_ o: BoardOptions) {
-    // --out is checked before any work: never the model itself, a trained model only with
-    // --force; a killed earlier render's temporary is swept, this one's removed on a signal.
+    // --out is checked before any work by the desktop's rule (RenderOutput): never the model
+    // itself, a trained model only with --force, a directory (or a path ending in /) receives
+    // numbered PNG frames, a missing folder is created; a killed earlier render's temporary is
+    // swept, this one's removed on a signal.
+    let toDirectory = RenderOutput.writesFrames(o.out)
     do throws(FileError) {
         let model = try ModelLookup.find(explicit: o.model)
-        try OutputCheck.outputFile(o.out, inputs: [("model", model)], force: o.force)
+        for note in try RenderOutput.prepare(o.out, inputs: [("model", model)], force: o.force) { printError("duralava: " + note) }
     } catch { fail(error.description) }
-    _ = sweepStaleTemporaries(of: o.out)
     removeTemporariesOnSignals()
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
     let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))
     var watch = GuardWatch()
+    var apng: APNGWriter? = nil
     do throws(OutputError) {
-        let apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
+        if !toDirectory {
+            apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
                                   delayNumerator: delay.numerator, delayDenominator: delay.denominator, compression: 1)
+        }
         var lastReport = monotonicSeconds()
+        var index = 0
         for step in 0..<o.steps {
             for k in 0...o.between {
                 animator.render(phase: Float(k) / Float(o.between + 1))
-                do throws(OutputError) { try apng.append(rgb: UnsafeBufferPointer(animator.rgb)) } catch {
-                    apng.abandon()
-                    throw error
+                if let apng {
+                    try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
+                } else {
+                    try writePNG(path: RenderOutput.framePath(o.out, index), width: animator.width, height: animator.height,
+                                 rgb: Array(animator.rgb))
                 }
+                index += 1
             }
             animator.advance()
             if watch.shouldWarn(animator.counters) { printError(watch.warning(model: o.out, counters: animator.counters)) }
@@ -198,9 +218,13 @@ func render(_ o: BoardOptions) {
                 printError("step \(step + 1)/\(o.steps)")
             }
         }
-        try apng.finish()
-    } catch { fail(error.description) }
-    print("wrote \(o.out) (APNG, \(frames) frames, loops forever), \(animator.width)x\(animator.height)")
+        try apng?.finish()
+    } catch {
+        // exit() skips deinit: remove the partial animation here, or a full disk stays full.
+        apng?.abandon()
+        fail(error.description)
+    }
+    print(RenderOutput.summary(o.out, frames: frames, width: animator.width, height: animator.height))
 }
 
 func run(_ o: BoardOptions) {
@@ -238,9 +262,10 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     switch options.command {
     case "render": render(options)
     case "selftest":
-        let (checks, failures) = KernelCheck.run()
+        let (checks, failures, layouts) = KernelCheck.run()
         for f in failures { printError("duralava: kernel check failed: \(f)") }
-        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels")
+        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels "
+              + "(int8 layouts: \(layouts.joined(separator: ", ")))")
         return failures.isEmpty ? 0 : 1
     default: run(options)
     }

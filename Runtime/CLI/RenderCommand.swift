@@ -49,14 +49,14 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let modelPath = ModelLookup.resolve(explicit: lamp.model)
-        let toDirectory = !discard && (out.hasSuffix("/") || isDirectory(out))
-        // The output is checked before the model is loaded and a frame rendered; a signal
-        // removes the file being written (docs/reliability.md#outputs).
-        if toDirectory {
-            do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { Duralava.fail(error.description) }
-            if isDirectory(out) { _ = sweepStaleTemporaries(in: out) }
-        } else if !discard {
-            OutputPreflight.file(out, inputs: [("model", modelPath)], force: force)
+        let toDirectory = !discard && RenderOutput.writesFrames(out)
+        // The output is checked (and a missing folder created, RenderOutput: the board build's
+        // rule too) before the model is loaded and a frame rendered; a signal removes the file
+        // being written (docs/reliability.md#outputs).
+        if !discard {
+            do throws(FileError) {
+                for note in try RenderOutput.prepare(out, inputs: [("model", modelPath)], force: force) { printError("duralava: " + note) }
+            } catch { Duralava.fail(error.description) }
         }
         removeTemporariesOnSignals()
         let animator = lamp.loadAnimator()
@@ -66,11 +66,7 @@ struct Render: ParsableCommand {
         var watch = GuardWatch()
         var frameWatch = FrameWatch(model: modelPath, linePrefix: "\n")
         do {
-            if toDirectory {
-                if !isDirectory(out) && mkdir(out, 0o755) != 0 {
-                    Duralava.fail("\(out): cannot create directory (\(String(cString: strerror(errno))))")
-                }
-            } else if !discard {
+            if !toDirectory && !discard {
                 let (num, den) = APNGWriter.frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
                 apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
                                       delayNumerator: num, delayDenominator: den, compression: Int32(compression))
@@ -88,8 +84,7 @@ struct Render: ParsableCommand {
                     if let apng {
                         try apng.append(rgb: scaled)
                     } else if toDirectory {
-                        let dir = out.hasSuffix("/") ? out : out + "/"
-                        try writePNG(path: dir + "frame-" + zeroPadded(index, 6) + ".png", width: w, height: h, rgb: scaled)
+                        try writePNG(path: RenderOutput.framePath(out, index), width: w, height: h, rgb: scaled)
                     }
                     index += 1
                     progress.update(index)
@@ -111,9 +106,8 @@ struct Render: ParsableCommand {
     }
 
     private func progress(frames: Int, w: Int, h: Int, counters: GuardCounters) {
-        let what = discard ? "nothing (--discard): \(frames) frames generated"
-            : out.hasSuffix("/") || isDirectory(out) ? "\(frames) PNG frames in \(out)" : "\(out) (APNG, \(frames) frames, loops forever)"
-        print("wrote \(what), \(w)x\(h)")
+        print(discard ? "wrote nothing (--discard): \(frames) frames generated, \(w)x\(h)"
+              : RenderOutput.summary(out, frames: frames, width: w, height: h))
         if counters.interventions > 0 { print("guards: \(counters)") }
     }
 }

@@ -2,18 +2,19 @@ import DuralavaSIMD
 
 /// Optimized int8 transposed convolution: bit for bit the function of `Int8TransposedConv2D`
 /// (same accumulators, same output stage), computed as `TransposedConvPhases` with weights
-/// packed at load. Three layouts, chosen when the layer is created:
+/// packed at load. Four layouts, chosen when the layer is created:
 /// - 16-channel panels on 16-bit inputs (dl_i16_panels: vpmaddwd on AVX2) — int16 inputs, and
 ///   int8 inputs where the CPU has no VNNI;
 /// - 16-channel panels on unsigned bytes (dl_u8_panels: vpdpbusd on AVX-512 VNNI) — int8
 ///   inputs offset by +128;
+/// - the same panels on the signed int8 codes (dl_s8_panels: sdot on Armv8.2, the Pi 5);
 /// - pixel rows (dl_i16_pixel_rows) for layers with fewer than 8 output channels.
 /// The input zero point never enters the inner loop: the padded border holds the zero point
 /// (so out-of-image taps add (zp − zp)·w = 0, as the reference's skipped taps do) and
 /// Σ (x − zp)·w = Σ x·w − zp·Σ w, with zp·Σ w folded into each phase's bias at load
 /// (integer arithmetic modulo 2^32, so the result equals the reference's exactly).
 public final class Int8PackedTransposedConv2D {
-    public enum Layout: String { case pairs, bytes, pixelRows }
+    public enum Layout: String { case pairs, bytes, signedBytes, pixelRows }
 
     public let geometry: TransposedConvGeometry
     public let stage: OutputStage
@@ -39,9 +40,10 @@ public final class Int8PackedTransposedConv2D {
         plan = TransposedConvPhases(g)
         let cin = g.inputChannels, cout = g.outputChannels
         let layout: Layout = cout < 8 ? .pixelRows
-            : (inputBits == 8 && dl_u8_panels_available() != 0 ? .bytes : .pairs)
+            : inputBits == 8 && dl_u8_panels_available() != 0 ? .bytes
+            : inputBits == 8 && dl_s8_panels_available() != 0 ? .signedBytes : .pairs
         self.layout = layout
-        let unit = layout == .bytes ? 4 : 2
+        let unit = layout == .bytes || layout == .signedBytes ? 4 : 2
         let depth = (cin + unit - 1) / unit * unit
         self.depth = depth
         let zp = conv.inputZeroPoint
@@ -60,13 +62,13 @@ public final class Int8PackedTransposedConv2D {
             }
         }
         switch layout {
-        case .bytes:
+        case .bytes, .signedBytes:
             pairs = nil
             bytes = PhaseStorage(plan: plan, depth: depth, pixelRows: false, zeroWeight: 0, zeroBias: 0) { _, taps, wp, bp in
                 for (t, tap) in taps.enumerated() {
                     for co in 0..<cout {
                         for ci in 0..<cin {
-                            wp[Self.packedIndex(.bytes, taps: taps.count, t, ci, co, depth: depth, cout: cout)] =
+                            wp[Self.packedIndex(layout, taps: taps.count, t, ci, co, depth: depth, cout: cout)] =
                                 Int8(truncatingIfNeeded: w(tap, co, ci))
                         }
                     }
@@ -103,9 +105,9 @@ public final class Int8PackedTransposedConv2D {
     /// `forward` fills the rest.
     private static func makeStaging(_ plan: TransposedConvPhases, _ layout: Layout, depth: Int, zeroPoint zp: Int32) -> UnsafeMutableRawBufferPointer {
         let paddedPixels = plan.paddedHeight * plan.paddedWidth
-        if layout == .bytes {
+        if layout == .bytes || layout == .signedBytes {
             let s = UnsafeMutableRawBufferPointer.allocate(byteCount: paddedPixels * depth, alignment: 64)
-            s.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: zp + 128))
+            s.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: layout == .bytes ? zp + 128 : zp))
             return s
         }
         let s = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * paddedPixels * depth, alignment: 64)
@@ -137,7 +139,7 @@ public final class Int8PackedTransposedConv2D {
     @inline(__always)
     private static func packedIndex(_ layout: Layout, taps: Int, _ t: Int, _ ci: Int, _ co: Int, depth: Int, cout: Int) -> Int {
         switch layout {
-        case .bytes: return ((((co / 16) * taps + t) * (depth / 4) + ci / 4) * 16 + co % 16) * 4 + ci % 4
+        case .bytes, .signedBytes: return ((((co / 16) * taps + t) * (depth / 4) + ci / 4) * 16 + co % 16) * 4 + ci % 4
         case .pairs: return ((((co / 16) * taps + t) * (depth / 2) + ci / 2) * 16 + co % 16) * 2 + ci % 2
         case .pixelRows: return ((t * (depth / 2) + ci / 2) * cout + co) * 2 + ci % 2
         }
@@ -153,7 +155,7 @@ public final class Int8PackedTransposedConv2D {
                     for ci in 0..<cin {
                         let i = Self.packedIndex(layout, taps: phase.taps.count, t, ci, co, depth: depth, cout: cout)
                         weight[((tap.ky * g.kernelWidth + tap.kx) * cout + co) * cin + ci] =
-                            layout == .bytes ? bytes!.jobs[k].weights[i] : Int8(truncatingIfNeeded: pairs!.jobs[k].weights[i])
+                            bytes != nil ? bytes!.jobs[k].weights[i] : Int8(truncatingIfNeeded: pairs!.jobs[k].weights[i])
                     }
                 }
             }
@@ -189,6 +191,15 @@ public final class Int8PackedTransposedConv2D {
                 withUnsafePointer(to: job.phase) { phase in
                     withUnsafePointer(to: requant) { rq in
                         _ = dl_u8_panels(phase, s.assumingMemoryBound(to: UInt8.self), job.weights, job.bias, rq, kind, output)
+                    }
+                }
+            }
+        case .signedBytes:
+            dl_stage_channels_last(raw, bits, Int32(g.inputHeight), Int32(width), Int32(cin), s, 2, origin, row, Int32(depth))
+            for job in bytes!.jobs {
+                withUnsafePointer(to: job.phase) { phase in
+                    withUnsafePointer(to: requant) { rq in
+                        _ = dl_s8_panels(phase, s.assumingMemoryBound(to: Int8.self), job.weights, job.bias, rq, kind, output)
                     }
                 }
             }

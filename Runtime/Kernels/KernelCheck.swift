@@ -12,9 +12,11 @@ public enum KernelCheck {
         (5, 3, 7, 3, 4, 2), (3, 5, 5, 1, 4, 2), (6, 4, 9, 5, 4, 2), (7, 7, 3, 17, 3, 2), (2, 5, 12, 24, 5, 2),
     ]
 
-    /// The failures (empty when every kernel agrees) and how many layer checks ran.
-    public static func run() -> (checks: Int, failures: [String]) {
+    /// The failures (empty when every kernel agrees), how many layer checks ran, and the int8
+    /// layouts they ran on (sorted; "signedBytes" is the sdot kernel, "bytes" VNNI's).
+    public static func run() -> (checks: Int, failures: [String], layouts: [String]) {
         var failures: [String] = []
+        var layouts: [String] = []
         var checks = 0
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Float {
@@ -63,13 +65,14 @@ public enum KernelCheck {
                     reference.forward(x16, &e); packed.forward(x16, &o)
                     reference.forwardAccumulators(x16, &ea); packed.forwardAccumulators(x16, &oa)
                 }
+                if !layouts.contains(packed.layout.rawValue) { layouts.append(packed.layout.rawValue) }
                 if let i = o.indices.first(where: { o[$0] != e[$0] || oa[$0] != ea[$0] }) {
                     failures.append("int8 (\(bits)-bit input, \(packed.layout.rawValue)) \(name): element \(i) is \(o[i]) / \(oa[i]), reference \(e[i]) / \(ea[i])")
                 }
                 checks += 1
             }
         }
-        return (checks, failures)
+        return (checks, failures, layouts.sorted())
     }
 
     private static func d(_ a: Float, _ b: Float) -> Float { a > b ? a - b : b - a }

@@ -15,8 +15,9 @@ public struct FileError: Error, CustomStringConvertible {
 /// The text of the calling thread's errno.
 public func errnoText() -> String { String(cString: strerror(dl_errno())) }
 
-/// Reads a whole file. Refuses anything larger than `limit` bytes.
-public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws(FileError) -> [UInt8] {
+/// Reads a whole file. Refuses anything larger than `limit` bytes (default 2^31 − 1: the largest
+/// Int of the 32-bit armhf build too).
+public func readWholeFile(_ path: String, limit: Int = Int(Int32.max)) throws(FileError) -> [UInt8] {
     guard let f = fopen(path, "rb") else {
         throw FileError(path: path, message: "cannot open (\(errnoText()))")
     }
@@ -30,6 +31,40 @@ public func readWholeFile(_ path: String, limit: Int = 1 << 31) throws(FileError
     let n = bytes.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, size, f) }
     guard n == size else { throw FileError(path: path, message: "short read (\(n) of \(size) bytes)") }
     return bytes
+}
+
+/// A regular file read in pieces — a model's header, then one tensor at a time — so that loading
+/// a model never holds the whole file (docs/runtime.md, memory). The same checks and messages as
+/// readWholeFile; the file stays open (a rename or truncation after opening is read as it was
+/// opened, or is a short read).
+public final class FileReader {
+    public let path: String
+    /// Bytes in the file when it was opened.
+    public let size: Int
+    private let file: UnsafeMutablePointer<FILE>
+
+    public init(_ path: String, limit: Int = Int(Int32.max)) throws(FileError) {
+        guard let f = fopen(path, "rb") else { throw FileError(path: path, message: "cannot open (\(errnoText()))") }
+        var st = stat()
+        guard fstat(fileno(f), &st) == 0 else { let m = errnoText(); fclose(f); throw FileError(path: path, message: "cannot stat (\(m))") }
+        guard dl_file_kind(st.st_mode) == DL_FILE_REGULAR else { fclose(f); throw FileError(path: path, message: "not a regular file") }
+        let size = Int(st.st_size)
+        guard size <= limit else { fclose(f); throw FileError(path: path, message: "file of \(size) bytes exceeds the \(limit)-byte limit") }
+        self.path = path; self.size = size; file = f
+    }
+
+    deinit { fclose(file) }
+
+    /// `count` bytes from `offset` (within `size`).
+    public func read(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
+        precondition(offset >= 0 && count >= 0 && offset <= size && count <= size - offset)
+        var bytes = [UInt8](repeating: 0, count: count)
+        guard count > 0 else { return bytes }
+        guard fseek(file, offset, SEEK_SET) == 0 else { throw FileError(path: path, message: "cannot seek (\(errnoText()))") }
+        let n = bytes.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, count, file) }
+        guard n == count else { throw FileError(path: path, message: "short read (\(n) of \(count) bytes)") }
+        return bytes
+    }
 }
 
 /// How an output reaches `path`, decided from what is there now (docs/reliability.md#outputs): a regular file
@@ -85,8 +120,9 @@ public enum OutputTarget: Equatable {
         case .replace(let final, let tmp):
             unlink(tmp)
             let fd = createExclusively(tmp)
-            guard fd >= 0 else { throw FileError(path: final, message: "cannot create \(tmp) (\(errnoText()))") }
-            guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open \(tmp) (\(errnoText()))") }
+            // The messages name the output, never the temporary (an internal name the user never gave).
+            guard fd >= 0 else { throw FileError(path: final, message: "cannot create the file (\(errnoText()))") }
+            guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); throw FileError(path: final, message: "cannot open the file (\(errnoText()))") }
             // A caught signal removes it (where the command asked for that); a kill -9 leaves it to a sweep.
             _ = dl_temporary_register(tmp)
             return f

@@ -68,33 +68,46 @@ public func shapeText(_ shape: [Int]) -> String {
     "[" + shape.map { String($0) }.joined(separator: ", ") + "]"
 }
 
-/// A parsed, validated safetensors file held in memory.
+/// A parsed, validated safetensors file: its header read and checked up front, its tensors read
+/// when asked for — from memory (`init(bytes:)`), or from the file one tensor at a time
+/// (`init(path:)`), so that a load holds one tensor's bytes, not the whole file (a float lamp's
+/// render peaked 5 MB higher reading its 5.2 MB file whole; docs/runtime.md).
 public struct SafetensorsFile {
     public let path: String
     public let metadata: [String: String]
     public let tensors: [String: TensorInfo]
+    /// The whole file (init(bytes:)), or empty when `reader` reads it.
     private let bytes: [UInt8]
+    private let reader: FileReader?
     private let dataStart: Int
 
     public static let maxHeaderLength = 100_000_000
 
     public init(path: String) throws(ModelError) {
-        let bytes: [UInt8]
-        do throws(FileError) { bytes = try readWholeFile(path) } catch {
-            throw ModelError(path, .io, error.message)
-        }
-        try self.init(bytes: bytes, path: path)
+        let reader: FileReader
+        let prefix: [UInt8], header: [UInt8]
+        do throws(FileError) {
+            reader = try FileReader(path)
+            prefix = try reader.read(at: 0, count: Swift.min(8, reader.size))
+        } catch { throw ModelError(path, .io, error.message) }
+        let n = try Self.headerLength(prefix, fileLength: reader.size, path: path)
+        do throws(FileError) { header = try reader.read(at: 8, count: n) } catch { throw ModelError(path, .io, error.message) }
+        try self.init(header: header, fileLength: reader.size, bytes: [], reader: reader, path: path)
     }
 
     /// Validates the whole structure up front, so later reads cannot go out of bounds.
     public init(bytes: [UInt8], path: String) throws(ModelError) {
-        self.path = path
-        self.bytes = bytes
-        guard bytes.count >= 8 else {
-            throw ModelError(path, .truncated, "truncated: \(bytes.count) bytes, a safetensors file starts with an 8-byte header length")
+        let n = try Self.headerLength(bytes.count >= 8 ? Array(bytes[0..<8]) : bytes, fileLength: bytes.count, path: path)
+        try self.init(header: Array(bytes[8..<(8 + n)]), fileLength: bytes.count, bytes: bytes, reader: nil, path: path)
+    }
+
+    /// The header's length from the file's first 8 bytes, checked against the file's length.
+    private static func headerLength(_ prefix: [UInt8], fileLength: Int, path: String) throws(ModelError) -> Int {
+        guard prefix.count >= 8 else {
+            throw ModelError(path, .truncated, "truncated: \(fileLength) bytes, a safetensors file starts with an 8-byte header length")
         }
         var n: UInt64 = 0
-        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        for i in 0..<8 { n |= UInt64(prefix[i]) << (8 * UInt64(i)) }
         guard n <= UInt64(Self.maxHeaderLength) else {
             throw ModelError(path, .headerLength, "header length \(n) is absurd (limit \(Self.maxHeaderLength) bytes); not a safetensors file?")
         }
@@ -102,16 +115,21 @@ public struct SafetensorsFile {
         guard headerLength >= 2 else {
             throw ModelError(path, .headerLength, "header length \(headerLength) is too small for a JSON object")
         }
-        guard 8 + headerLength <= bytes.count else {
-            throw ModelError(path, .truncated, "truncated: header says \(headerLength) bytes but only \(bytes.count - 8) follow")
+        guard 8 + headerLength <= fileLength else {
+            throw ModelError(path, .truncated, "truncated: header says \(headerLength) bytes but only \(fileLength - 8) follow")
         }
-        dataStart = 8 + headerLength
-        let dataLength = bytes.count - dataStart
+        return headerLength
+    }
+
+    private init(header headerBytes: [UInt8], fileLength: Int, bytes: [UInt8], reader: FileReader?, path: String) throws(ModelError) {
+        self.path = path
+        self.bytes = bytes
+        self.reader = reader
+        dataStart = 8 + headerBytes.count
+        let dataLength = fileLength - dataStart
         let header: JSONValue
         do throws(JSONError) {
-            header = try bytes.withUnsafeBufferPointer { (b) throws(JSONError) -> JSONValue in
-                try JSONParser.parse(UnsafeBufferPointer(rebasing: b[8..<(8 + headerLength)]))
-            }
+            header = try headerBytes.withUnsafeBufferPointer { (b) throws(JSONError) -> JSONValue in try JSONParser.parse(b) }
         } catch {
             throw ModelError(path, .headerJSON, "header is not valid JSON: \(error.message) at header byte \(error.offset)")
         }
@@ -191,21 +209,22 @@ public struct SafetensorsFile {
             throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(shapeText(t.shape)), expected \(shapeText(expected))")
         }
         var out = [Float](repeating: 0, count: t.elementCount)
-        let base = dataStart + t.begin
         switch t.dtype {
-        case .f32:
-            for i in 0..<out.count {
-                let o = base + 4 * i
-                let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
-                out[i] = Float(bitPattern: bits)
+        case .f32, .f16:
+            let data = try region(t)
+            let base = data.startIndex
+            if t.dtype == .f32 {
+                for i in 0..<out.count {
+                    let o = base + 4 * i
+                    let bits = UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16 | UInt32(data[o + 3]) << 24
+                    out[i] = Float(bitPattern: bits)
+                }
+            } else {
+                for i in 0..<out.count {
+                    let o = base + 2 * i
+                    out[i] = floatFromHalf(UInt16(data[o]) | UInt16(data[o + 1]) << 8)
+                }
             }
-        case .f16:
-            #if arch(arm64) || arch(x86_64)
-            for i in 0..<out.count {
-                let o = base + 2 * i
-                out[i] = Float(Float16(bitPattern: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8))
-            }
-            #endif
         default:
             throw ModelError(path, .dtype, "tensor \"\(name)\" has dtype \(t.dtype.rawValue), expected F32 or F16")
         }
@@ -226,8 +245,30 @@ public struct SafetensorsFile {
         if let expected, expected != t.shape {
             throw ModelError(path, .shape, "tensor \"\(name)\" has shape \(shapeText(t.shape)), expected \(shapeText(expected))")
         }
-        return bytes[(dataStart + t.begin)..<(dataStart + t.end)]
+        return try region(t)
     }
+
+    /// A tensor's bytes: a slice of the file in memory, or read from the file now.
+    private func region(_ t: TensorInfo) throws(ModelError) -> ArraySlice<UInt8> {
+        guard let reader else { return bytes[(dataStart + t.begin)..<(dataStart + t.end)] }
+        do throws(FileError) { return try reader.read(at: dataStart + t.begin, count: t.end - t.begin)[...] } catch {
+            throw ModelError(path, .io, error.message)
+        }
+    }
+}
+
+/// IEEE half precision to single, exactly (every half is a float), on every target: Swift's
+/// Float16 is missing on some (the conversion was compiled for arm64 and x86-64 only, so the
+/// 32-bit Arm board build would have read F16 tensors as zeros).
+func floatFromHalf(_ h: UInt16) -> Float {
+    let sign = UInt32(h & 0x8000) << 16
+    let exponent = Int((h >> 10) & 0x1F), mantissa = UInt32(h & 0x3FF)
+    if exponent == 0 {   // zero or subnormal: mantissa · 2^-24
+        let magnitude = Float(mantissa) * (1.0 / 16_777_216.0)
+        return sign != 0 ? -magnitude : magnitude
+    }
+    if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }   // infinity, NaN
+    return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
 }
 
 /// Builds a safetensors file: tensors are laid out in name order, the header padded with

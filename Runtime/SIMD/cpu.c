@@ -3,6 +3,12 @@
 #include "internal.h"
 #include <stdatomic.h>
 #include <stdlib.h>
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)   // the Linux AT_HWCAP bit of the Armv8.2 dot product
+#endif
+#endif
 
 static _Atomic int active_level = -1;
 
@@ -17,7 +23,14 @@ dl_simd_level dl_simd_detected(void) {
     }
 #endif
 #if defined(__aarch64__)
+#if defined(__linux__)
+    // The kernel says whether the core has sdot (Cortex-A76 of the Pi 5: yes; the A53 and A72
+    // of the Pi 3, 4 and Zero 2 W: no).
+    if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) return DL_SIMD_NEON_SDOT;
+#endif
     return DL_SIMD_NEON;   // Advanced SIMD is part of every aarch64 core
+#elif defined(DL_NEON)
+    return DL_SIMD_NEON;   // the armv7 build is compiled for NEON + VFPv4 (cross-build.sh)
 #endif
     return DL_SIMD_PORTABLE;
 }
@@ -27,14 +40,16 @@ const char *dl_simd_name(dl_simd_level level) {
     case DL_SIMD_AVX2: return "avx2-fma";
     case DL_SIMD_AVX512VNNI: return "avx512-vnni";
     case DL_SIMD_NEON: return "neon";
+    case DL_SIMD_NEON_SDOT: return "neon-sdot";
     default: return "portable";
     }
 }
 
 dl_simd_level dl_simd_use(dl_simd_level level) {
     dl_simd_level best = dl_simd_detected();
-    // On aarch64 the levels are portable or neon; on x86 portable, avx2, avx512-vnni.
-    if (best == DL_SIMD_NEON && level != DL_SIMD_PORTABLE) level = DL_SIMD_NEON;
+    // On Arm the levels are portable, neon (and neon-sdot); on x86 portable, avx2, avx512-vnni.
+    // An x86 level asked for on Arm means "vector": the best there is.
+    if (best >= DL_SIMD_NEON && level != DL_SIMD_PORTABLE && level < DL_SIMD_NEON) level = best;
     dl_simd_level use = level < best ? level : best;
     if (use < DL_SIMD_PORTABLE) use = DL_SIMD_PORTABLE;
     atomic_store_explicit(&active_level, (int)use, memory_order_relaxed);
@@ -44,11 +59,12 @@ dl_simd_level dl_simd_use(dl_simd_level level) {
 dl_simd_level dl_simd_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_relaxed);
     if (level >= 0) return (dl_simd_level)level;
-    dl_simd_level want = DL_SIMD_NEON;   // the best there is; clamped to the detected level
+    dl_simd_level want = DL_SIMD_NEON_SDOT;   // the best there is; clamped to the detected level
     const char *env = getenv("DURALAVA_SIMD");
     if (env) {
         if (strcmp(env, "portable") == 0) want = DL_SIMD_PORTABLE;
         else if (strcmp(env, "avx2") == 0 || strcmp(env, "avx2-fma") == 0) want = DL_SIMD_AVX2;
+        else if (strcmp(env, "neon") == 0) want = DL_SIMD_NEON;
     }
     return dl_simd_use(want);
 }

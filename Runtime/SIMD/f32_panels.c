@@ -114,8 +114,8 @@ void dl_f32_panels(const dl_phase *p, const float *in, const float *panels, cons
 #ifdef DL_X86
     if (dl_simd_active() >= DL_SIMD_AVX2) { f32_panels_avx2(p, in, panels, bias, slope, out); return; }
 #endif
-#if defined(__aarch64__)
-    if (dl_simd_active() == DL_SIMD_NEON) { dl_f32_panels_neon(p, in, panels, bias, slope, out); return; }
+#if defined(DL_NEON)
+    if (dl_simd_active() >= DL_SIMD_NEON) { dl_f32_panels_neon(p, in, panels, bias, slope, out); return; }
 #endif
     f32_panels_portable(p, in, panels, bias, slope, out);
 }

@@ -41,8 +41,8 @@ void dl_i16_panels(const dl_phase *p, const int16_t *in, const int16_t *panels, 
     if (dl_simd_active() >= DL_SIMD_AVX512VNNI) { i16_panels_vnni(p, x, w, bias, rq, out_kind, out); return; }
     if (dl_simd_active() >= DL_SIMD_AVX2) { i16_panels_avx2(p, x, w, bias, rq, out_kind, out); return; }
 #endif
-#if defined(__aarch64__)
-    if (dl_simd_active() == DL_SIMD_NEON) { dl_i16_panels_neon(p, in, panels, bias, rq, out_kind, out); return; }
+#if defined(DL_NEON)
+    if (dl_simd_active() >= DL_SIMD_NEON) { dl_i16_panels_neon(p, in, panels, bias, rq, out_kind, out); return; }
 #endif
     i16_panels_portable(p, in, panels, bias, rq, out_kind, out);
 }

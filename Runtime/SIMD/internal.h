@@ -14,11 +14,22 @@
 
 #define DL_MIN(a, b) ((a) < (b) ? (a) : (b))
 
-#if defined(__aarch64__)
+// Arm Advanced SIMD: every aarch64 core; on 32-bit Arm the armv7 build with NEON and VFPv4
+// (fused multiply-add), which every Raspberry Pi from the Pi 2 on has (firmware-notes/).
+#if defined(__aarch64__) || (defined(__arm__) && defined(__ARM_NEON) && defined(__ARM_FEATURE_FMA))
+#define DL_NEON 1
+#endif
+
+#if defined(DL_NEON)
 // neon_panels.c
 void dl_f32_panels_neon(const dl_phase *p, const float *in, const float *panels, const float *bias, float slope, float *out);
 void dl_i16_panels_neon(const dl_phase *p, const int16_t *in, const int16_t *panels, const int32_t *bias,
                         const dl_requant *rq, int32_t kind, void *out);
+#endif
+#if defined(__aarch64__)
+// sdot_panels.c
+void dl_s8_panels_sdot(const dl_phase *p, const int8_t *in, const int8_t *panels, const int32_t *bias,
+                       const dl_requant *rq, int32_t kind, void *out);
 #endif
 
 /// Pixels per register tile of the panel kernels (6 pixels × 16 channels: 12 accumulators).

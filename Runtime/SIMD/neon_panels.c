@@ -2,11 +2,21 @@
 // tile as the AVX2 ones — 24 accumulators of 4 lanes in the 32 vector registers. Float with
 // fused multiply-adds (vfmaq); integers on 16-bit pairs, deinterleaved by vld2q into the even
 // and the odd input channel's weights and accumulated with widening vmlal into int32 (exact).
-// Checked against the reference kernels under qemu-aarch64 (`duralava selftest`).
+// The same source for aarch64 and 32-bit armv7 (NEON + VFPv4): only the float multiply-add by
+// a scalar is aarch64-only (vfmaq_n_f32); armv7 broadcasts the scalar first, the same fused
+// operation. On armv7 the 24 accumulators exceed its 16 quad registers and partly live on the
+// stack (correct, slower; not measured on a board). Checked against the reference kernels under
+// qemu-aarch64 and qemu-arm (`duralava selftest`, BoardEmulationTests).
 #include "internal.h"
 
-#if defined(__aarch64__)
+#if defined(DL_NEON)
 #include <arm_neon.h>
+
+#if defined(__aarch64__)
+#define DL_FMA_N(a, w, v) vfmaq_n_f32(a, w, v)
+#else
+#define DL_FMA_N(a, w, v) vfmaq_f32(a, w, vdupq_n_f32(v))
+#endif
 
 void dl_f32_panels_neon(const dl_phase *p, const float *in, const float *panels, const float *bias,
                         float slope, float *out) {
@@ -29,8 +39,8 @@ void dl_f32_panels_neon(const dl_phase *p, const float *in, const float *panels,
                     const float32x4_t w0 = vld1q_f32(w), w1 = vld1q_f32(w + 4), w2 = vld1q_f32(w + 8), w3 = vld1q_f32(w + 12);
                     for (int r = 0; r < DL_TILE_PIXELS; r++) {
                         const float v = x[r][d];
-                        a[r][0] = vfmaq_n_f32(a[r][0], w0, v); a[r][1] = vfmaq_n_f32(a[r][1], w1, v);
-                        a[r][2] = vfmaq_n_f32(a[r][2], w2, v); a[r][3] = vfmaq_n_f32(a[r][3], w3, v);
+                        a[r][0] = DL_FMA_N(a[r][0], w0, v); a[r][1] = DL_FMA_N(a[r][1], w1, v);
+                        a[r][2] = DL_FMA_N(a[r][2], w2, v); a[r][3] = DL_FMA_N(a[r][3], w3, v);
                     }
                 }
             }

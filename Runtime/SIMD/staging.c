@@ -8,7 +8,9 @@ void dl_stage_channels_last(const void *in, int32_t in_bits, int32_t height, int
         const size_t base = (size_t)(origin + y * row) * depth;
         for (int x = 0; x < width; x++) {
             const size_t src = ((size_t)y * width + x) * cin, dst = base + (size_t)x * depth;
-            if (u8) {
+            if (u8 == 2) {
+                memcpy((int8_t *)out + dst, (const int8_t *)in + src, (size_t)cin);
+            } else if (u8) {
                 const int8_t *s = (const int8_t *)in + src;
                 uint8_t *d = (uint8_t *)out + dst;
                 for (int c = 0; c < cin; c++) d[c] = (uint8_t)(s[c] + 128);

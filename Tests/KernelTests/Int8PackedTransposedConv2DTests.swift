@@ -56,8 +56,11 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
                         XCTAssertEqual(packed.reference.weight, conv.weight, what)
                         XCTAssertEqual(packed.reference.bias, conv.bias, what)
                         if g.outputChannels >= 8 {
+                            // 8-bit inputs as bytes where the level has a byte instruction: VNNI's
+                            // vpdpbusd (unsigned, +128), Armv8.2's sdot (signed).
                             let vnni = level == DL_SIMD_AVX512VNNI && inputBits == 8
-                            XCTAssertEqual(packed.layout, vnni ? .bytes : .pairs, what)
+                            let sdot = level == DL_SIMD_NEON_SDOT && inputBits == 8
+                            XCTAssertEqual(packed.layout, vnni ? .bytes : sdot ? .signedBytes : .pairs, what)
                         }
                     }
                 }

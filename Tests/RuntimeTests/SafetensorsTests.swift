@@ -63,6 +63,39 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertTrue(frame.allSatisfy { $0 > 0 && $0 < 1 })
     }
 
+    /// A file read tensor by tensor (init(path:), what a load does) gives what the same bytes in
+    /// memory give, and says the same errors; F16 converts exactly on every target (zero, −0,
+    /// subnormals, the largest half), not through Swift's Float16, which the armhf build lacks.
+    func testFileReadInPiecesEqualsMemoryAndHalvesConvertExactly() throws {
+        let halves: [UInt16] = [0x0000, 0x8000, 0x0001, 0x03FF, 0x0400, 0x3C00, 0xC000, 0x7BFF, 0x3555]
+        let expected: [Float] = [0, -0.0, 5.9604645e-08, 6.0975552e-05, 6.1035156e-05, 1, -2, 65504, 0.33325195]
+        var w = SafetensorsWriter()
+        w.add("a", shape: [2, 3], floats: [1, -2.5, 3e-7, 0, 1e30, -1e-30])
+        w.addRaw("h", dtype: .f16, shape: [halves.count], bytes: halves.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        w.add("i", shape: [3], int32s: [-7, 0, Int32.max])
+        let bytes = w.serialized()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/m.safetensors"))
+        let fromFile = try SafetensorsFile(path: dir + "/m.safetensors"), inMemory = try SafetensorsFile(bytes: bytes, path: "m")
+        XCTAssertEqual(try fromFile.floats("a"), try inMemory.floats("a"))
+        XCTAssertEqual(try fromFile.floats("a"), [1, -2.5, 3e-7, 0, 1e30, -1e-30])
+        XCTAssertEqual(try fromFile.int32s("i"), [-7, 0, Int32.max])
+        let h = try fromFile.floats("h")
+        XCTAssertEqual(h.map(\.bitPattern), expected.map(\.bitPattern))
+        XCTAssertEqual(try inMemory.floats("h").map(\.bitPattern), expected.map(\.bitPattern))
+        // Truncated on disk: the same message as the same bytes in memory.
+        let cut = Array(bytes[0..<(bytes.count - 3)])
+        try Data(cut).write(to: URL(fileURLWithPath: dir + "/cut.safetensors"))
+        var messages: [String] = []
+        for load in [{ try SafetensorsFile(path: dir + "/cut.safetensors") }, { try SafetensorsFile(bytes: cut, path: dir + "/cut.safetensors") }] {
+            do { _ = try load(); XCTFail("a truncated file loaded") } catch let e as ModelError { messages.append(e.description) }
+        }
+        XCTAssertEqual(messages.count, 2)
+        XCTAssertEqual(messages.first, messages.last)
+        XCTAssertTrue(messages.first?.contains("run past the end of the data") ?? false, "\(messages)")
+    }
+
     func testTruncatedFiles() {
         let good = tinyModelBytes()
         XCTAssertEqual(loadError([1, 2, 3])?.kind, .truncated)

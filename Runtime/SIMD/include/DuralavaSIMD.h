@@ -17,16 +17,17 @@ typedef enum {
     DL_SIMD_PORTABLE = 0,   // plain C (what the compiler makes of it; NEON on aarch64)
     DL_SIMD_AVX2 = 1,       // x86-64 AVX2 + FMA: float FMA, int8 via 16-bit vpmaddwd
     DL_SIMD_AVX512VNNI = 2, // + AVX-512 VNNI (256-bit vpdpbusd) for int8
-    DL_SIMD_NEON = 3        // aarch64 Advanced SIMD: float FMA, int8 via 16-bit vmlal (never on x86)
+    DL_SIMD_NEON = 3,       // Arm Advanced SIMD (aarch64, and armv7 with NEON + VFPv4): float FMA, int8 via 16-bit vmlal
+    DL_SIMD_NEON_SDOT = 4   // + Armv8.2 dot product (sdot, HWCAP_ASIMDDP: Cortex-A76, the Pi 5) for int8; aarch64 only
 } dl_simd_level;
 
 /// The best level this CPU supports.
 dl_simd_level dl_simd_detected(void);
-/// The level in use: the detected one, lowered by DURALAVA_SIMD=portable|avx2 or dl_simd_use.
+/// The level in use: the detected one, lowered by DURALAVA_SIMD=portable|avx2|neon or dl_simd_use.
 dl_simd_level dl_simd_active(void);
 /// Uses `level` (clamped to the detected one) from now on; returns the level in use.
 dl_simd_level dl_simd_use(dl_simd_level level);
-/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon").
+/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon", "neon-sdot").
 const char *dl_simd_name(dl_simd_level level);
 
 /// One parity phase of a stride-s transposed convolution as a small GEMM: every pixel of the
@@ -93,6 +94,16 @@ int dl_u8_panels_available(void);
 int dl_u8_panels(const dl_phase *p, const uint8_t *in, const int8_t *panels, const int32_t *bias,
                  const dl_requant *rq, int32_t out_kind, void *out);
 
+/// Whether dl_s8_panels computes at the level in use (DL_SIMD_NEON_SDOT).
+int dl_s8_panels_available(void);
+
+/// Channel panels on signed int8 inputs (the codes themselves) for sdot: the layout of
+/// dl_u8_panels — panels [ceil(cout/16)][taps][depth/4][16][4] int8, depth a multiple of 4 —
+/// but no +128 offset, so the bias is corrected for the zero point alone. Only at
+/// DL_SIMD_NEON_SDOT; returns 0 (and does nothing) where the CPU lacks it.
+int dl_s8_panels(const dl_phase *p, const int8_t *in, const int8_t *panels, const int32_t *bias,
+                 const dl_requant *rq, int32_t out_kind, void *out);
+
 /// Pixel rows (small cout) on 16-bit inputs: input planar in channel pairs
 /// [depth/2][plane][2] int16 (offsets in the grid count pairs), weights [taps][depth/2][cout][2]
 /// int16, bias [cout] int32. Output codes through `rq`, or raw int32.
@@ -102,7 +113,8 @@ void dl_i16_pixel_rows(const dl_pixel_grid *g, const int32_t *tap_in, int32_t ta
 
 /// Copies an int8 (in_bits 8) or int16 (16) channels-last image of height × width × cin into
 /// the padded buffer of a panel layout: pixel (y, x) at out[(origin + y·row + x)·depth + c],
-/// widened to int16, or (u8 != 0) offset by +128 to unsigned bytes.
+/// widened to int16 (u8 = 0), offset by +128 to unsigned bytes (u8 = 1), or copied as signed
+/// bytes (u8 = 2, the sdot layout).
 void dl_stage_channels_last(const void *in, int32_t in_bits, int32_t height, int32_t width, int32_t cin,
                             void *out, int32_t u8, int32_t origin, int32_t row, int32_t depth);
 
