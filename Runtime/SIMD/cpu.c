@@ -19,6 +19,9 @@ dl_simd_level dl_simd_detected(void) {
 #if defined(__aarch64__)
     return DL_SIMD_NEON;   // Advanced SIMD is part of every aarch64 core
 #endif
+#if defined(__wasm_simd128__)
+    return DL_SIMD_SIMD128;   // a WebAssembly module has SIMD128 or not from its build (docs/web.md)
+#endif
     return DL_SIMD_PORTABLE;
 }
 
@@ -27,14 +30,16 @@ const char *dl_simd_name(dl_simd_level level) {
     case DL_SIMD_AVX2: return "avx2-fma";
     case DL_SIMD_AVX512VNNI: return "avx512-vnni";
     case DL_SIMD_NEON: return "neon";
+    case DL_SIMD_SIMD128: return "simd128";
     default: return "portable";
     }
 }
 
 dl_simd_level dl_simd_use(dl_simd_level level) {
     dl_simd_level best = dl_simd_detected();
-    // On aarch64 the levels are portable or neon; on x86 portable, avx2, avx512-vnni.
-    if (best == DL_SIMD_NEON && level != DL_SIMD_PORTABLE) level = DL_SIMD_NEON;
+    // On aarch64 the levels are portable or neon, on wasm portable or simd128; on x86
+    // portable, avx2, avx512-vnni.
+    if ((best == DL_SIMD_NEON || best == DL_SIMD_SIMD128) && level != DL_SIMD_PORTABLE) level = best;
     dl_simd_level use = level < best ? level : best;
     if (use < DL_SIMD_PORTABLE) use = DL_SIMD_PORTABLE;
     atomic_store_explicit(&active_level, (int)use, memory_order_relaxed);
@@ -44,7 +49,7 @@ dl_simd_level dl_simd_use(dl_simd_level level) {
 dl_simd_level dl_simd_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_relaxed);
     if (level >= 0) return (dl_simd_level)level;
-    dl_simd_level want = DL_SIMD_NEON;   // the best there is; clamped to the detected level
+    dl_simd_level want = DL_SIMD_SIMD128;   // the best there is; clamped to the detected level
     const char *env = getenv("DURALAVA_SIMD");
     if (env) {
         if (strcmp(env, "portable") == 0) want = DL_SIMD_PORTABLE;

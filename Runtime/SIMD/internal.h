@@ -21,11 +21,33 @@ void dl_i16_panels_neon(const dl_phase *p, const int16_t *in, const int16_t *pan
                         const dl_requant *rq, int32_t kind, void *out);
 #endif
 
+#if defined(__wasm_simd128__)
+// wasm_panels.c
+void dl_i16_panels_simd128(const dl_phase *p, const int16_t *in, const int16_t *panels, const int32_t *bias,
+                           const dl_requant *rq, int32_t kind, void *out);
+void dl_i16_pixel_rows_simd128(const dl_pixel_grid *g, const int32_t *tap_in, int32_t taps, int32_t depth,
+                               int32_t cout, const int16_t *in, const int16_t *weights, const int32_t *bias,
+                               const dl_requant *rq, int32_t kind, void *out);
+void dl_f32_panels_simd128(const dl_phase *p, const float *in, const float *panels, const float *bias, float slope, float *out);
+#endif
+
 /// Pixels per register tile of the panel kernels (6 pixels × 16 channels: 12 accumulators).
 #define DL_TILE_PIXELS 6
 #define DL_PANEL 16
 /// Pixels per vector block of the pixel-row kernels.
 #define DL_ROW_BLOCK 16
+
+/// dl_requant_code inline (requant.c's definition), for the vector kernels' scalar epilogues.
+static inline int32_t dl_requant_inline(const dl_requant *rq, int32_t c, int32_t acc) {
+    const int negative = acc < 0;
+    const int64_t m = negative ? rq->multiplier_neg[c] : rq->multiplier_pos[c];
+    const int shift = negative ? rq->right_shift_neg[c] : rq->right_shift_pos[c];
+    const int64_t product = (int64_t)acc * m;
+    const int64_t half = (int64_t)1 << (shift - 1);
+    int64_t r = product >= 0 ? (product + half) >> shift : -((half - product) >> shift);
+    r += rq->zero_point;
+    return r < rq->code_min ? rq->code_min : (r > rq->code_max ? rq->code_max : (int32_t)r);
+}
 
 static inline int32_t dl_load_i32(const void *p) { int32_t v; memcpy(&v, p, 4); return v; }
 

@@ -23,5 +23,5 @@ void dl_sigmoid_table(const int32_t *acc, int32_t n, int32_t channels, const dl_
         }
     }
 #endif
-    for (; i < n; i++) out[i] = table[dl_requant_code(rq, i % channels, acc[i]) + 32768];
+    for (; i < n; i++) out[i] = table[dl_requant_inline(rq, i % channels, acc[i]) + 32768];
 }

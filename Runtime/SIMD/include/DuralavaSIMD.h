@@ -17,7 +17,8 @@ typedef enum {
     DL_SIMD_PORTABLE = 0,   // plain C (what the compiler makes of it; NEON on aarch64)
     DL_SIMD_AVX2 = 1,       // x86-64 AVX2 + FMA: float FMA, int8 via 16-bit vpmaddwd
     DL_SIMD_AVX512VNNI = 2, // + AVX-512 VNNI (256-bit vpdpbusd) for int8
-    DL_SIMD_NEON = 3        // aarch64 Advanced SIMD: float FMA, int8 via 16-bit vmlal (never on x86)
+    DL_SIMD_NEON = 3,       // aarch64 Advanced SIMD: float FMA, int8 via 16-bit vmlal (never on x86)
+    DL_SIMD_SIMD128 = 4     // WebAssembly SIMD128, chosen at build time (-msimd128): int8 via i32x4.dot_i16x8_s
 } dl_simd_level;
 
 /// The best level this CPU supports.
@@ -26,7 +27,7 @@ dl_simd_level dl_simd_detected(void);
 dl_simd_level dl_simd_active(void);
 /// Uses `level` (clamped to the detected one) from now on; returns the level in use.
 dl_simd_level dl_simd_use(dl_simd_level level);
-/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon").
+/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon", "simd128").
 const char *dl_simd_name(dl_simd_level level);
 
 /// One parity phase of a stride-s transposed convolution as a small GEMM: every pixel of the
