@@ -120,6 +120,10 @@ public struct LampControls {
 
     /// `rgb` → `out` through the colour matrix (identity and full brightness: a copy).
     public static func apply(_ m: [Float], _ rgb: UnsafeMutableBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        if m[0] == 1 && m[4] == 1 && m[8] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[5] == 0 && m[6] == 0 && m[7] == 0 {
+            _ = out.update(fromContentsOf: rgb)   // what the loop below gives for the identity, sooner
+            return
+        }
         for p in stride(from: 0, to: rgb.count - 2, by: 3) {
             let r = Float(rgb[p]), g = Float(rgb[p + 1]), b = Float(rgb[p + 2])
             for k in 0..<3 {
