@@ -10,10 +10,13 @@ LAMP         := .build-static/$(CONFIG)/duralava
 BUILD_PKGS   := pkg-config libsdl2-dev libpng-dev zlib1g-dev libopenblas-dev
 TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip
 BOARD_PKGS   := gcc-aarch64-linux-gnu qemu-user-static binutils
+# The browser build (wasi-libc) and its tests (node runs the wasm, headless Chromium the page).
+WEB_PKGS     := wasi-libc binaryen python3
+WEB_TEST_PKGS := nodejs chromium
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps board board-deps peer clean
+.PHONY: all build run render test check fuzz deps test-deps board board-deps web web-deps peer clean
 
 all: build
 
@@ -35,7 +38,7 @@ deps:
 	$(call ensure_packages,$(BUILD_PKGS))
 
 test-deps: deps
-	$(call ensure_packages,$(TEST_PKGS))
+	$(call ensure_packages,$(TEST_PKGS) $(WEB_TEST_PKGS))
 	@python3 -c "import numpy, safetensors" 2>/dev/null || \
 	  python3 -m pip install -q numpy safetensors 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages numpy safetensors
@@ -59,7 +62,7 @@ run: build $(MODEL)
 	  echo "no display here: the lamp is in $(OUT)/lamp.png (an animated PNG; open it in a browser)"; \
 	fi
 
-test: test-deps board
+test: test-deps board web
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 
@@ -72,6 +75,21 @@ board-deps:
 board: board-deps
 	Runtime/Board/Embedded/cross-build.sh
 	$(call ensure_packages,libsdl2-2.0-0:arm64)
+
+# The lamp in a browser (docs/web.md), built with Embedded Swift for WebAssembly from the same
+# Runtime sources (Runtime/Web/build.sh): out/web/ holds index.html, lamp.js, duralava.wasm and
+# the int8 model (serve the folder), and lamp.html, the same page in one file. The tests run the
+# wasm under node and the page in headless Chromium (Tests/RuntimeTests/WebTests.swift).
+WEB_SOURCES := $(wildcard Runtime/Kernels/*.swift Runtime/Library/*.swift Runtime/Display/*.swift Runtime/SIMD/*.c \
+                 Runtime/SIMD/*.h Runtime/SIMD/include/*.h Runtime/CPosix/*.c Runtime/CPosix/include/*.h Runtime/Web/* \
+                 Runtime/Board/Embedded/*.c) models/default-int8.safetensors
+web-deps:
+	$(call ensure_packages,$(WEB_PKGS))
+
+web: web-deps $(OUT)/web/lamp.html
+
+$(OUT)/web/lamp.html: $(WEB_SOURCES)
+	OUT=$(OUT)/web Runtime/Web/build.sh
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a
