@@ -241,6 +241,10 @@
       const wasm = inline ? base64Bytes(inline.wasm) : await fetchBytes('duralava.wasm');
       lamp = await instantiate(wasm, (line) => console.log(line));
       hook.level = lamp.level;
+      // The URL's options, checked as the desktop checks its own (one line on the page).
+      if (!(options.rate >= 0.001 && options.rate <= 1000)) throw new Error('rate ' + params.get('rate') + ': expected a number in 0.001...1000');
+      if (!(Number.isSafeInteger(options.seed) && options.seed >= 0)) throw new Error('seed ' + params.get('seed') + ': expected a non-negative integer');
+      if (!(Number.isSafeInteger(options.testFrames) && options.testFrames >= 0)) throw new Error('test ' + params.get('test') + ': expected a number of frames');
       const controlsError = lamp.setControls(options, minutesNow());
       if (controlsError) { showError(controlsError.replace(/^--/, '')); hook.ready = true; return; }
       const model = inline ? base64Bytes(inline.model) : await fetchBytes(options.model);

@@ -8,7 +8,7 @@ import XCTest
 /// the float lamp's within one 8-bit level, the desktop's one-line error for a corrupt model, no
 /// allocation per display frame — and the page itself in headless Chromium served from
 /// 127.0.0.1: a lit lamp that moves, the page's first step frames equal to the desktop's, and a
-/// dropped bad file's error on the page. Skipped where node, Chromium or out/web are missing
+/// dropped bad file's error on the page, and the one-file lamp.html opened from disk. Skipped where node, Chromium or out/web are missing
 /// (`make test` installs and builds them).
 final class WebTests: XCTestCase {
     private var web: String { packageRoot + "/out/web" }
@@ -132,5 +132,24 @@ final class WebTests: XCTestCase {
         XCTAssertFalse(message.contains("\n"))
         XCTAssertGreaterThan(result["rendersAfterDrop"] as? Int ?? 0, 5, "the lamp keeps running after a bad file")
         XCTAssertEqual(result["console"] as? [String], [], "nothing on the page's console")
+
+        // URL options: ?palette=ocean&rate=5 turns the red lamp blue; a wrong palette is a one-line error.
+        let options = try XCTUnwrap(result["options"] as? [String: Any])
+        let original = (options["original"] as? [String: Any])?["sums"] as? [Int] ?? []
+        let ocean = (options["ocean"] as? [String: Any])?["sums"] as? [Int] ?? []
+        XCTAssertEqual(original.count, 3)
+        XCTAssertEqual(ocean.count, 3)
+        if original.count == 3 && ocean.count == 3 {
+            XCTAssertGreaterThan(original[0], original[2], "the original lamp is red")
+            XCTAssertGreaterThan(ocean[2], ocean[0], "the ocean palette's is blue")
+        }
+        XCTAssertEqual(options["wrongPalette"] as? String,
+                       "palette plaid: expected one of original, ocean, forest, violet, ember, mono")
+
+        // lamp.html from disk (file://, the wasm and the model inlined): the same lamp.
+        let single = try XCTUnwrap(result["singleFile"] as? [String: Any])
+        XCTAssertTrue(single["error"] is NSNull, "\(single["error"] ?? "")")
+        XCTAssertEqual(single["frames"] as? [String], state["frames"] as? [String], "lamp.html computes the same frames")
+        XCTAssertGreaterThan(single["renders"] as? Int ?? 0, 5, "lamp.html animates")
     }
 }

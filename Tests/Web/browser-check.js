@@ -2,9 +2,10 @@
 // serves the folder itself on 127.0.0.1 (loopback only, a free port), starts Chromium with the
 // DevTools protocol on a pipe (no network port, no WebSocket library), opens the page with a
 // test hook (?test=N&seed=S: the page keeps its first N step frames), waits for the lamp, takes
-// screenshots at wall-clock times, times display frames, drops a bad file on the page, and
-// prints one JSON line:
-//   node browser-check.js CHROMIUM WEBDIR FRAMES SEED SCREENSHOT.png
+// screenshots at wall-clock times, times display frames, drops a bad file on the page, opens
+// the one-file lamp.html from disk, and prints one JSON line:
+//   node browser-check.js CHROMIUM WEBDIR FRAMES SEED SCREENSHOT.png [DOCS.png]
+// DOCS.png, if given: the lamp alone (no help note) after 3 seconds, for docs/ and the README.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -12,7 +13,7 @@ const http = require('http');
 const os = require('os');
 const path = require('path');
 
-const [chromium, webDir, frameCount, seed, screenshotPath] = process.argv.slice(2);
+const [chromium, webDir, frameCount, seed, screenshotPath, docsScreenshot] = process.argv.slice(2);
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.safetensors': 'application/octet-stream' };
 
 function serve() {
@@ -126,7 +127,50 @@ async function main() {
         return { error: duralava.error, shown: !e.hidden ? e.textContent : null };
       })()`);
     const rendersAfterDrop = await evaluate('new Promise((r) => { const n = duralava.renders; setTimeout(() => r(duralava.renders - n), 500); })');
-    console.log(JSON.stringify({ state, first, second, renders, bench, dropped, rendersAfterDrop, console: console_ }));
+    // URL options: the ocean palette (blue where the original is red), and a wrong one's error.
+    const openPage = async (url) => {
+      const n = await page('Page.navigate', { url });
+      if (n.errorText) throw new Error(url + ': ' + n.errorText);
+      for (let i = 0; i < 200; i++) {
+        await sleep(100);
+        if (await evaluate('!!(window.duralava && window.duralava.ready)').catch(() => false)) return;
+      }
+      throw new Error(url + ': never ready');
+    };
+    const base = `http://127.0.0.1:${server.address().port}/index.html`;
+    const channelSums = `new Promise((r) => setTimeout(() => { const c = document.getElementById('lamp');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const s = [0, 0, 0];
+        for (let i = 0; i < d.length; i += 4) { s[0] += d[i]; s[1] += d[i + 1]; s[2] += d[i + 2]; }
+        r({sums: s, error: duralava.error}); }, 300))`;
+    await openPage(base + '?seed=3');
+    const original = await evaluate(channelSums);
+    await openPage(base + '?palette=ocean&rate=5&seed=3');
+    const ocean = await evaluate(channelSums);
+    await openPage(base + '?palette=plaid');
+    const wrongPalette = await evaluate('duralava.error');
+    const options = { original, ocean, wrongPalette };
+
+    if (docsScreenshot) {
+      await openPage(base + '?seed=3');
+      await evaluate("document.getElementById('help').hidden = true");
+      await sleep(3000);
+      const docs = await page('Page.captureScreenshot', { format: 'png' });
+      fs.writeFileSync(docsScreenshot, Buffer.from(docs.data, 'base64'));
+    }
+
+    // lamp.html opened from disk (file://): the same lamp from the inlined wasm and model.
+    const single = 'file://' + path.resolve(webDir, 'lamp.html') + '?test=' + frameCount + '&seed=' + seed;
+    const singleNavigation = await page('Page.navigate', { url: single });
+    if (singleNavigation.errorText) throw new Error(single + ': ' + singleNavigation.errorText);
+    let singleReady = false;
+    for (let i = 0; i < 200 && !singleReady; i++) {
+      await sleep(100);
+      singleReady = await evaluate('!!(window.duralava && window.duralava.ready)').catch(() => false);
+    }
+    const singleFile = singleReady
+      ? await evaluate('new Promise((r) => setTimeout(() => r({error: duralava.error, frames: duralava.frames, renders: duralava.renders}), 500))')
+      : { error: 'never ready' };
+    console.log(JSON.stringify({ state, first, second, renders, bench, dropped, rendersAfterDrop, options, singleFile, console: console_ }));
   } finally {
     clearTimeout(watchdog);
     await browser.close();
