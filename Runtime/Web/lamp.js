@@ -185,9 +185,13 @@
     }
     const minute = minutesNow();
     if (minute !== colourMinute) { lamp.colours(minute); colourMinute = minute; }
-    const rgba = lamp.render((now - stepStart) / stepPeriod, now);
-    context.putImageData(new ImageData(rgba, lamp.width, lamp.height), 0, 0);
+    show((now - stepStart) / stepPeriod, now);
     hook.renders++;
+  }
+
+  /// The display frame at `phase` on the canvas.
+  function show(phase, now) {
+    context.putImageData(new ImageData(lamp.render(Math.min(phase, 1), now), lamp.width, lamp.height), 0, 0);
   }
 
   function toggleFullscreen() {
@@ -221,7 +225,11 @@
       stepPeriod = 1 / (options.rate * speed);
       stepStart = now - phase * stepPeriod;   // the picture does not jump
     } else if (k === 'f') toggleFullscreen();
-    else if (k === ' ') { setPaused(!paused); lamp.note(paused ? 'PAUSED' : 'PLAY', seconds()); if (paused) { const rgba = lamp.render((pausedAt - stepStart) / stepPeriod, seconds()); context.putImageData(new ImageData(rgba, lamp.width, lamp.height), 0, 0); } }
+    else if (k === ' ') {
+      setPaused(!paused);
+      lamp.note(paused ? 'PAUSED' : 'PLAY', seconds());
+      if (paused) show((pausedAt - stepStart) / stepPeriod, seconds());   // the note on the still lamp
+    }
     else if (k === 'r') { lamp.reseed(); stepStart = seconds(); }
     else if (k === 's') screenshot();
     else if (k === 'h' || k === '?') showHelp();
