@@ -17,9 +17,13 @@ static inline v128_t splat_pair(const int16_t *x) { return wasm_i32x4_splat(dl_l
 
 static inline void store_int_row(const dl_requant *rq, int c0, int n, v128_t a0, v128_t a1, v128_t a2, v128_t a3,
                                  int32_t kind, void *out, int32_t index) {
+    if (kind != DL_OUT_INT32) {
+        // The requantization arrays hold a whole panel of 16 channels (docs/runtime.md#the-kernels).
+        a0 = requant_channels(rq, c0, a0); a1 = requant_channels(rq, c0 + 4, a1);
+        a2 = requant_channels(rq, c0 + 8, a2); a3 = requant_channels(rq, c0 + 12, a3);
+    }
     int32_t acc[DL_PANEL];
     wasm_v128_store(acc, a0); wasm_v128_store(acc + 4, a1); wasm_v128_store(acc + 8, a2); wasm_v128_store(acc + 12, a3);
-    if (kind != DL_OUT_INT32) for (int c = 0; c < n; c++) acc[c] = dl_requant_inline(rq, c0 + c, acc[c]);
     dl_store_codes(acc, n, kind, out, index);
 }
 
@@ -120,8 +124,14 @@ void dl_i16_pixel_rows_simd128(const dl_pixel_grid *g, const int32_t *tap_in, in
                 }
                 for (int c = 0; c < nc; c++) {
                     int32_t values[DL_ROW_BLOCK];
+                    if (kind != DL_OUT_INT32) {
+                        // One channel in every lane: its shifts agree.
+                        const int ch = c0 + c;
+                        const v128_t mp = wasm_i32x4_splat(rq->multiplier_pos[ch]), mn = wasm_i32x4_splat(rq->multiplier_neg[ch]);
+                        const v128_t sp = wasm_i32x4_splat(rq->right_shift_pos[ch]), sn = wasm_i32x4_splat(rq->right_shift_neg[ch]);
+                        for (int q = 0; q < 4; q++) requant4(a[c][q], mp, mn, sp, sn, rq, &a[c][q]);
+                    }
                     for (int q = 0; q < 4; q++) wasm_v128_store(values + 4 * q, a[c][q]);
-                    if (kind != DL_OUT_INT32) for (int k = 0; k < count; k++) values[k] = dl_requant_inline(rq, c0 + c, values[k]);
                     const int32_t base = g->out_origin + m * g->out_row + n0 * g->out_col + c0 + c;
                     for (int k = 0; k < count; k++) dl_store_codes(values + k, 1, kind, out, base + k * g->out_col);
                 }
