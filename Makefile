@@ -15,12 +15,15 @@ ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
 BOARD_GCC    := $(if $(filter armhf,$(ARCH)),gcc-arm-linux-gnueabihf,$(if $(filter amd64,$(ARCH)),gcc,gcc-aarch64-linux-gnu))
 BOARD_PKGS   := $(BOARD_GCC) qemu-user-static binutils
 DEB_PKGS     := dpkg-dev lintian
+# The browser build (wasi-libc) and its tests (node runs the wasm, headless Chromium the page).
+WEB_PKGS     := wasi-libc binaryen python3
+WEB_TEST_PKGS := nodejs chromium
 # The package version: 0.1.0 and the commit it was built from.
 VERSION      ?= 0.1.0+git$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null || echo 0)
 MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
 OUT          ?= out
 
-.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb peer clean
+.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb web web-deps peer clean
 
 all: build
 
@@ -42,7 +45,22 @@ deps:
 	$(call ensure_packages,$(BUILD_PKGS))
 
 test-deps: deps
-	$(call ensure_packages,$(TEST_PKGS) $(DEB_PKGS))
+TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip time
+# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS), ARCH=armhf (32-bit) or ARCH=amd64 (the
+# same Embedded build for x86-64), only as given on the command line (an ARCH in the environment, as some shells set, is not ours).
+ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
+BOARD_GCC    := $(if $(filter armhf,$(ARCH)),gcc-arm-linux-gnueabihf,$(if $(filter amd64,$(ARCH)),gcc,gcc-aarch64-linux-gnu))
+BOARD_PKGS   := $(BOARD_GCC) qemu-user-static binutils
+DEB_PKGS     := dpkg-dev lintian
+# The browser build (wasi-libc) and its tests (node runs the wasm, headless Chromium the page).
+WEB_PKGS     := wasi-libc binaryen python3
+WEB_TEST_PKGS := nodejs chromium
+# The package version: 0.1.0 and the commit it was built from.
+VERSION      ?= 0.1.0+git$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null || echo 0)
+MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
+OUT          ?= out
+
+.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb web web-deps peer clean
 	@python3 -c "import numpy, safetensors" 2>/dev/null || \
 	  python3 -m pip install -q numpy safetensors 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages numpy safetensors
@@ -66,7 +84,7 @@ run: build $(MODEL)
 	  echo "no display here: the lamp is in $(OUT)/lamp.png (an animated PNG; open it in a browser)"; \
 	fi
 
-test: test-deps boards
+test: test-deps boards web
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 
@@ -109,6 +127,21 @@ deb:
 	  if [ -x "$$bin" ]; then packaging/deb/build-deb.sh $$arch $$bin $(VERSION) $(OUT)/deb || exit 1; built=1; fi; \
 	done; \
 	[ $$built = 1 ] || { echo "make deb: no board binary yet: make board (ARCH=arm64, armhf or amd64) first"; exit 1; }
+
+# The lamp in a browser (docs/web.md), built with Embedded Swift for WebAssembly from the same
+# Runtime sources (Runtime/Web/build.sh): out/web/ holds index.html, lamp.js, duralava.wasm and
+# the int8 model (serve the folder), and lamp.html, the same page in one file. The tests run the
+# wasm under node and the page in headless Chromium (Tests/RuntimeTests/WebTests.swift).
+WEB_SOURCES := $(wildcard Runtime/Kernels/*.swift Runtime/Library/*.swift Runtime/Display/*.swift Runtime/SIMD/*.c \
+                 Runtime/SIMD/*.h Runtime/SIMD/include/*.h Runtime/CPosix/*.c Runtime/CPosix/include/*.h Runtime/Web/* \
+                 Runtime/Board/Embedded/*.c) models/default-int8.safetensors
+web-deps:
+	$(call ensure_packages,$(WEB_PKGS))
+
+web: web-deps $(OUT)/web/lamp.html
+
+$(OUT)/web/lamp.html: $(WEB_SOURCES)
+	OUT=$(OUT)/web Runtime/Web/build.sh
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
 # threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a

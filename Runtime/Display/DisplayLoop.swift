@@ -37,21 +37,10 @@ public enum DisplayLoop {
                 if paused { pausedAt = monotonicSeconds() } else { stepStart += monotonicSeconds() - pausedAt }
             case .reseed: reseed(); stepStart = monotonicSeconds()
             case .screenshot: screenshot()
-            case .faster, .slower:
-                let speeds = LampControls.speeds
-                let i = speeds.firstIndex { $0 >= controls.speed } ?? speeds.count - 1
-                controls.speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
+            case .faster, .slower, .nextPalette, .brighter, .dimmer:
+                if let text = controls.change(key) { note.show(text, now: monotonicSeconds()) }
                 stepPeriod = 1 / (rate * controls.speed)
-                note.show("SPEED \(EvalFormat.trimmed(controls.speed, 2))X", now: monotonicSeconds())
-            case .nextPalette:
-                let all = LampControls.Palette.allCases
-                controls.palette = all[(all.firstIndex(of: controls.palette)! + 1) % all.count]
                 matrixAt = 0
-                note.show("PALETTE \(controls.palette.rawValue)", now: monotonicSeconds())
-            case .brighter, .dimmer:
-                controls.brightness = Swift.min(1, Swift.max(0.1, controls.brightness + (key == .brighter ? 0.1 : -0.1)))
-                matrixAt = 0
-                note.show("BRIGHTNESS \(Int((controls.brightness * 100).rounded()))%", now: monotonicSeconds())
             case .none: break
             }
             let now = monotonicSeconds()

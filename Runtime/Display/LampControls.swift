@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import DuralavaRuntime
 
 /// The settings a lamp owner changes while it runs (keys) or at start (options): speed, the
 /// palette the model's colours are remapped to, brightness, and a night schedule that dims or
@@ -60,6 +61,28 @@ public struct LampControls {
 
     public static let speeds: [Double] = [0.25, 0.5, 1, 1.5, 2, 3, 4]
 
+    /// A control key's change — speed + / − through `speeds`, the next palette (c), brightness
+    /// [ / ] in steps of 0.1 — and the note to show for it; nil (and no change) for other keys.
+    /// The desktop's display loop and the page (docs/web.md) both change the controls here.
+    public mutating func change(_ key: LampKey) -> String? {
+        switch key {
+        case .faster, .slower:
+            let speeds = Self.speeds
+            let i = speeds.firstIndex { $0 >= speed } ?? speeds.count - 1
+            speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
+            return "SPEED \(EvalFormat.trimmed(speed, 2))X"
+        case .nextPalette:
+            let all = Palette.allCases
+            palette = all[(all.firstIndex(of: palette)! + 1) % all.count]
+            return "PALETTE \(palette.rawValue)"
+        case .brighter, .dimmer:
+            brightness = Swift.min(1, Swift.max(0.1, brightness + (key == .brighter ? 0.1 : -0.1)))
+            return "BRIGHTNESS \(Int((brightness * 100).rounded()))%"
+        default:
+            return nil
+        }
+    }
+
     /// The 3×3 colour matrix of the palette and hue shift (rotation about the grey axis, then a
     /// saturation blend towards grey), times the brightness of this moment.
     public func colourMatrix(brightness b: Float) -> [Float] {
@@ -97,6 +120,10 @@ public struct LampControls {
 
     /// `rgb` → `out` through the colour matrix (identity and full brightness: a copy).
     public static func apply(_ m: [Float], _ rgb: UnsafeMutableBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        if m[0] == 1 && m[4] == 1 && m[8] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[5] == 0 && m[6] == 0 && m[7] == 0 {
+            _ = out.update(fromContentsOf: rgb)   // what the loop below gives for the identity, sooner
+            return
+        }
         for p in stride(from: 0, to: rgb.count - 2, by: 3) {
             let r = Float(rgb[p]), g = Float(rgb[p + 1]), b = Float(rgb[p + 2])
             for k in 0..<3 {

@@ -4,19 +4,11 @@ import DuralavaRuntime
 import Glibc
 #endif
 
-public enum LampKey { case none, quit, toggleFullscreen, pause, reseed, screenshot, faster, slower, nextPalette, brighter, dimmer }
-
 /// How the window is drawn. `software` scales the frame on the CPU into the window's own
 /// framebuffer: no GL stack is loaded (Mesa's software GL alone is 55 MB of resident memory
 /// under Xvfb). `accelerated` uses SDL's GPU renderer (GL/GLES). `auto` takes software where the
 /// video driver has a framebuffer and falls back to accelerated (a KMS/DRM console has none).
 public enum LampRenderer: String, CaseIterable { case auto, software, accelerated }
-
-/// Why a window could not be opened (one line for the user).
-public struct DisplayError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-}
 
 /// The SDL2 display: one window, a streaming RGB texture of the lamp's size, scaled smoothly
 /// to the window with its aspect ratio kept, presented with vsync.

@@ -18,7 +18,8 @@ public struct RequantMultiplier: Equatable {
         var q = real
         while q < 0.5 { q *= 2; shift -= 1 }
         while q >= 1 { q /= 2; shift += 1 }
-        var m = Int64((q * 2_147_483_648.0).rounded())   // 2^31, not Int(1 << 31): Int is 32-bit on armhf
+        // 2^31 as Int64: Int is 32 bits on armhf and wasm32 (firmware-notes/, docs/web.md).
+        var m = Int64((q * Double(Int64(1) << 31)).rounded())
         if m == (1 << 31) { m /= 2; shift += 1 }
         self.multiplier = Int32(m)
         self.shift = shift

@@ -32,6 +32,9 @@ dl_simd_level dl_simd_detected(void) {
 #elif defined(DL_NEON)
     return DL_SIMD_NEON;   // the armv7 build is compiled for NEON + VFPv4 (cross-build.sh)
 #endif
+#if defined(__wasm_simd128__)
+    return DL_SIMD_SIMD128;   // a WebAssembly module has SIMD128 or not from its build (docs/web.md)
+#endif
     return DL_SIMD_PORTABLE;
 }
 
@@ -41,15 +44,17 @@ const char *dl_simd_name(dl_simd_level level) {
     case DL_SIMD_AVX512VNNI: return "avx512-vnni";
     case DL_SIMD_NEON: return "neon";
     case DL_SIMD_NEON_SDOT: return "neon-sdot";
+    case DL_SIMD_SIMD128: return "simd128";
     default: return "portable";
     }
 }
 
 dl_simd_level dl_simd_use(dl_simd_level level) {
     dl_simd_level best = dl_simd_detected();
-    // On Arm the levels are portable, neon (and neon-sdot); on x86 portable, avx2, avx512-vnni.
-    // An x86 level asked for on Arm means "vector": the best there is.
-    if (best >= DL_SIMD_NEON && level != DL_SIMD_PORTABLE && level < DL_SIMD_NEON) level = best;
+    // On Arm the levels are portable, neon (and neon-sdot); on wasm portable or simd128; on x86
+    // portable, avx2, avx512-vnni. A level of another family asked for means "vector": the best there is.
+    if (best == DL_SIMD_SIMD128 && level != DL_SIMD_PORTABLE) level = best;
+    if (best >= DL_SIMD_NEON && best <= DL_SIMD_NEON_SDOT && level != DL_SIMD_PORTABLE && (level < DL_SIMD_NEON || level > DL_SIMD_NEON_SDOT)) level = best;
     dl_simd_level use = level < best ? level : best;
     if (use < DL_SIMD_PORTABLE) use = DL_SIMD_PORTABLE;
     atomic_store_explicit(&active_level, (int)use, memory_order_relaxed);
@@ -59,7 +64,7 @@ dl_simd_level dl_simd_use(dl_simd_level level) {
 dl_simd_level dl_simd_active(void) {
     int level = atomic_load_explicit(&active_level, memory_order_relaxed);
     if (level >= 0) return (dl_simd_level)level;
-    dl_simd_level want = DL_SIMD_NEON_SDOT;   // the best there is; clamped to the detected level
+    dl_simd_level want = DL_SIMD_SIMD128;   // the highest level; clamped to the detected one
     const char *env = getenv("DURALAVA_SIMD");
     if (env) {
         if (strcmp(env, "portable") == 0) want = DL_SIMD_PORTABLE;

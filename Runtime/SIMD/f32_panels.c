@@ -117,5 +117,8 @@ void dl_f32_panels(const dl_phase *p, const float *in, const float *panels, cons
 #if defined(DL_NEON)
     if (dl_simd_active() >= DL_SIMD_NEON) { dl_f32_panels_neon(p, in, panels, bias, slope, out); return; }
 #endif
+#if defined(__wasm_simd128__)
+    if (dl_simd_active() == DL_SIMD_SIMD128) { dl_f32_panels_simd128(p, in, panels, bias, slope, out); return; }
+#endif
     f32_panels_portable(p, in, panels, bias, slope, out);
 }

@@ -44,5 +44,8 @@ void dl_i16_panels(const dl_phase *p, const int16_t *in, const int16_t *panels, 
 #if defined(DL_NEON)
     if (dl_simd_active() >= DL_SIMD_NEON) { dl_i16_panels_neon(p, in, panels, bias, rq, out_kind, out); return; }
 #endif
+#if defined(__wasm_simd128__)
+    if (dl_simd_active() == DL_SIMD_SIMD128) { dl_i16_panels_simd128(p, in, panels, bias, rq, out_kind, out); return; }
+#endif
     i16_panels_portable(p, in, panels, bias, rq, out_kind, out);
 }

@@ -93,5 +93,11 @@ void dl_i16_pixel_rows(const dl_pixel_grid *g, const int32_t *tap_in, int32_t ta
         return;
     }
 #endif
+#if defined(__wasm_simd128__)
+    if (dl_simd_active() == DL_SIMD_SIMD128) {
+        dl_i16_pixel_rows_simd128(g, tap_in, taps, depth, cout, in, weights, bias, rq, out_kind, out);
+        return;
+    }
+#endif
     i16_pixel_rows_portable(g, tap_in, taps, depth, cout, in, weights, bias, rq, out_kind, out);
 }

@@ -1,5 +1,5 @@
 // The int8 generator's last activation: accumulators → 16-bit logit codes (the vector
-// requantization where the CPU has AVX2) → pixels through the sigmoid table.
+// requantization where the CPU has AVX2 or SIMD128) → pixels through the sigmoid table.
 #include "internal.h"
 
 #ifdef DL_X86
@@ -23,5 +23,16 @@ void dl_sigmoid_table(const int32_t *acc, int32_t n, int32_t channels, const dl_
         }
     }
 #endif
-    for (; i < n; i++) out[i] = table[dl_requant_code(rq, i % channels, acc[i]) + 32768];
+#if defined(__wasm_simd128__)
+    // Four lanes at offset i mod 4·channels of the 8·channels entries: lane k reads channel (i + k) mod channels.
+    if (dl_simd_active() == DL_SIMD_SIMD128) {
+        const int period = 4 * channels;
+        for (; i + 4 <= n; i += 4) {
+            int32_t codes[4];
+            wasm_v128_store(codes, requant_channels(rq, i % period, wasm_v128_load(acc + i)));
+            for (int k = 0; k < 4; k++) out[i + k] = table[codes[k] + 32768];
+        }
+    }
+#endif
+    for (; i < n; i++) out[i] = table[dl_requant_inline(rq, i % channels, acc[i]) + 32768];
 }

@@ -18,7 +18,8 @@ typedef enum {
     DL_SIMD_AVX2 = 1,       // x86-64 AVX2 + FMA: float FMA, int8 via 16-bit vpmaddwd
     DL_SIMD_AVX512VNNI = 2, // + AVX-512 VNNI (256-bit vpdpbusd) for int8
     DL_SIMD_NEON = 3,       // Arm Advanced SIMD (aarch64, and armv7 with NEON + VFPv4): float FMA, int8 via 16-bit vmlal
-    DL_SIMD_NEON_SDOT = 4   // + Armv8.2 dot product (sdot, HWCAP_ASIMDDP: Cortex-A76, the Pi 5) for int8; aarch64 only
+    DL_SIMD_NEON_SDOT = 4,  // + Armv8.2 dot product (sdot, HWCAP_ASIMDDP: Cortex-A76, the Pi 5) for int8; aarch64 only
+    DL_SIMD_SIMD128 = 5     // WebAssembly SIMD128, chosen at build time (-msimd128): int8 via i32x4.dot_i16x8_s
 } dl_simd_level;
 
 /// The best level this CPU supports.
@@ -27,7 +28,7 @@ dl_simd_level dl_simd_detected(void);
 dl_simd_level dl_simd_active(void);
 /// Uses `level` (clamped to the detected one) from now on; returns the level in use.
 dl_simd_level dl_simd_use(dl_simd_level level);
-/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon", "neon-sdot").
+/// A short name of a level ("portable", "avx2-fma", "avx512-vnni", "neon", "neon-sdot", "simd128").
 const char *dl_simd_name(dl_simd_level level);
 
 /// One parity phase of a stride-s transposed convolution as a small GEMM: every pixel of the
