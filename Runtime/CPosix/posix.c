@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <dirent.h>
-#include <signal.h>
+#if !defined(__wasi__)
+#include <signal.h>   // a WebAssembly page has no processes and no signals (docs/web.md)
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,14 +37,22 @@ int dl_open_existing_file(const char *path) {
 
 int dl_process_is_gone(long pid) {
     if (pid <= 0) return 0;
+#if defined(__wasi__)
+    return 0;   // no other processes to ask about: nothing is swept as theirs
+#else
     return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+#endif
 }
 
 long dl_process_id(void) { return (long)getpid(); }
 
 #define DL_TEMPORARIES 16
 static char temporary_paths[DL_TEMPORARIES][4096];
+#if defined(__wasi__)
+static volatile int temporary_used[DL_TEMPORARIES];
+#else
 static volatile sig_atomic_t temporary_used[DL_TEMPORARIES];
+#endif
 
 /// A slot is 0 (free), 2 (being filled: claimed atomically, so two threads never share one)
 /// or 1 (a path the signal handler removes).
@@ -64,6 +74,9 @@ void dl_temporary_unregister(const char *path) {
     }
 }
 
+#if defined(__wasi__)
+void dl_remove_temporaries_on_signals(void) {}   // no signals in a browser
+#else
 static void remove_temporaries_and_die(int sig) {
     for (int i = 0; i < DL_TEMPORARIES; i++) {
         if (temporary_used[i] == 1) unlink(temporary_paths[i]);
@@ -77,6 +90,7 @@ void dl_remove_temporaries_on_signals(void) {
     signal(SIGTERM, remove_temporaries_and_die);
     signal(SIGHUP, remove_temporaries_and_die);
 }
+#endif
 
 /// NAME.duralava-PID.partial → PID (and the length of NAME), or 0.
 static long temporary_owner(const char *name, size_t *stem) {

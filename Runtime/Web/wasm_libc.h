@@ -30,6 +30,8 @@ char *realpath(const char *path, char *resolved);
 #define ENOENT 44
 #undef EEXIST
 #define EEXIST 20
+#undef SEEK_SET
+#define SEEK_SET 0
 #endif
 
 typedef struct { int unused; } pthread_t;
