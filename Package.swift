@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
         .library(name: "DuralavaTrainer", targets: ["DuralavaTrainer"]),
+        // For the Benchmarks package only; no executable depends on it.
+        .library(name: "DuralavaExperiments", targets: ["DuralavaExperiments"]),
         .library(name: "DuralavaConverter", targets: ["DuralavaConverter"]),
     ],
     dependencies: [
@@ -66,6 +68,10 @@ let package = Package(
                 path: "Trainer/Data", swiftSettings: release),
         .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
                 path: "Trainer/Library", swiftSettings: release),
+        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system),
+        // for the benchmarks and tests; `duralava-train` does not depend on it.
+        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaRuntime"],
+                path: "Trainer/Experiments", swiftSettings: release),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -85,7 +91,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaExperiments", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels", "TestSupport"], path: "Tests/ConverterTests"),
     ],
     // Swift 6 language mode everywhere: complete data-race checking (docs/architecture.md).
