@@ -46,5 +46,5 @@ let package = Package(
         .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer],
                           path: "Sources/TrainStepProfile"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
