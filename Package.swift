@@ -2,9 +2,8 @@
 import PackageDescription
 
 // Layout (docs/design.md#layout-and-dependency-direction): Runtime/ depends on libc only; Trainer/ and Converter/ depend on Runtime/.
-// Release builds use plain -O everywhere: -Ounchecked removed the bounds and overflow traps
-// that make a missed check in a parser or an option visible (docs/reliability.md).
-let release: [SwiftSetting] = []
+// Release builds use plain -O everywhere (no -Ounchecked: it removed the bounds and overflow
+// traps that make a missed check in a parser or an option visible; docs/reliability.md).
 
 let package = Package(
     name: "duralava",
@@ -18,6 +17,8 @@ let package = Package(
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
         .library(name: "DuralavaTrainer", targets: ["DuralavaTrainer"]),
+        // For the Benchmarks package only; no executable depends on it.
+        .library(name: "DuralavaExperiments", targets: ["DuralavaExperiments"]),
         .library(name: "DuralavaConverter", targets: ["DuralavaConverter"]),
     ],
     dependencies: [
@@ -33,7 +34,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
 
         // Kernels: one reference kernel per op, float and int8 (optimized ones beside them). libc only.
-        .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels", swiftSettings: release),
+        .target(name: "DuralavaKernels", dependencies: ["DuralavaSIMD"], path: "Runtime/Kernels"),
         // errno, file types and open() as plain C functions (the same Swift in the board build).
         .target(name: "CPosix", path: "Runtime/CPosix"),
         // SDL2 for the window commands, loaded with dlopen when a window opens (headers: libsdl2-dev).
@@ -41,43 +42,44 @@ let package = Package(
         // The optimized kernels' inner loops in C: vector instructions picked at run time. libc only.
         .target(name: "DuralavaSIMD", path: "Runtime/SIMD"),
         // Runtime: the model format, float and int8 inference, the latent loop. libc only.
-        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library", swiftSettings: release),
+        .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library"),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
-        .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output",
-                swiftSettings: release),
+        .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output"),
         // Measure: the report card's measurements and plots, shared by the trainer and the converter.
-        .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure",
-                swiftSettings: release),
+        .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure"),
         // The lamp window (SDL2) and its real-time loop, shared by the desktop and board builds.
-        .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display",
-                swiftSettings: release),
+        .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display"),
         .executableTarget(name: "duralava",
                           dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Runtime/CLI", swiftSettings: release),
+                          path: "Runtime/CLI"),
 
         // The board build's `duralava` (run and render, a hand-written parser): the same sources
         // are compiled as Embedded Swift for aarch64 by `make board`; this is its desktop build.
         .executableTarget(name: "duralava-board", dependencies: ["DuralavaKernels", "DuralavaRuntime", "LampOutput", "LampDisplay"],
-                          path: "Runtime/Board", exclude: ["Embedded"], swiftSettings: release),
+                          path: "Runtime/Board", exclude: ["Embedded"]),
 
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
-                path: "Trainer/Data", swiftSettings: release),
+                path: "Trainer/Data"),
         .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
-                path: "Trainer/Library", swiftSettings: release),
+                path: "Trainer/Library"),
+        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system),
+        // for the benchmarks and tests; `duralava-train` does not depend on it.
+        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaRuntime"],
+                path: "Trainer/Experiments"),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Trainer/CLI", swiftSettings: release),
+                          path: "Trainer/CLI"),
 
         // Converter: int8 quantization.
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
-                path: "Converter/Library", swiftSettings: release),
+                path: "Converter/Library"),
         .executableTarget(name: "duralava-convert",
                           dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          path: "Converter/CLI", swiftSettings: release),
+                          path: "Converter/CLI"),
 
         // Helpers shared by the test targets (processes, temporary directories, python3, random data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaExperiments", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels", "TestSupport"], path: "Tests/ConverterTests"),
     ],
     // Swift 6 language mode everywhere: complete data-race checking (docs/architecture.md).

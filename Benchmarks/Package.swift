@@ -12,6 +12,7 @@ import Foundation
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let rootIdentity = root.lastPathComponent.lowercased()
 let trainer: Target.Dependency = .product(name: "DuralavaTrainer", package: rootIdentity)
+let experiments: Target.Dependency = .product(name: "DuralavaExperiments", package: rootIdentity)
 let runtime: Target.Dependency = .product(name: "DuralavaRuntime", package: rootIdentity)
 let output: Target.Dependency = .product(name: "LampOutput", package: rootIdentity)
 let converter: Target.Dependency = .product(name: "DuralavaConverter", package: rootIdentity)
@@ -24,8 +25,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The measured step and FLOP bookkeeping shared by both executables.
-        .target(name: "TrainStepShared", dependencies: [trainer], path: "Sources/TrainStepShared"),
+        // The measured steps and FLOP bookkeeping shared by both executables: the trainer's two
+        // phases (the step `duralava-train train` takes) and the reference joint step.
+        .target(name: "TrainStepShared", dependencies: [trainer, experiments], path: "Sources/TrainStepShared"),
         .executableTarget(
             name: "TrainStep",
             dependencies: [
@@ -44,5 +46,5 @@ let package = Package(
         .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer],
                           path: "Sources/TrainStepProfile"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import TestSupport
 import XCTest
 import DuralavaTrainer
+import DuralavaExperiments
 
 final class AdversarialStepTests: XCTestCase {
     func testStepIsFiniteDeterministicAndIndependentOfThreadCount() {

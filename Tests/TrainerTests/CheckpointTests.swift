@@ -2,6 +2,7 @@ import TestSupport
 import XCTest
 import Foundation
 import DuralavaTrainer
+import DuralavaExperiments
 
 final class CheckpointTests: XCTestCase {
     override func setUp() { Compute.threads = 2 }

@@ -17,138 +17,13 @@ struct Train: ParsableCommand {
             checkpoint.safetensors and model.safetensors. Ctrl-C saves a checkpoint; --resume continues.
             """)
 
-    @Option(name: .long, help: "Training data: sim (the built-in lava lamp simulator, the default) or a directory of PNG frames. With --resume: the run's.")
-    var data: String?
-
-    @Option(name: .long, help: "Run directory.")
-    var out: String
-
-    @Option(name: .long, help: "Preset: default (64x64 reference lamp, the default) or tiny (16x16, seconds). With --resume: the run's.")
-    var preset: String?
-
-    @Option(name: .long, help: ArgumentHelp("Frame size WxH, each side a multiple of 16 (e.g. 64x96 for a tall lamp), or auto: "
-                                            + "the size with the footage's aspect nearest the preset's pixel count. Default: the preset's (or, "
-                                            + "with --resume, the checkpoint's).", valueName: "WxH|auto"))
-    var size: String?
-
-    @Option(name: .long, help: ArgumentHelp("For a frame directory whose aspect differs from --size: crop (centre-crop, the lamp fills "
-                                            + "the frame) or letterbox (the whole frame, with black bars). The trainer says what it did.",
-                                            valueName: "crop|letterbox"))
-    var fit: String?
-
-    @Flag(name: .long, help: "Continue from the run directory's checkpoint, with every setting the run was started with (an option given again must agree, unless --override names it).")
-    var resume = false
-
-    @Option(name: .long, help: ArgumentHelp("With --resume: let this recorded setting change (an option name without dashes, e.g. learning-rate; repeatable or comma-separated). The change is logged in metrics.csv and the model's provenance.", valueName: "name"))
-    var override: [String] = []
-
-    @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
-    var restartDynamics = false
-
-    @Option(name: .long, help: "With --resume: go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
-    var extendFrames: Int?
-
-    @Flag(name: .long, help: "Reconstruct with L1 instead of mean squared error (use a smaller --reconstruction-weight, e.g. 50).")
-    var l1Reconstruction = false
-
-    @Option(name: .long, help: "Override the frame phase's reconstruction-only steps at the start (critic off).")
-    var reconstructionOnlySteps: Int?
-
-    @Option(name: .long, help: "Override the frame phase's blur radius in front of the critic (0: none).")
-    var criticBlur: Int?
-
-    @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end.")
-    var checkFrames = false
-
-    @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
-    var gradientDifferenceWeight: Float?
-
-    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
-    var adversarialPriorOnly = false
-
-    @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
-    var latentMmdWeight: Float?
-
-    @Option(name: .long, help: "Override the frame phase's latent noise (std added to the codes before renormalization).")
-    var latentNoise: Float?
-
-    @Option(name: .long, help: "Override the frame phase's learning rate (encoder and generator).")
-    var learningRate: Float?
-
-    @Option(name: .long, help: "Override the number of fresh N(0,1) latents decoded per frame batch.")
-    var priorSamples: Int?
-
-    @Option(name: .long, help: "Override the dynamics phase's one-step prediction weight.")
-    var predictionWeight: Float?
-
-    @Option(name: .long, help: "Override the dynamics phase's normality (moment) penalty weight on the raw RNN output.")
-    var normalityWeight: Float?
-
-    @Option(name: .long, help: "Override the dynamics phase's probability of restarting a carried latent from the data at each batch.")
-    var resetProbability: Float?
-
-    @Option(name: .long, help: "Override the dynamics phase's manifold pull weight (rollout latents towards encode(generate(z))).")
-    var manifoldWeight: Float?
-
-    @Option(name: .long, help: "Override the dynamics phase's weight of (std - 1)^2 of the raw RNN output.")
-    var rawStdWeight: Float?
-
-    @Option(name: .long, help: "Denoising dynamics: weight of a rollout loss from perturbed footage latents towards the data's next latents (0: off, the default).")
-    var denoisingWeight: Float?
-
-    @Option(name: .long, help: "Denoising dynamics: largest perturbation std added to a unit-std footage latent (default 0.3).")
-    var denoisingNoise: Float?
-
-    @Option(name: .long, help: "Denoising dynamics: steps unrolled from each perturbed latent (default 4).")
-    var denoisingHorizon: Int?
-
-    @Option(name: .long, help: "Pixel critic: weight of a per-frame critic on rollout latents decoded by the frozen generator, against real frames, back-propagated into the RNN (0: off, the default).")
-    var pixelCriticWeight: Float?
-
-    @Option(name: .long, help: "Pixel critic: rollout latents decoded per dynamics step (default 16).")
-    var pixelCriticSamples: Int?
-
-    @Option(name: .long, help: "Pixel critic: blur radius in front of it (0: none, the default).")
-    var pixelCriticBlur: Int?
-
-    @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
-    var pixelCriticDecodedReal = false
-
-    @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
-    var dynamicsLearningRate: Float?
-
-    @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
-    var exportOnly = false
-
-    @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs (default 1; with --resume: the run's).")
-    var seed: UInt64?
-
-    @Option(name: .long, help: "Simulator palette (classic, the default; ocean, violet, lime). With --resume: the run's.")
-    var palette: String?
-
-    @Option(name: .long, help: "For a frame directory: use every k-th frame as one model step (default 6: at 30 fps, 0.2 s). With --resume: the run's.")
-    var frameStep: Int?
-
-    @Option(name: .long, help: "For a frame directory: frames per second of the footage (default 30; lamp time per step = frame-step / source-fps). With --resume: the run's.")
-    var sourceFps: Double?
-
-    @Option(name: .long, help: "Override the preset's phase 1 (frame) step count.")
-    var frameSteps: Int?
-
-    @Option(name: .long, help: "Override the preset's phase 2 (dynamics) step count.")
-    var dynamicsSteps: Int?
-
-    @Option(name: .long, help: "Override the frame phase's reconstruction weight.")
-    var reconstructionWeight: Float?
-
-    @Option(name: .long, help: "Override the frame phase's adversarial weight.")
-    var adversarialWeight: Float?
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: "Stop (with a checkpoint) after this many steps in this invocation.")
-    var maxSteps: Int?
+    // The options in groups, as `train --help` shows them (the phases and experiments: docs/training.md);
+    // the properties below forward to them, so the rest of the command reads them by name.
+    @OptionGroup(title: "Footage") var footage: FootageOptions
+    @OptionGroup(title: "Frame phase") var framePhase: FramePhaseOptions
+    @OptionGroup(title: "Dynamics phase") var dynamicsPhase: DynamicsPhaseOptions
+    @OptionGroup(title: "Experiments (off by default)") var experiment: ExperimentOptions
+    @OptionGroup(title: "Run control") var runControl: RunControlOptions
 
     /// Largest trained frame side: training memory grows with the frame area (64x64 peaks
     /// at 2.1 GB, docs/training.md; 4096x4096 would need about 40 GB).
@@ -481,4 +356,199 @@ struct Train: ParsableCommand {
             print("paused at step \(trainer.step)/\(trainer.totalSteps); model so far: \(trainer.modelPath); continue with: duralava-train train --resume --out \(out)")
         }
     }
+}
+
+// The grouped options under their own names.
+extension Train {
+    var data: String? { footage.data }
+    var size: String? { footage.size }
+    var fit: String? { footage.fit }
+    var palette: String? { footage.palette }
+    var frameStep: Int? { footage.frameStep }
+    var sourceFps: Double? { footage.sourceFps }
+    var frameSteps: Int? { framePhase.frameSteps }
+    var learningRate: Float? { framePhase.learningRate }
+    var reconstructionWeight: Float? { framePhase.reconstructionWeight }
+    var adversarialWeight: Float? { framePhase.adversarialWeight }
+    var l1Reconstruction: Bool { framePhase.l1Reconstruction }
+    var reconstructionOnlySteps: Int? { framePhase.reconstructionOnlySteps }
+    var criticBlur: Int? { framePhase.criticBlur }
+    var latentNoise: Float? { framePhase.latentNoise }
+    var priorSamples: Int? { framePhase.priorSamples }
+    var dynamicsSteps: Int? { dynamicsPhase.dynamicsSteps }
+    var dynamicsLearningRate: Float? { dynamicsPhase.dynamicsLearningRate }
+    var predictionWeight: Float? { dynamicsPhase.predictionWeight }
+    var normalityWeight: Float? { dynamicsPhase.normalityWeight }
+    var resetProbability: Float? { dynamicsPhase.resetProbability }
+    var manifoldWeight: Float? { dynamicsPhase.manifoldWeight }
+    var rawStdWeight: Float? { dynamicsPhase.rawStdWeight }
+    var pixelCriticWeight: Float? { experiment.pixelCriticWeight }
+    var pixelCriticSamples: Int? { experiment.pixelCriticSamples }
+    var pixelCriticBlur: Int? { experiment.pixelCriticBlur }
+    var pixelCriticDecodedReal: Bool { experiment.pixelCriticDecodedReal }
+    var denoisingWeight: Float? { experiment.denoisingWeight }
+    var denoisingNoise: Float? { experiment.denoisingNoise }
+    var denoisingHorizon: Int? { experiment.denoisingHorizon }
+    var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
+    var latentMmdWeight: Float? { experiment.latentMmdWeight }
+    var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
+    var out: String { runControl.out }
+    var preset: String? { runControl.preset }
+    var seed: UInt64? { runControl.seed }
+    var threads: Int? { runControl.threads }
+    var maxSteps: Int? { runControl.maxSteps }
+    var resume: Bool { runControl.resume }
+    var override: [String] { runControl.override }
+    var restartDynamics: Bool { runControl.restartDynamics }
+    var extendFrames: Int? { runControl.extendFrames }
+    var checkFrames: Bool { runControl.checkFrames }
+    var exportOnly: Bool { runControl.exportOnly }
+}
+
+/// `train` options: footage. The training data: the simulator or a directory of PNG frames, and the frame size.
+struct FootageOptions: ParsableArguments {
+    @Option(name: .long, help: "Training data: sim (the built-in lava lamp simulator, the default) or a directory of PNG frames. With --resume: the run's.")
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("Frame size WxH, each side a multiple of 16 (e.g. 64x96 for a tall lamp), or auto: "
+                                            + "the size with the footage's aspect nearest the preset's pixel count. Default: the preset's (or, "
+                                            + "with --resume, the checkpoint's).", valueName: "WxH|auto"))
+    var size: String?
+
+    @Option(name: .long, help: ArgumentHelp("For a frame directory whose aspect differs from --size: crop (centre-crop, the lamp fills "
+                                            + "the frame) or letterbox (the whole frame, with black bars). The trainer says what it did.",
+                                            valueName: "crop|letterbox"))
+    var fit: String?
+
+    @Option(name: .long, help: "Simulator palette (classic, the default; ocean, violet, lime). With --resume: the run's.")
+    var palette: String?
+
+    @Option(name: .long, help: "For a frame directory: use every k-th frame as one model step (default 6: at 30 fps, 0.2 s). With --resume: the run's.")
+    var frameStep: Int?
+
+    @Option(name: .long, help: "For a frame directory: frames per second of the footage (default 30; lamp time per step = frame-step / source-fps). With --resume: the run's.")
+    var sourceFps: Double?
+}
+
+/// `train` options: frame phase. Phase 1: the encoder, generator and per-frame critic (docs/training.md).
+struct FramePhaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Override the preset's phase 1 (frame) step count.")
+    var frameSteps: Int?
+
+    @Option(name: .long, help: "Override the frame phase's learning rate (encoder and generator).")
+    var learningRate: Float?
+
+    @Option(name: .long, help: "Override the frame phase's reconstruction weight.")
+    var reconstructionWeight: Float?
+
+    @Option(name: .long, help: "Override the frame phase's adversarial weight.")
+    var adversarialWeight: Float?
+
+    @Flag(name: .long, help: "Reconstruct with L1 instead of mean squared error (use a smaller --reconstruction-weight, e.g. 50).")
+    var l1Reconstruction = false
+
+    @Option(name: .long, help: "Override the frame phase's reconstruction-only steps at the start (critic off).")
+    var reconstructionOnlySteps: Int?
+
+    @Option(name: .long, help: "Override the frame phase's blur radius in front of the critic (0: none).")
+    var criticBlur: Int?
+
+    @Option(name: .long, help: "Override the frame phase's latent noise (std added to the codes before renormalization).")
+    var latentNoise: Float?
+
+    @Option(name: .long, help: "Override the number of fresh N(0,1) latents decoded per frame batch.")
+    var priorSamples: Int?
+}
+
+/// `train` options: dynamics phase. Phase 2: the latent RNN and the transition critic (docs/training.md).
+struct DynamicsPhaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Override the preset's phase 2 (dynamics) step count.")
+    var dynamicsSteps: Int?
+
+    @Option(name: .long, help: "Override the dynamics phase's learning rate (RNN and transition critic).")
+    var dynamicsLearningRate: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's one-step prediction weight.")
+    var predictionWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's normality (moment) penalty weight on the raw RNN output.")
+    var normalityWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's probability of restarting a carried latent from the data at each batch.")
+    var resetProbability: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's manifold pull weight (rollout latents towards encode(generate(z))).")
+    var manifoldWeight: Float?
+
+    @Option(name: .long, help: "Override the dynamics phase's weight of (std - 1)^2 of the raw RNN output.")
+    var rawStdWeight: Float?
+}
+
+/// `train` options: experiments (off by default). Penalties and critics tried on the way to the shipped recipe, kept for comparison (docs/training.md).
+struct ExperimentOptions: ParsableArguments {
+    @Option(name: .long, help: "Pixel critic: weight of a per-frame critic on rollout latents decoded by the frozen generator, against real frames, back-propagated into the RNN (0: off, the default).")
+    var pixelCriticWeight: Float?
+
+    @Option(name: .long, help: "Pixel critic: rollout latents decoded per dynamics step (default 16).")
+    var pixelCriticSamples: Int?
+
+    @Option(name: .long, help: "Pixel critic: blur radius in front of it (0: none, the default).")
+    var pixelCriticBlur: Int?
+
+    @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
+    var pixelCriticDecodedReal = false
+
+    @Option(name: .long, help: "Denoising dynamics: weight of a rollout loss from perturbed footage latents towards the data's next latents (0: off, the default).")
+    var denoisingWeight: Float?
+
+    @Option(name: .long, help: "Denoising dynamics: largest perturbation std added to a unit-std footage latent (default 0.3).")
+    var denoisingNoise: Float?
+
+    @Option(name: .long, help: "Denoising dynamics: steps unrolled from each perturbed latent (default 4).")
+    var denoisingHorizon: Int?
+
+    @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
+    var gradientDifferenceWeight: Float?
+
+    @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
+    var latentMmdWeight: Float?
+
+    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
+    var adversarialPriorOnly = false
+}
+
+/// `train` options: run control. The run directory, the preset, the seed, threads, and continuing, exporting or checking a run.
+struct RunControlOptions: ParsableArguments {
+    @Option(name: .long, help: "Run directory.")
+    var out: String
+
+    @Option(name: .long, help: "Preset: default (64x64 reference lamp, the default) or tiny (16x16, seconds). With --resume: the run's.")
+    var preset: String?
+
+    @Option(name: .long, help: "Seed of the weights, the data order and the simulator runs (default 1; with --resume: the run's).")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Stop (with a checkpoint) after this many steps in this invocation.")
+    var maxSteps: Int?
+
+    @Flag(name: .long, help: "Continue from the run directory's checkpoint, with every setting the run was started with (an option given again must agree, unless --override names it).")
+    var resume = false
+
+    @Option(name: .long, help: ArgumentHelp("With --resume: let this recorded setting change (an option name without dashes, e.g. learning-rate; repeatable or comma-separated). The change is logged in metrics.csv and the model's provenance.", valueName: "name"))
+    var override: [String] = []
+
+    @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
+    var restartDynamics = false
+
+    @Option(name: .long, help: "With --resume: go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
+    var extendFrames: Int?
+
+    @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end.")
+    var checkFrames = false
+
+    @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
+    var exportOnly = false
 }

@@ -1,5 +1,6 @@
-// package-benchmark suite: OpenBLAS's own sgemm rate, then the reference adversarial step,
-// measured in the same run. Custom metrics are integers: rates in MFLOP/s, the share of the
+// package-benchmark suite: OpenBLAS's own sgemm rate, then the steps `duralava-train train`
+// takes on the default preset (a frame-phase step, a dynamics-phase step), then the reference
+// system's joint adversarial step (docs/design.md#training-in-two-phases), measured in the same run. Custom metrics are integers: rates in MFLOP/s, the share of the
 // sgemm rate in percent.
 
 import Benchmark
@@ -25,7 +26,27 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Adversarial step, batch 32, sequence 20, 64x64 (2 threads)",
+    for phase in [LampStepSetup.Phase.frames, .dynamics] {
+        let name = phase == .frames ? "Frame phase step (FramePhase.step)" : "Dynamics phase step (DynamicsPhase.step)"
+        Benchmark("\(name), default preset (2 threads)",
+                  configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal,
+                                                 rate, share, gflopPerStep],
+                                       timeUnits: .milliseconds, warmupIterations: 2,
+                                       maxDuration: .seconds(30), maxIterations: 50)) { (benchmark: Benchmark, setup: LampStepSetup) in
+            for _ in benchmark.scaledIterations {
+                let (seconds, flops) = setup.step()
+                let achieved = Double(flops) / seconds / 1e9
+                benchmark.measurement(rate, Int(achieved * 1000))
+                benchmark.measurement(gflopPerStep, Int((Double(flops) / 1e9).rounded()))
+                if sgemmRate2Threads > 0 { benchmark.measurement(share, Int((100 * achieved / sgemmRate2Threads).rounded())) }
+            }
+        } setup: { () -> LampStepSetup in
+            if sgemmRate2Threads == 0 { sgemmRate2Threads = GEMM.measureOpenBLASRate(size: 2048, threads: 2, seconds: 2) }
+            return try LampStepSetup(phase: phase, threads: 2)
+        }
+    }
+
+    Benchmark("Reference joint adversarial step, batch 32, sequence 20, 64x64 (2 threads)",
               configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal,
                                              rate, share, gflopPerStep],
                                    timeUnits: .milliseconds, warmupIterations: 1,

@@ -5,6 +5,7 @@
 
 import DuralavaRuntime
 import DuralavaTrainer
+import DuralavaExperiments
 
 #if canImport(Glibc)
 import Glibc

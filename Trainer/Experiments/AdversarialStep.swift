@@ -14,6 +14,9 @@
 // backward), then on generated ones (forward, backward for its own loss, backward again for
 // the generator's), so only one batch of critic activations is held at a time.
 
+import DuralavaRuntime
+import DuralavaTrainer
+
 public struct AdversarialStepLosses: Sendable {
     public var criticReal: Float
     public var criticFake: Float
