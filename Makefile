@@ -45,22 +45,7 @@ deps:
 	$(call ensure_packages,$(BUILD_PKGS))
 
 test-deps: deps
-TEST_PKGS    := xvfb xauth ffmpeg python3 python3-pip time
-# The board: ARCH=arm64 (default, 64-bit Raspberry Pi OS), ARCH=armhf (32-bit) or ARCH=amd64 (the
-# same Embedded build for x86-64), only as given on the command line (an ARCH in the environment, as some shells set, is not ours).
-ARCH         := $(if $(filter command line,$(origin ARCH)),$(ARCH),arm64)
-BOARD_GCC    := $(if $(filter armhf,$(ARCH)),gcc-arm-linux-gnueabihf,$(if $(filter amd64,$(ARCH)),gcc,gcc-aarch64-linux-gnu))
-BOARD_PKGS   := $(BOARD_GCC) qemu-user-static binutils
-DEB_PKGS     := dpkg-dev lintian
-# The browser build (wasi-libc) and its tests (node runs the wasm, headless Chromium the page).
-WEB_PKGS     := wasi-libc binaryen python3
-WEB_TEST_PKGS := nodejs chromium
-# The package version: 0.1.0 and the commit it was built from.
-VERSION      ?= 0.1.0+git$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null || echo 0)
-MODEL        := $(firstword $(wildcard models/default.safetensors) models/untrained.safetensors)
-OUT          ?= out
-
-.PHONY: all build run render test check fuzz deps test-deps board boards board-deps deb web web-deps peer clean
+	$(call ensure_packages,$(TEST_PKGS) $(DEB_PKGS) $(WEB_TEST_PKGS))
 	@python3 -c "import numpy, safetensors" 2>/dev/null || \
 	  python3 -m pip install -q numpy safetensors 2>/dev/null || \
 	  python3 -m pip install -q --break-system-packages numpy safetensors
