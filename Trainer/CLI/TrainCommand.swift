@@ -223,7 +223,7 @@ struct Train: ParsableCommand {
         let defaults = ["preset": checkpointMeta["preset"] ?? "default", "data": "sim", "palette": "classic", "seed": "1",
                         "frame-step": "6", "source-fps": "30.0", "fit": "crop"]
         var runOptions: [String: String] = [:]
-        for name in RunSettings.runOptions where name != "size" {
+        for name in RunSettings.runOptions {
             runOptions[name] = (given[name] ?? nil) ?? recorded[name] ?? defaults[name]!
         }
         let presetName = runOptions["preset"]!, data = runOptions["data"]!, palette = runOptions["palette"]!
@@ -253,7 +253,7 @@ struct Train: ParsableCommand {
             for (name, value) in RunSettings.values(of: preset).sorted(by: { $0.key < $1.key }) where before[name] != value {
                 changes.append((name, before[name] ?? "?", value))
             }
-            for name in RunSettings.runOptions where name != "size" {
+            for name in RunSettings.runOptions {
                 if let old = recorded[name], let now = runOptions[name], old != now { changes.append((name, old, now)) }
             }
             let free = RunSettings.freelyChangeable(restartDynamics: restartDynamics, extendFrames: extendFrames != nil)

@@ -77,7 +77,7 @@ public struct EvalPriorSamples {
         let realA = spacedFrames(heldOut, sequences: even.isEmpty ? all : even, spacing: spacing, limit: framesPerSet)
         let realB = spacedFrames(heldOut, sequences: odd.isEmpty ? all : odd, spacing: spacing, limit: framesPerSet)
         let trainingFrames = spacedFrames(training, sequences: Array(0..<training.sequences.count),
-                                          spacing: max(1, training.frameCount / 4000 / max(1, training.sequences.count)), limit: 4000)
+                                          spacing: max(1, (training.frameCount + 3999) / 4000), limit: 4000)
         return run(latentDim: latentDim, decode: decode, realA: realA, realB: realB, spacingSteps: spacing,
                    stepSeconds: heldOut.stepSeconds, training: trainingFrames, seed: seed, classifier: classifier,
                    linearSettings: linearSettings, histogramBins: histogramBins)

@@ -33,8 +33,9 @@ public enum RunSettings {
     /// The checkpoint metadata key of the overrides taken so far (one line each).
     public static let overridesKey = "overrides"
 
-    /// The footage and run options recorded beside the preset's values (not preset fields).
-    public static let runOptions = ["preset", "size", "data", "palette", "seed", "frame-step", "source-fps", "fit"]
+    /// The footage and run options recorded beside the preset's values (not preset fields). The
+    /// frame size is recorded on its own (`frame_size`): a resume at another size is refused.
+    public static let runOptions = ["preset", "data", "palette", "seed", "frame-step", "source-fps", "fit"]
 
     /// Every preset value a `train` option sets.
     public static var presetSettings: [PresetSetting] { [
