@@ -13,6 +13,16 @@ let benchmarks: @Sendable () -> Void = {
     let rate = BenchmarkMetric.custom("MFLOP/s", polarity: .prefersLarger, useScalingFactor: false)
     let share = BenchmarkMetric.custom("% of sgemm rate", polarity: .prefersLarger, useScalingFactor: false)
     let gflopPerStep = BenchmarkMetric.custom("GEMM GFLOP per step", polarity: .prefersSmaller, useScalingFactor: false)
+    // One training step per iteration: its GEMM rate, its GEMM work and that rate's share of sgemm's.
+    @Sendable func measureSteps(_ benchmark: Benchmark, _ step: () -> (seconds: Double, flops: Int)) {
+        for _ in benchmark.scaledIterations {
+            let (seconds, flops) = step()
+            let achieved = Double(flops) / seconds / 1e9
+            benchmark.measurement(rate, Int(achieved * 1000))
+            benchmark.measurement(gflopPerStep, Int((Double(flops) / 1e9).rounded()))
+            if sgemmRate2Threads > 0 { benchmark.measurement(share, Int((100 * achieved / sgemmRate2Threads).rounded())) }
+        }
+    }
 
     for threads in [1, 2] {
         Benchmark("OpenBLAS sgemm 2048x2048x2048, \(threads) thread(s)",
@@ -33,13 +43,7 @@ let benchmarks: @Sendable () -> Void = {
                                                  rate, share, gflopPerStep],
                                        timeUnits: .milliseconds, warmupIterations: 2,
                                        maxDuration: .seconds(30), maxIterations: 50)) { (benchmark: Benchmark, setup: LampStepSetup) in
-            for _ in benchmark.scaledIterations {
-                let (seconds, flops) = setup.step()
-                let achieved = Double(flops) / seconds / 1e9
-                benchmark.measurement(rate, Int(achieved * 1000))
-                benchmark.measurement(gflopPerStep, Int((Double(flops) / 1e9).rounded()))
-                if sgemmRate2Threads > 0 { benchmark.measurement(share, Int((100 * achieved / sgemmRate2Threads).rounded())) }
-            }
+            measureSteps(benchmark, setup.step)
         } setup: { () -> LampStepSetup in
             if sgemmRate2Threads == 0 { sgemmRate2Threads = GEMM.measureOpenBLASRate(size: 2048, threads: 2, seconds: 2) }
             return try LampStepSetup(phase: phase, threads: 2)
@@ -51,13 +55,7 @@ let benchmarks: @Sendable () -> Void = {
                                              rate, share, gflopPerStep],
                                    timeUnits: .milliseconds, warmupIterations: 1,
                                    maxDuration: .seconds(60), maxIterations: 8)) { (benchmark: Benchmark, setup: TrainStepSetup) in
-        for _ in benchmark.scaledIterations {
-            let (seconds, flops) = setup.step()
-            let achieved = Double(flops) / seconds / 1e9
-            benchmark.measurement(rate, Int(achieved * 1000))
-            benchmark.measurement(gflopPerStep, Int((Double(flops) / 1e9).rounded()))
-            if sgemmRate2Threads > 0 { benchmark.measurement(share, Int((100 * achieved / sgemmRate2Threads).rounded())) }
-        }
+        measureSteps(benchmark, setup.step)
     } setup: { () -> TrainStepSetup in
         if sgemmRate2Threads == 0 { sgemmRate2Threads = GEMM.measureOpenBLASRate(size: 2048, threads: 2, seconds: 2) }
         return TrainStepSetup(threads: 2)
