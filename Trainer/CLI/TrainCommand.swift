@@ -115,7 +115,8 @@ struct Train: ParsableCommand {
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight),
-                              ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight)] {
+                              ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight),
+                              ("critic-gradient-penalty", criticGradientPenalty)] {
             try OptionRange.check(name, value, 0...1e6, weightWhy)
         }
         try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
@@ -176,6 +177,8 @@ struct Train: ParsableCommand {
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
         if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
+        if let criticGradientPenalty { preset.frame.criticGradientPenalty = criticGradientPenalty }
+        if criticWithoutBatchNorm { preset.frame.criticBatchNorm = false }
     }
 
     /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).
@@ -392,6 +395,8 @@ extension Train {
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
+    var criticGradientPenalty: Float? { experiment.criticGradientPenalty }
+    var criticWithoutBatchNorm: Bool { experiment.criticWithoutBatchNorm }
     var out: String { runControl.out }
     var preset: String? { runControl.preset }
     var seed: UInt64? { runControl.seed }
@@ -515,6 +520,12 @@ struct ExperimentOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
     var adversarialPriorOnly = false
+
+    @Option(name: .long, help: "Frame phase: weight γ of the R1 gradient penalty on the critic, (γ/2)·|∇D(real)|², every 4th critic update (0: off, the default).")
+    var criticGradientPenalty: Float?
+
+    @Flag(name: .long, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty).")
+    var criticWithoutBatchNorm = false
 }
 
 /// `train` options: run control. The run directory, the preset, the seed, threads, and continuing, exporting or checking a run.

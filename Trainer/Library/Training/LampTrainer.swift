@@ -169,6 +169,7 @@ public final class LampTrainer {
                 row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
                 if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
                 if frames.settings.latentMMDWeight > 0 { extra += " mmd \(EvalFormat.fixed(Double(l.latentMMD), 4))" }
+                if frames.settings.criticGradientPenalty > 0 { extra += " r1 \(EvalFormat.fixed(Double(l.criticPenalty), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
