@@ -83,7 +83,8 @@ let package = Package(
 
         // Helpers shared by the test targets (processes, temporary directories, python3, random data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD", "TestSupport"], path: "Tests/KernelTests"),
+        // The int8 kernel tests quantize their random weights with the converter's WeightQuantization.
+        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD", "DuralavaConverter", "TestSupport"], path: "Tests/KernelTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
