@@ -190,38 +190,24 @@ func render(_ o: BoardOptions) {
     removeTemporariesOnSignals()
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
-    let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))
     var watch = GuardWatch()
-    var apng: APNGWriter? = nil
+    var sink: FrameSink? = nil
     do throws(OutputError) {
-        if !toDirectory {
-            apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
-                                  delayNumerator: delay.numerator, delayDenominator: delay.denominator, compression: 1)
-        }
+        sink = try FrameSink(path: o.out, frameWidth: animator.width, frameHeight: animator.height, frameCount: frames,
+                             delay: APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1)), compression: 1,
+                             toDirectory: toDirectory)
         var lastReport = monotonicSeconds()
-        var index = 0
-        for step in 0..<o.steps {
-            for k in 0...o.between {
-                animator.render(phase: Float(k) / Float(o.between + 1))
-                if let apng {
-                    try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
-                } else {
-                    try writePNG(path: RenderOutput.framePath(o.out, index), width: animator.width, height: animator.height,
-                                 rgb: Array(animator.rgb))
-                }
-                index += 1
-            }
-            animator.advance()
+        try FrameSink.record(animator, steps: o.steps, between: o.between, into: sink, stepDone: { step in
             if watch.shouldWarn(animator.counters) { printError(watch.warning(model: o.out, counters: animator.counters)) }
             if monotonicSeconds() - lastReport > 1 {
                 lastReport = monotonicSeconds()
                 printError("step \(step + 1)/\(o.steps)")
             }
-        }
-        try apng?.finish()
+        })
+        try sink?.finish()
     } catch {
         // exit() skips deinit: remove the partial animation here, or a full disk stays full.
-        apng?.abandon()
+        sink?.abandon()
         fail(error.description)
     }
     print(RenderOutput.summary(o.out, frames: frames, width: animator.width, height: animator.height))

@@ -56,19 +56,16 @@ struct CompareLamps: ParsableCommand {
         let pair = LampPair(left: load(left), right: load(right), seed: seed)
         printError("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))")
         if let out {
+            var sink: FrameSink? = nil
             do {
-                let (num, den) = APNGWriter.frameDelay(framesPerSecond: rate)
-                let apng = try APNGWriter(path: out, width: pair.width * scale, height: pair.height * scale, frameCount: steps,
-                                          delayNumerator: num, delayDenominator: den)
-                var scaled = [UInt8](repeating: 0, count: pair.width * scale * pair.height * scale * 3)
-                for _ in 0..<steps {
-                    pair.render(phase: 0)
-                    upscale(pair.rgb, width: pair.width, height: pair.height, scale: scale, into: &scaled)
-                    try apng.append(rgb: scaled)
-                    pair.advance()
-                }
-                try apng.finish()
-            } catch { Duralava.fail("\(error)") }
+                sink = try FrameSink(path: out, frameWidth: pair.width, frameHeight: pair.height, scale: scale, frameCount: steps,
+                                     delay: APNGWriter.frameDelay(framesPerSecond: rate))
+                try FrameSink.record(pair, steps: steps, into: sink)
+                try sink?.finish()
+            } catch {
+                sink?.abandon()
+                Duralava.fail("\(error)")
+            }
             print("wrote \(out) (APNG, \(steps) frames, left | right, \(pair.width * scale)x\(pair.height * scale)); latent distance at the end \(pair.distance)")
             return
         }
@@ -91,7 +88,7 @@ struct CompareLamps: ParsableCommand {
 
 /// Two animators stepped in lockstep from the same latent with the same noise, and their
 /// frames composed side by side (a dark gap between) into one RGB buffer.
-final class LampPair {
+final class LampPair: RecordableLamp {
     let left: LampAnimator, right: LampAnimator
     let width: Int, height: Int
     let rgb: UnsafeMutableBufferPointer<UInt8>

@@ -450,14 +450,10 @@ public final class LampTrainer {
             let lamp = try LampModel(path: modelPath)
             let animator = LampAnimator(model: lamp, seed: 1)
             let steps = 40
-            let apng = try APNGWriter(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", width: w, height: h,
-                                      frameCount: steps, delayNumerator: 1, delayDenominator: UInt16(max(1, (1 / data.stepSeconds).rounded())))
-            for _ in 0..<steps {
-                animator.render(phase: 0)
-                try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
-                animator.advance()
-            }
-            try apng.finish()
+            let sink = try FrameSink(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", frameWidth: w, frameHeight: h,
+                                     frameCount: steps, delay: (1, UInt16(max(1, (1 / data.stepSeconds).rounded()))))
+            try FrameSink.record(animator, steps: steps, into: sink)
+            try sink.finish()
         }
     }
 }
