@@ -49,8 +49,12 @@ let package = Package(
         .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure"),
         // The lamp window (SDL2) and its real-time loop, shared by the desktop and board builds.
         .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display"),
+        // The desktop programs' shared parse-time checks (swift-argument-parser): PathOptions and
+        // OptionRange.check over the runtime's table (OptionRanges). Not in the board or web builds.
+        .target(name: "CLIOptions", dependencies: ["DuralavaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Runtime/CLIOptions"),
         .executableTarget(name: "duralava",
-                          dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2",
+                          dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Runtime/CLI"),
 
@@ -69,7 +73,7 @@ let package = Package(
         .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaRuntime"],
                 path: "Trainer/Experiments"),
         .executableTarget(name: "duralava-train",
-                          dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
+                          dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Trainer/CLI"),
 
@@ -77,7 +81,7 @@ let package = Package(
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
                 path: "Converter/Library"),
         .executableTarget(name: "duralava-convert",
-                          dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure",
+                          dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI"),
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaMeasure
 import DuralavaRuntime
@@ -40,13 +41,12 @@ struct Compare: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("float", floatModel), ("int8", int8Model), ("out", out)])
         do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { throw ValidationError(error.description) }
-        guard (10...1_000_000).contains(latents) else { throw ValidationError("--latents must be in 10...1000000") }
-        guard (1...1000).contains(rollouts) else { throw ValidationError("--rollouts must be in 1...1000") }
-        guard (10...10_000_000).contains(rolloutSteps) else { throw ValidationError("--rollout-steps must be in 10...10000000") }
-        guard steps == 0 || (steps >= windows && steps <= 1_000_000_000) else {
-            throw ValidationError("--steps must be 0 or in --windows...1000000000")
-        }
-        guard (1...1000).contains(windows) else { throw ValidationError("--windows must be in 1...1000") }
+        try OptionRanges.latents.check(latents)
+        try OptionRanges.rollouts.check(rollouts)
+        try OptionRanges.rolloutSteps.check(rolloutSteps)
+        try OptionRanges.enduranceSteps.check(steps)
+        try OptionRanges.driftWindows.check(windows)
+        guard steps == 0 || steps >= windows else { throw ValidationError("--steps \(steps): 0 (skip) or at least --windows \(windows)") }
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaRuntime
 #if canImport(Glibc)

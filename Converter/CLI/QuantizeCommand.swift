@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaMeasure
 import DuralavaRuntime
@@ -37,13 +38,9 @@ struct Quantize: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("model", model), ("out", out)])
-        guard (100...10_000_000).contains(calibrationSteps) else {
-            throw ValidationError("--calibration-steps must be in 100...10000000 (thousands of steps see the lamp's long-run states)")
-        }
-        guard (1...1000).contains(calibrationFrameEvery) else { throw ValidationError("--calibration-frame-every must be in 1...1000") }
-        guard calibrationTail.isFinite, calibrationTail >= 0, calibrationTail <= 0.01 else {
-            throw ValidationError("--calibration-tail must be in 0...0.01 (a larger tail clips more than 1% of an activation)")
-        }
+        try OptionRanges.calibrationSteps.check(calibrationSteps)
+        try OptionRanges.calibrationFrameEvery.check(calibrationFrameEvery)
+        try OptionRanges.calibrationTail.check(calibrationTail)
     }
 
     func run() throws {

@@ -91,15 +91,16 @@ struct BoardOptions {
             if let problem = OutputCheck.emptyPathProblem(option: String(name.dropFirst(2)), text) { throw usageError(problem) }
             return text
         }
-        func number(_ name: String, _ range: ClosedRange<Double>) throws(UsageError) -> Double {
-            let text = try value(name)
-            guard let x = Double(text), x.isFinite, range.contains(x) else {
+        // The ranges are the desktop's (OptionRanges); the wording is the board's own.
+        func number(_ name: String, _ option: OptionRange<Double>) throws(UsageError) -> Double {
+            let text = try value(name), range = option.range
+            guard let x = Double(text), range.contains(x) else {
                 throw usageError("\(name) \(text): expected a number in \(range.lowerBound)...\(range.upperBound)")
             }
             return x
         }
-        func integer(_ name: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
-            let text = try value(name)
+        func integer(_ name: String, _ option: OptionRange<Int>) throws(UsageError) -> Int {
+            let text = try value(name), range = option.range
             guard let x = Int(text), range.contains(x) else {
                 throw usageError("\(name) \(text): expected an integer in \(range.lowerBound)...\(range.upperBound)")
             }
@@ -113,9 +114,9 @@ struct BoardOptions {
             switch a {
             case "--help", "-h": o.help = true
             case "--model": o.model = try path(a)
-            case "--rate": o.rate = try number(a, 0.001...1000)
-            case "--fps": o.fps = try number(a, 1...240)
-            case "--duration": o.duration = try number(a, 0...1e9)
+            case "--rate": o.rate = try number(a, OptionRanges.rate)
+            case "--fps": o.fps = try number(a, OptionRanges.fps)
+            case "--duration": o.duration = try number(a, OptionRanges.duration)
             case "--seed":
                 let text = try value(a)
                 guard let s = UInt64(text) else { throw usageError("--seed \(text): expected a non-negative integer") }
@@ -130,12 +131,12 @@ struct BoardOptions {
                 o.renderer = r
             case "--windowed": o.windowed = true
             case "--palette": o.palette = try value(a)
-            case "--hue": o.hue = try number(a, -360...360)
-            case "--brightness": o.brightness = try number(a, 0.1...1)
+            case "--hue": o.hue = try number(a, OptionRanges.hue)
+            case "--brightness": o.brightness = try number(a, OptionRanges.brightness)
             case "--night": o.night = try value(a)
-            case "--night-brightness": o.nightBrightness = try number(a, 0...1)
-            case "--steps": o.steps = try integer(a, 1...10_000_000)
-            case "--between": o.between = try integer(a, 0...1000)
+            case "--night-brightness": o.nightBrightness = try number(a, OptionRanges.nightBrightness)
+            case "--steps": o.steps = try integer(a, OptionRanges.renderSteps)
+            case "--between": o.between = try integer(a, OptionRanges.between)
             case "--out": o.out = try path(a)
             case "--force": o.force = true
             default: throw usageError("unknown option \(a)")

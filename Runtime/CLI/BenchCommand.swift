@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaKernels
 import DuralavaRuntime
 #if canImport(Glibc)
@@ -18,14 +19,12 @@ struct Bench: ParsableCommand {
             [0,1], channels last) for comparing with another engine (Benchmarks/peer).
             """)
 
-    @Option(name: .long, help: "Model file (safetensors). Default: $DURALAVA_MODEL, then the shipped models/.")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(name: .long, help: "Timed repetitions of each measurement.")
     var frames: Int = 300
 
-    @Option(name: .long, help: "Seed of the lamp whose latents are timed.")
-    var seed: UInt64 = 1
+    @OptionGroup var seedOption: SeedOption
 
     @Option(name: .long, help: "Kernels: optimized, reference or both.")
     var kernels: String = "optimized"
@@ -37,12 +36,15 @@ struct Bench: ParsableCommand {
     var dump: String?
 
     func validate() throws {
-        try PathOptions.check([("model", model), ("dump", dump)])
-        try OptionRange.check("frames", frames, 1...100_000, "timed repetitions")
+        try PathOptions.check([("dump", dump)])
+        try OptionRanges.benchFrames.check(frames)
         guard kernels == "both" || KernelSet(rawValue: kernels) != nil else {
             throw ValidationError("--kernels must be one of: optimized, reference, both")
         }
     }
+
+    var model: String? { modelOption.model }
+    var seed: UInt64 { seedOption.seed }
 
     func run() throws {
         let path = ModelLookup.resolve(explicit: model)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 import LampDisplay
 import LampOutput
@@ -20,11 +21,8 @@ struct CompareLamps: ParsableCommand {
     @Option(name: .customLong("int8"), help: "Right lamp (usually its int8 quantization).")
     var right: String
 
-    @Option(name: .long, help: "Model steps per second of lamp time.")
-    var rate: Double = 5
-
-    @Option(name: .long, help: "Seed of the shared start and noise.")
-    var seed: UInt64 = 1
+    @OptionGroup var rateOption: RateOption
+    @OptionGroup var seedOption: SeedOption
 
     @OptionGroup var window: WindowOptions
 
@@ -42,11 +40,14 @@ struct CompareLamps: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("float", left), ("int8", right), ("out", out)])
-        guard rate.isFinite, rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] steps per second") }
-        guard (1...16).contains(scale) else { throw ValidationError("--scale must be in 1...16") }
-        guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000") }
+        try OptionRanges.compareScale.check(scale)
+        try OptionRanges.compareSteps.check(steps)
         guard (steps > 0) == (out != nil) else { throw ValidationError("--steps and --out go together (headless), or neither (window)") }
     }
+
+    var rate: Double { rateOption.rate }
+    /// The seed of the shared start and noise.
+    var seed: UInt64 { seedOption.seed }
 
     func run() throws {
         if let out {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 import LampOutput
 #if canImport(Glibc)
@@ -36,10 +37,10 @@ struct Render: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("out", out)])
-        try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
-        try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
-        try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
-        try OptionRange.check("compression", compression, 1...9, "a zlib level")
+        try OptionRanges.renderSteps.check(steps)
+        try OptionRanges.between.check(between)
+        try OptionRanges.renderScale.check(scale)
+        try OptionRanges.compression.check(compression)
         let frames = steps * (between + 1)
         if !discard && frames > 100_000_000 {
             throw ValidationError("--steps \(steps) × (--between \(between) + 1) = \(frames) frames, above 10^8: "

@@ -41,11 +41,11 @@ public struct LampControls {
         guard let p = Palette(rawValue: palette) else {
             throw DisplayError(message: "--palette \(palette): expected one of \(Palette.allCases.map { $0.rawValue }.joined(separator: ", "))")
         }
-        guard hue.isFinite, (-360...360).contains(hue) else { throw DisplayError(message: "--hue \(hue): expected degrees in -360...360") }
-        guard brightness.isFinite, (0.1...1).contains(brightness) else {
+        guard OptionRanges.hue.range.contains(hue) else { throw DisplayError(message: "--hue \(hue): expected degrees in -360...360") }
+        guard OptionRanges.brightness.range.contains(brightness) else {
             throw DisplayError(message: "--brightness \(brightness): expected 0.1...1")
         }
-        guard nightBrightness.isFinite, (0...1).contains(nightBrightness) else {
+        guard OptionRanges.nightBrightness.range.contains(nightBrightness) else {
             throw DisplayError(message: "--night-brightness \(nightBrightness): expected 0...1 (0 blanks the screen)")
         }
         self.palette = p

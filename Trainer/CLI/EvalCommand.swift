@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
@@ -80,20 +81,20 @@ struct Eval: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("model", model), ("data", data), ("out", out)])
         try PathOptions.directory(out)
-        try OptionRange.check("steps", steps, 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")
-        try OptionRange.check("windows", windows, 1...min(steps, 10_000), "windows cut from --steps, each at least one step; 10^4 rows is the most a plot shows")
-        try OptionRange.check("window-frames", windowFrames, 0...10_000, "frames rendered per window, each costs a generator run")
-        try OptionRange.check("frames", frames, 20...100_000, "the classifier test needs 20 frames per set; 10^5 frames at 64x64 is 5 GB of floats")
-        try OptionRange.check("classifier-steps", classifierSteps, 1...1_000_000, "classifier updates; 10^6 is hours")
-        try OptionRange.check("window-classifier-steps", windowClassifierSteps, 1...1_000_000, "classifier updates per window; 10^6 is hours")
-        try OptionRange.check("chunk", chunk, 1...1_000_000, "steps per contiguous chunk of the classifier split")
-        try OptionRange.check("gap", gap, 0...1_000_000, "steps trimmed at chunk borders")
-        try OptionRange.check("raw-every", rawEvery, 1...steps, "measure the raw RNN output every N of --steps")
-        try OptionRange.check("prior-samples", priorSamples, 0...20_000, "0 skips the test; otherwise at least 20 frames per set, and 2x10^4 at 64x64 is 1 GB of floats")
+        try OptionRanges.evalSteps.check(steps)
+        try OptionRanges.windows.capped(at: steps).check(windows)
+        try OptionRanges.windowFrames.check(windowFrames)
+        try OptionRanges.evalFrames.check(frames)
+        try OptionRanges.classifierSteps.check(classifierSteps)
+        try OptionRanges.windowClassifierSteps.check(windowClassifierSteps)
+        try OptionRanges.chunk.check(chunk)
+        try OptionRanges.gap.check(gap)
+        try OptionRanges.rawEvery.capped(at: steps).check(rawEvery)
+        try OptionRanges.evalPriorSamples.check(priorSamples)
         if priorSamples > 0 && priorSamples < 20 { throw ValidationError("--prior-samples must be 0 (skip) or at least 20, not \(priorSamples)") }
-        try OptionRange.check("mixing-frames", mixingFrames, 0...100_000, "0 skips the test; 10^5 frames at 64x64 is 5 GB of floats")
+        try OptionRanges.mixingFrames.check(mixingFrames)
         if mixingFrames > 0 && mixingFrames < 20 { throw ValidationError("--mixing-frames must be 0 (skip) or at least 20, not \(mixingFrames)") }
-        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
+        try OptionRanges.threads.check(threads)
     }
 
     func run() throws {

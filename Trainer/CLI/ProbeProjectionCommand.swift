@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaData
 import DuralavaMeasure
 import DuralavaRuntime
@@ -42,9 +43,9 @@ struct ProbeProjection: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("out", out)])
-        try OptionRange.check("chains", chains, 2...64, "each lamp is one segment; the classifier's split needs at least two")
-        try OptionRange.check("steps", steps, 100...10_000, "the classifier splits each segment into 100-step chunks")
-        for k in every { try OptionRange.check("every", k, 0...100_000, "steps between projections (0: never)") }
+        try OptionRanges.chains.check(chains)
+        try OptionRanges.probeSteps.check(steps)
+        for k in every { try OptionRanges.projectionEvery.check(k) }
     }
 
     func run() throws {

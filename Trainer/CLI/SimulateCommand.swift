@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaData
 import DuralavaRuntime
 
@@ -41,15 +42,15 @@ struct Simulate: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        try OptionRange.check("frames", frames, 1...10_000_000, "a directory of 10^7 PNG frames is already hours of footage")
+        try OptionRanges.simulateFrames.check(frames)
         try PathOptions.check([("out", out)])
         guard out != nil || dryRun else { throw ValidationError("give --out DIR/ or --out lamp.png (or --dry-run)") }
         _ = try parsedSize()
         guard LampPalette.named(palette) != nil else {
             throw ValidationError("unknown palette '\(palette)'; choose one of \(LampPalette.all.map(\.name).joined(separator: ", "))")
         }
-        try OptionRange.check("fps", fps, 0.01...1000, "frames per lamp-second; the physics steps at 60 Hz, so above 1000 frames repeat")
-        try OptionRange.check("warm-up", warmUp, 0...86_400, "lamp seconds simulated first (60 physics steps each); a lamp settles in minutes, a day is plenty")
+        try OptionRanges.simulateFps.check(fps)
+        try OptionRanges.warmUp.check(warmUp)
     }
 
     func parsedSize() throws -> (width: Int, height: Int) {

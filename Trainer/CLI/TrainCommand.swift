@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaData
 import DuralavaRuntime
 import DuralavaTrainer
@@ -89,42 +90,37 @@ struct Train: ParsableCommand {
         try PathOptions.directory(out)
         _ = try parsedSize(data: data ?? "sim")
         if let fit { _ = try parsedFit(fit) }
-        let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
-        try OptionRange.check("frame-steps", frameSteps, 1...steps,
-                              "phase 2 learns on the trained frame model (to redo phase 2 alone: --resume --restart-dynamics); " + stepsWhy)
-        try OptionRange.check("dynamics-steps", dynamicsSteps, 0...steps, stepsWhy)
-        try OptionRange.check("extend-frames", extendFrames, 1...steps, stepsWhy)
-        try OptionRange.check("max-steps", maxSteps, 1...(2 * steps), "steps in this invocation; " + stepsWhy)
-        try OptionRange.check("reconstruction-only-steps", reconstructionOnlySteps, 0...steps, stepsWhy)
-        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
-        try OptionRange.check("critic-blur", criticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
-        try OptionRange.check("prior-samples", priorSamples, 0...1024, "fresh latents decoded per frame batch (the batch is 16)")
-        try OptionRange.check("frame-step", frameStep, 1...1000, "every k-th frame of the footage is one model step")
-        try OptionRange.check("source-fps", sourceFps, 0.01...10_000, "frames per second of the footage; lamp time per step is frame-step / source-fps")
+        try OptionRanges.frameSteps.check(frameSteps)
+        try OptionRanges.dynamicsSteps.check(dynamicsSteps)
+        try OptionRanges.extendFrames.check(extendFrames)
+        try OptionRanges.maxSteps.check(maxSteps)
+        try OptionRanges.reconstructionOnlySteps.check(reconstructionOnlySteps)
+        try OptionRanges.threads.check(threads)
+        try OptionRanges.criticBlur.check(criticBlur)
+        try OptionRanges.priorSamples.check(priorSamples)
+        try OptionRanges.frameStep.check(frameStep)
+        try OptionRanges.sourceFps.check(sourceFps)
         let frameStep = self.frameStep ?? 6, sourceFps = self.sourceFps ?? 30
         let stepSeconds = Double(frameStep) / sourceFps
         if sourceFps > 0, !(0.001...3600).contains(stepSeconds) {
             throw ValidationError("--frame-step \(frameStep) / --source-fps \(sourceFps) = \(stepSeconds) s of lamp time per step, "
                                   + "outside 0.001...3600 s (the model format's step_seconds)")
         }
-        let lrWhy = "Adam's step size; 0 learns nothing, above 1 every step overshoots"
-        try OptionRange.check("learning-rate", learningRate, 1e-8...1, lrWhy)
-        try OptionRange.check("dynamics-learning-rate", dynamicsLearningRate, 1e-8...1, lrWhy)
-        let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
+        try OptionRanges.learningRate.check(learningRate)
+        try OptionRanges.dynamicsLearningRate.check(dynamicsLearningRate)
         for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight),
                               ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight)] {
-            try OptionRange.check(name, value, 0...1e6, weightWhy)
+            try OptionRanges.lossWeight(name).check(value)
         }
-        try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
-        try OptionRange.check("reset-probability", resetProbability, 0...1, "a probability")
-        try OptionRange.check("denoising-noise", denoisingNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the start is all noise")
-        try OptionRange.check("pixel-critic-samples", pixelCriticSamples, 2...64,
-                              "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
-        try OptionRange.check("pixel-critic-blur", pixelCriticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
-        try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
+        try OptionRanges.latentNoise.check(latentNoise)
+        try OptionRanges.resetProbability.check(resetProbability)
+        try OptionRanges.denoisingNoise.check(denoisingNoise)
+        try OptionRanges.pixelCriticSamples.check(pixelCriticSamples)
+        try OptionRanges.pixelCriticBlur.check(pixelCriticBlur)
+        try OptionRanges.denoisingHorizon.check(denoisingHorizon)
         if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
             throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
         }

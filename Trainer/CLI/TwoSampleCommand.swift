@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
@@ -43,9 +44,12 @@ struct TwoSample: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("model-a", modelA), ("model-b", modelB)])
-        guard (500...100_000).contains(frames) else { throw ValidationError("--frames must be in 500...100000 (the classifier holds out every 5th 100-frame chunk)") }
-        guard (1...1000).contains(segments), frames / segments >= 2 else { throw ValidationError("--segments must be in 1...1000, with at least 2 frames each") }
-        guard (0...10_000_000).contains(burnIn) else { throw ValidationError("--burn-in must be in 0...10000000") }
+        // This message's wording is older than the table's ("must be in"; tests pin it).
+        let r = OptionRanges.twoSampleFrames
+        guard r.range.contains(frames) else { throw ValidationError("--frames must be in \(r.range.lowerBound)...\(r.range.upperBound) (\(r.why))") }
+        try OptionRanges.segments.check(segments)
+        guard frames / segments >= 2 else { throw ValidationError("--segments \(segments): each run needs at least 2 of the --frames \(frames)") }
+        try OptionRanges.burnIn.check(burnIn)
     }
 
     func run() throws {
