@@ -123,15 +123,10 @@ public final class DynamicsPhase {
             let w = last.weight.value.pointer
             for i in 0..<last.weight.value.count { w[i] *= 0.1 }
         }
-        var layers: [Layer] = []
-        var width = 2 * arch.latentDim
-        for (j, h) in arch.transitionCriticHidden.enumerated() {
-            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
-            layers.append(LeakyReLU(name: "act\(j)", slope: 0.2))
-            width = h
-        }
-        layers.append(Dense(name: "dense\(arch.transitionCriticHidden.count)", inputSize: width, outputSize: 1, rng: &rng))
-        critic = Sequential(name: "transition_critic", layers)
+        // The transition critic: [z_t, motionScale·(z_t+1 − z_t)] → one logit, the RNN's dense stack.
+        critic = Sequential(name: "transition_critic",
+                            SeedArchitecture.denseStack(inputs: 2 * arch.latentDim, hidden: arch.transitionCriticHidden, outputs: 1,
+                                                        leakySlope: 0.2, rng: &rng))
         rnnOptimizer = Adam(parameters: rnn.trainableParameters, beta1: 0.5)
         criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
         if settings.pixelCriticWeight > 0 {
