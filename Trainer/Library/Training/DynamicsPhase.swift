@@ -103,7 +103,7 @@ public final class DynamicsPhase {
 
     private let renorm = Renormalize(name: "renormalize")
     private let concat = Concat()
-    private var stepStates: [(concat: ConcatState, rnn: LayerState, renorm: LayerState)] = []
+    private var stepStates: [ResidualStepState] = []
     /// The latent carried from the end of one batch into the next, and whether it is set;
     /// saved with the checkpoint so a resumed run continues exactly.
     private let carriedParameter: Parameter
@@ -139,9 +139,7 @@ public final class DynamicsPhase {
         }
         carriedParameter = Parameter(name: "dynamics.carried", shape: [settings.batch, arch.latentDim], isTrainable: false)
         carriedValidParameter = Parameter(name: "dynamics.carried_valid", shape: [1], isTrainable: false)
-        for _ in 0..<settings.horizon {
-            stepStates.append((concat.makeState(), rnn.makeState(), renorm.makeState()))
-        }
+        for _ in 0..<settings.horizon { stepStates.append(makeStepState()) }
     }
 
     public var parameters: [Parameter] {
@@ -178,6 +176,37 @@ public final class DynamicsPhase {
         trajectories[s].withUnsafeBufferPointer { (p).update(from: $0.baseAddress! + t * d, count: d) }
     }
 
+    /// The layer states of one residual RNN step (`residualStep`).
+    struct ResidualStepState {
+        let concat: ConcatState, rnn: LayerState, renorm: LayerState
+    }
+
+    private func makeStepState() -> ResidualStepState {
+        ResidualStepState(concat: concat.makeState(), rnn: rnn.makeState(), renorm: renorm.makeState())
+    }
+
+    /// One step of the residual RNN, z ← renormalize(z + f([z, noise])), written once for the
+    /// unroll, the one-step prediction and the denoising rollout: the raw output z + f(...)
+    /// (the normality penalty's input) and the renormalized next latent.
+    private func residualStep(_ z: Tensor, noise: Tensor, state st: ResidualStepState) -> (raw: Tensor, next: Tensor) {
+        let x = concat.forward([z, noise], state: st.concat)
+        let delta = rnn.forward(x, state: st.rnn, training: true)
+        let raw = Tensor(shape: z.shape)
+        for i in 0..<z.count { raw.pointer[i] = z.pointer[i] + delta.pointer[i] }
+        return (raw, renorm.forward(raw, state: st.renorm, training: true).clone())
+    }
+
+    /// Back through f and the residual sum of `residualStep`, from the gradient at the raw
+    /// output: the gradient at z, which feeds both the network and the sum. Accumulates f's
+    /// parameter gradients.
+    private func residualStepBackward(rawGradient gRaw: Tensor, state st: ResidualStepState) -> Tensor {
+        let gx = rnn.backward(gRaw, state: st.rnn, options: .all)!
+        let parts = concat.backward(gx, state: st.concat)
+        let gz = Tensor(shape: gRaw.shape)
+        for i in 0..<gRaw.count { gz.pointer[i] = parts[0].pointer[i] + gRaw.pointer[i] }
+        return gz
+    }
+
     /// One unrolled training step.
     public func step(rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
         precondition(!trajectories.isEmpty, "encodeFootage first")
@@ -201,13 +230,9 @@ public final class DynamicsPhase {
         let noise = (0..<h).map { _ in Tensor(shape: [b, nd]) }
         for t in 0..<h {
             rng.fillGaussian(noise[t].buffer)
-            let st = stepStates[t]
-            let x = concat.forward([zs[t], noise[t]], state: st.concat)
-            let delta = rnn.forward(x, state: st.rnn, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = zs[t].pointer[i] + delta.pointer[i] }
+            let (raw, next) = residualStep(zs[t], noise: noise[t], state: stepStates[t])
             raws.append(raw)
-            zs.append(renorm.forward(raw, state: st.renorm, training: true).clone())
+            zs.append(next)
         }
         carried.copy(from: zs[h])
         carriedValid = true
@@ -326,15 +351,13 @@ public final class DynamicsPhase {
                                                        scale: settings.rawStdWeight / Float(h))
                 for i in 0..<(b * d) { gRaw.pointer[i] += momentGrad.pointer[i] }
             }
-            let gx = rnn.backward(gRaw, state: st.rnn, options: .all)!
-            let parts = concat.backward(gx, state: st.concat)
-            // Residual: z_t feeds both the network and the sum.
-            for i in 0..<(b * d) { dz[t].pointer[i] += parts[0].pointer[i] + gRaw.pointer[i] }
+            let gz = residualStepBackward(rawGradient: gRaw, state: st)
+            for i in 0..<(b * d) { dz[t].pointer[i] += gz.pointer[i] }
         }
 
         // Teacher-forced one-step prediction on real pairs, with fresh noise.
         if settings.predictionWeight > 0 {
-            let st = (concat.makeState(), rnn.makeState(), renorm.makeState())
+            let st = makeStepState()
             let z0 = Tensor(shape: [b, d]), target = Tensor(shape: [b, d]), nz = Tensor(shape: [b, nd])
             for i in 0..<b {
                 let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
@@ -342,16 +365,13 @@ public final class DynamicsPhase {
                 copyData(sequence: s, step: u + 1, into: target.pointer + i * d)
             }
             rng.fillGaussian(nz.buffer)
-            let x = concat.forward([z0, nz], state: st.0)
-            let delta = rnn.forward(x, state: st.1, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = z0.pointer[i] + delta.pointer[i] }
-            let pred = renorm.forward(raw, state: st.2, training: true)
+            let pred = residualStep(z0, noise: nz, state: st).next
             let g = Tensor(shape: [b, d])
             losses.prediction = Loss.meanSquaredError(prediction: pred, target: target, gradient: g,
                                                       scale: settings.predictionWeight)
-            let gRaw = renorm.backward(g, state: st.2, options: .all)!
-            rnn.backward(gRaw, state: st.1, options: .parametersOnly)
+            // Only the parameters' gradients: the data latent z0 needs none.
+            let gRaw = renorm.backward(g, state: st.renorm, options: .all)!
+            rnn.backward(gRaw, state: st.rnn, options: .parametersOnly)
         }
         if settings.denoisingWeight > 0 {
             losses.denoising = denoisingStep(rng: &rng)
@@ -377,15 +397,11 @@ public final class DynamicsPhase {
         }
         // The perturbed start, renormalized as the loop keeps every latent (an input: no gradient).
         var zs = [renorm.forward(start, state: renorm.makeState(), training: true).clone()]
-        let states = (0..<k).map { _ in (concat.makeState(), rnn.makeState(), renorm.makeState()) }
+        let states = (0..<k).map { _ in makeStepState() }
         for j in 0..<k {
             let noise = Tensor(shape: [b, nd])
             rng.fillGaussian(noise.buffer)
-            let x = concat.forward([zs[j], noise], state: states[j].0)
-            let delta = rnn.forward(x, state: states[j].1, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = zs[j].pointer[i] + delta.pointer[i] }
-            zs.append(renorm.forward(raw, state: states[j].2, training: true).clone())
+            zs.append(residualStep(zs[j], noise: noise, state: states[j]).next)
         }
         var loss: Float = 0
         var carriedGradient = Tensor(shape: [b, d])
@@ -394,12 +410,8 @@ public final class DynamicsPhase {
             loss += Loss.meanSquaredError(prediction: zs[j + 1], target: targets[j], gradient: g,
                                           scale: settings.denoisingWeight / Float(k))
             for i in 0..<(b * d) { g.pointer[i] += carriedGradient.pointer[i] }
-            let gRaw = renorm.backward(g, state: states[j].2, options: .all)!
-            let gx = rnn.backward(gRaw, state: states[j].1, options: .all)!
-            let parts = concat.backward(gx, state: states[j].0)
-            let dz = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { dz.pointer[i] = parts[0].pointer[i] + gRaw.pointer[i] }
-            carriedGradient = dz
+            let gRaw = renorm.backward(g, state: states[j].renorm, options: .all)!
+            carriedGradient = residualStepBackward(rawGradient: gRaw, state: states[j])
         }
         return loss
     }
