@@ -17,8 +17,9 @@ let package = Package(
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
         .library(name: "DuralavaTrainer", targets: ["DuralavaTrainer"]),
-        // For the Benchmarks package only; no executable depends on it.
+        // For the Benchmarks package and duralava-experiments; duralava-train does not depend on it.
         .library(name: "DuralavaExperiments", targets: ["DuralavaExperiments"]),
+        .executable(name: "duralava-experiments", targets: ["duralava-experiments"]),
         .library(name: "DuralavaConverter", targets: ["DuralavaConverter"]),
     ],
     dependencies: [
@@ -68,10 +69,14 @@ let package = Package(
                 path: "Trainer/Data"),
         .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
                 path: "Trainer/Library"),
-        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system),
-        // for the benchmarks and tests; `duralava-train` does not depend on it.
-        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaRuntime"],
+        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system)
+        // and the projection probe (docs/training.md); `duralava-train` does not depend on them.
+        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaRuntime"],
                 path: "Trainer/Experiments"),
+        .executableTarget(name: "duralava-experiments",
+                          dependencies: ["DuralavaExperiments", "DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "CLIOptions",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Trainer/ExperimentsCLI"),
         .executableTarget(name: "duralava-train",
                           dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

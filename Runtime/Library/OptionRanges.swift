@@ -71,11 +71,9 @@ public enum OptionRanges {
     }
     public static let latentNoise = OptionRange<Float>("latent-noise", 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
     public static let resetProbability = OptionRange<Float>("reset-probability", 0...1, "a probability")
-    public static let denoisingNoise = OptionRange<Float>("denoising-noise", 0...10, "a standard deviation added to unit-std latents; beyond 10 the start is all noise")
     public static let pixelCriticSamples = OptionRange<Int>("pixel-critic-samples", 2...64,
         "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
     public static let pixelCriticBlur = OptionRange<Int>("pixel-critic-blur", 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
-    public static let denoisingHorizon = OptionRange<Int>("denoising-horizon", 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
 
     // duralava-train eval.
     public static let evalSteps = OptionRange<Int>("steps", 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")

@@ -1,3 +1,4 @@
+import DuralavaExperiments
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CLIOptions
 import DuralavaData
+import DuralavaExperiments
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
 
-/// `duralava-train probe-projection`: an experiment (docs/training.md) on a trained run: the lamp's
+/// `duralava-experiments probe-projection`: an experiment (docs/training.md) on a trained run: the lamp's
 /// frames against held-out simulator frames when its latent is put back onto the frame model's
 /// manifold, z <- encode(generate(z)), every k steps (k = 0: never).
 struct ProbeProjection: ParsableCommand {

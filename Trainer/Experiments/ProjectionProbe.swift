@@ -1,5 +1,6 @@
 import DuralavaMeasure
 import DuralavaRuntime
+import DuralavaTrainer
 
 // An experiment on realism (docs/training.md, "Where realism is lost"): every trained lamp's latents drift off the frame
 // model's manifold (distance to encode(generate(z)) 0.23-0.34 against the footage's 0.09) and
