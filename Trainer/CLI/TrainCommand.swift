@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
         if let fit { _ = try parsedFit(fit) }
         try OptionRanges.frameSteps.check(frameSteps)
         try OptionRanges.dynamicsSteps.check(dynamicsSteps)
-        try OptionRanges.extendFrames.check(extendFrames)
+        try OptionRanges.extendFrames.check(runControl.extendFrames)
         try OptionRanges.maxSteps.check(maxSteps)
         try OptionRanges.reconstructionOnlySteps.check(reconstructionOnlySteps)
         try OptionRanges.threads.check(threads)
