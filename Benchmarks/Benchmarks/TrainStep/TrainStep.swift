@@ -7,6 +7,8 @@ import Benchmark
 import DuralavaTrainer
 import TrainStepShared
 
+// nonisolated(unsafe): written and read by the benchmark harness, which runs one benchmark at a
+// time on one thread (docs/architecture.md, the opt-outs).
 nonisolated(unsafe) var sgemmRate2Threads = 0.0
 
 let benchmarks: @Sendable () -> Void = {

@@ -16,10 +16,10 @@ import Synchronization
 public enum Compute {
     /// Most workers the per-worker scratch memory provides for.
     public static let maxThreads = 64
-    // Set once by the command (--threads) before any work starts, read afterwards: never
-    // written while workers run.
+    // nonisolated(unsafe): set once by the command (--threads) before any work starts, read
+    // afterwards, never written while workers run (docs/architecture.md, the opt-outs).
     nonisolated(unsafe) private static var workerCount = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), maxThreads))
-    nonisolated(unsafe) private static var configured = false
+    nonisolated(unsafe) private static var configured = false  // set with workerCount, as above
 
     /// Number of worker threads for GEMMs, convolutions and large elementwise passes
     /// (default: the number of online CPUs; values are clamped to 1…64). Results do not

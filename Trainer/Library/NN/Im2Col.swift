@@ -126,6 +126,8 @@ public enum Scratch {
     }
     static let maxWorkers = Compute.maxThreads
     static let slotsPerWorker = 2
+    // nonisolated(unsafe): worker w touches only the slots of its own index, and layers run one
+    // at a time (docs/architecture.md, the opt-outs).
     nonisolated(unsafe) static let slots: [Slot] = (0..<(maxWorkers * slotsPerWorker)).map { _ in Slot() }
 
     /// Scratch memory for `worker`'s buffer number `slot` (0..<2), at least `count` floats.
@@ -135,6 +137,8 @@ public enum Scratch {
     }
 
     /// One buffer shared by all workers (per-task partials, each task writing its own part).
+    /// nonisolated(unsafe): sized on the calling thread before the tasks start; each task then
+    /// writes only its own part.
     nonisolated(unsafe) static let sharedSlot = Slot()
     static func shared(count: Int) -> UnsafeMutablePointer<Float> { sharedSlot.get(count) }
 
@@ -142,6 +146,8 @@ public enum Scratch {
     public static var bytesHeld: Int { slots.reduce(0) { $0 + $1.capacity * 4 } + sharedSlot.capacity * 4 }
 
     /// Target size of one column buffer in floats (4 MB): two workers' buffers stay in the
-    /// shared L3 cache between im2col and the GEMM that reads them.
+    /// shared L3 cache between im2col and the GEMM that reads them. nonisolated(unsafe): a tuning
+    /// knob set between steps (tests, benchmarks), read when a layer plans its chunks, never
+    /// while workers run.
     public nonisolated(unsafe) static var columnBufferFloats = 1 << 20
 }

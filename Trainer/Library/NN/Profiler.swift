@@ -4,9 +4,12 @@ import DuralavaRuntime
 // enabled, `Sequential` accumulates wall time per layer and direction.
 
 public enum Profiler {
+    // nonisolated(unsafe): switched between steps and recorded by one thread at a time (the
+    // calling thread, or worker 0 while the caller waits in parallelTasks); benchmarks and
+    // tuning only (docs/architecture.md, the opt-outs).
     public nonisolated(unsafe) static var enabled = false
-    public nonisolated(unsafe) private(set) static var seconds: [String: Double] = [:]
-    public nonisolated(unsafe) private(set) static var calls: [String: Int] = [:]
+    public nonisolated(unsafe) private(set) static var seconds: [String: Double] = [:]  // one recorder at a time, as above
+    public nonisolated(unsafe) private(set) static var calls: [String: Int] = [:]  // one recorder at a time, as above
 
     public static func reset() { seconds = [:]; calls = [:] }
 

@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// Set from a SIGINT, SIGTERM or SIGHUP handler; the training loop checks it between steps,
-/// saves a checkpoint and stops.
+/// saves a checkpoint and stops. nonisolated(unsafe): a 32-bit word written by the handler and
+/// read between steps; a late read stops one step later (docs/architecture.md, the opt-outs).
 nonisolated(unsafe) public var trainingStopRequested: Int32 = 0
 
 /// A whole training run in a folder: phase 1 (frames) then phase 2 (time), progress lines,
