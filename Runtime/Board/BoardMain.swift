@@ -249,11 +249,10 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     switch options.command {
     case "render": render(options)
     case "selftest":
-        let (checks, failures, layouts) = KernelCheck.run()
-        for f in failures { printError("duralava: kernel check failed: \(f)") }
-        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels "
-              + "(int8 layouts: \(layouts.joined(separator: ", ")))")
-        return failures.isEmpty ? 0 : 1
+        let result = KernelCheck.selftest()
+        for line in result.failureLines { printError(line) }
+        print(result.summary)
+        return result.status
     default: run(options)
     }
     return 0

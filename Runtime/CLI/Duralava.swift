@@ -14,7 +14,7 @@ struct Duralava: ParsableCommand {
             The model is taken from --model, else $DURALAVA_MODEL, else the shipped models/ directory \
             (models/default.safetensors, falling back to models/untrained.safetensors).
             """,
-        subcommands: [Run.self, Render.self, CompareLamps.self, Info.self, Bench.self, InitRandom.self],
+        subcommands: [Run.self, Render.self, CompareLamps.self, Info.self, Bench.self, InitRandom.self, Selftest.self],
         defaultSubcommand: Run.self)
 
     /// One-line errors and a non-zero exit, never a signal or a stack trace.
