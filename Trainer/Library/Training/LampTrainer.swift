@@ -147,7 +147,7 @@ public final class LampTrainer {
         // Rows past the step this run continues from (written after the checkpoint a resumed
         // run restarts at) are dropped, so every step has one row.
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
-                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second",
+                                      header: MetricsRow.header,
                                       keepingStepsThrough: step)
         for note in pendingOverrideNotes { metrics.append("# resumed with changed settings at " + note) }
         pendingOverrideNotes = []
@@ -162,42 +162,44 @@ public final class LampTrainer {
                 return false
             }
             let inFramePhase = step < preset.frameSteps
-            var row: [Float]
+            var row: MetricsRow
             var extra = ""
             if inFramePhase {
                 let lr = cosineScale(step, preset.frameSteps)
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
-                row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
+                row = MetricsRow(phase: 1, critic: l.critic, adversarial: l.adversarial, reconstruction: l.reconstruction,
+                                 moment: l.moment, priorOrPrediction: l.prior)
                 if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
                 if frames.settings.latentMMDWeight > 0 { extra += " mmd \(EvalFormat.fixed(Double(l.latentMMD), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
-                row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
+                row = MetricsRow(phase: 2, critic: l.critic, adversarial: l.adversarial, moment: l.moment, priorOrPrediction: l.prediction,
+                                 rolloutChange: l.rolloutChange, dataChange: l.dataChange, manifoldDistance: l.manifoldDistance)
                 if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(EvalFormat.fixed(Double(l.denoising), 4))" }
                 if dynamics.pixelCritic != nil {
                     extra += " pixel critic \(EvalFormat.fixed(Double(l.pixelCritic), 3)) adv \(EvalFormat.fixed(Double(l.pixelAdversarial), 3))"
                 }
             }
-            if let bad = row.indices.dropFirst().first(where: { !row[$0].isFinite }) {
-                let names = ["phase", "critic", "adversarial", "reconstruction", "moment",
-                             inFramePhase ? "prior" : "prediction", "rollout change", "data change", "manifold distance"]
+            if let bad = row.losses.first(where: { !$0.value.isFinite }) {
                 let kept = lastCheckpointStep.map { "the last checkpoint (step \($0), \(checkpointPath)) is kept" }
                     ?? "no checkpoint was written"
-                throw TrainingError("step \(step + 1): the \(names[bad]) loss is \(row[bad]): training diverged and was stopped; "
+                throw TrainingError("step \(step + 1): the \(bad.name) loss is \(bad.value): training diverged and was stopped; "
                                     + "\(kept); try a smaller learning rate or loss weight")
             }
             step += 1; stepsThisRun += 1
             let now = monotonicSeconds()
             let rate = Double(stepsThisRun) / max(now - started, 1e-9)
-            metrics.append("\(step)," + row.map { "\($0)" }.joined(separator: ",") + ",\(rate)")
+            metrics.append("\(step)," + row.csvFields + ",\(rate)")
             if now - lastLog >= 2 || step == totalSteps {
                 lastLog = now
                 let eta = Double(totalSteps - step) / max(rate, 1e-9)
-                let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
+                let f = { (x: Float, digits: Int) in EvalFormat.fixed(Double(x), digits) }
                 let what = inFramePhase
-                    ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))\(extra)"
-                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))\(extra)"
+                    ? "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) rec \(f(row.reconstruction, 4)) moment \(f(row.moment, 3)) "
+                      + "prior \(f(row.priorOrPrediction, 3))\(extra)"
+                    : "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) moment \(f(row.moment, 3)) pred \(f(row.priorOrPrediction, 3)) "
+                      + "change \(f(row.rolloutChange, 3)) (data \(f(row.dataChange, 3))) off-manifold \(f(row.manifoldDistance, 3))\(extra)"
                 log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(EvalFormat.duration(eta, tenths: false))")
             }
             if step == preset.frameSteps {
@@ -456,6 +458,38 @@ public final class LampTrainer {
             try FrameSink.record(animator, steps: steps, into: sink)
             try sink.finish()
         }
+    }
+}
+
+/// One row of metrics.csv: a training step's losses, each with its column. The columns are
+/// named once, here, in the order the file has always had.
+struct MetricsRow {
+    /// 1 (frames) or 2 (time).
+    var phase: Float
+    var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0, moment: Float = 0
+    /// Phase 1's prior penalty, phase 2's one-step prediction loss.
+    var priorOrPrediction: Float = 0
+    /// Phase 2: RMS latent change per step of the rollouts and of the data, and the distance
+    /// off the frame model's manifold.
+    var rolloutChange: Float = 0, dataChange: Float = 0, manifoldDistance: Float = 0
+
+    /// The columns after `step`, as (CSV name, name in a divergence error, value).
+    var columns: [(csv: String, name: String, value: Float)] { [
+        ("phase", "phase", phase), ("critic", "critic", critic), ("adversarial", "adversarial", adversarial),
+        ("reconstruction", "reconstruction", reconstruction), ("moment", "moment", moment),
+        ("prior_or_prediction", phase == 1 ? "prior" : "prediction", priorOrPrediction),
+        ("rollout_change", "rollout change", rolloutChange), ("data_change", "data change", dataChange),
+        ("manifold_distance", "manifold distance", manifoldDistance),
+    ] }
+
+    /// The loss columns (all but the phase), for the divergence check.
+    var losses: [(name: String, value: Float)] { columns.dropFirst().map { ($0.name, $0.value) } }
+
+    /// The row's fields after `step`, comma-separated.
+    var csvFields: String { columns.map { "\($0.value)" }.joined(separator: ",") }
+
+    static var header: String {
+        "step," + MetricsRow(phase: 0).columns.map(\.csv).joined(separator: ",") + ",steps_per_second"
     }
 }
 
