@@ -367,13 +367,6 @@ public final class LampTrainer {
     private func encodeFootage() {
         recalibrate()
         dynamics.encodeFootage(data, with: frames)
-        dynamics.projection = { [frames] in frames.project($0) }
-        dynamics.decoder = frames.exportedGenerator
-        dynamics.realFrames = { [data] count, rng in
-            let batch = Tensor(shape: [count, data.height, data.width, 3])
-            data.copyRandomFrames(count: count, rng: &rng, into: batch.pointer)
-            return batch
-        }
         if dynamics.settings.manifoldWeight > 0 {
             // How far real frames' latents are from their own projection: the pull's tolerance.
             let z = frames.encode(calibrationFrames), p = frames.project(z), d = preset.arch.latentDim
