@@ -65,7 +65,7 @@ struct Compare: ParsableCommand {
             try report.write(to: out)
         } catch { DuralavaConvert.fail("\(error)") }
         for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }
-        print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
+        print("one step RMS latent error: median \(NumberFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
         print("wrote \(out)/drift.md, drift.json, distance.svg, brightness.svg, strip.png")
     }
 }

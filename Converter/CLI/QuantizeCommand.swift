@@ -76,13 +76,13 @@ struct Quantize: ParsableCommand {
         let inSize = fileSize(model), outSize = fileSize(out)
         print("activation                      scale       zero  range (int8)            observed                clipped")
         for r in conversion.activations {
-            print("\(r.name.padding(32))\(EvalFormat.fixed(Double(r.quantization.scale), 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
-                  + "\((EvalFormat.fixed(Double(r.minimum), 3) + "..." + EvalFormat.fixed(Double(r.maximum), 3)).padding(24))"
-                  + "\((EvalFormat.fixed(Double(r.observedMinimum), 3) + "..." + EvalFormat.fixed(Double(r.observedMaximum), 3)).padding(24))\(EvalFormat.fixed(r.clipped * 100, 4))%")
+            print("\(r.name.padding(32))\(NumberFormat.fixed(Double(r.quantization.scale), 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
+                  + "\((NumberFormat.fixed(Double(r.minimum), 3) + "..." + NumberFormat.fixed(Double(r.maximum), 3)).padding(24))"
+                  + "\((NumberFormat.fixed(Double(r.observedMinimum), 3) + "..." + NumberFormat.fixed(Double(r.observedMaximum), 3)).padding(24))\(NumberFormat.fixed(r.clipped * 100, 4))%")
         }
         print("calibration: \(calibration.summary)")
         print("wrote \(out): int8, \(perChannel ? "per-channel" : "per-layer") weight scales, \(outSize) bytes "
-              + "(\(EvalFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(EvalFormat.fixed(monotonicSeconds() - start, 1)) s")
+              + "(\(NumberFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(NumberFormat.fixed(monotonicSeconds() - start, 1)) s")
     }
 }
 

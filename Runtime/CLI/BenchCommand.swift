@@ -66,7 +66,7 @@ struct Bench: ParsableCommand {
             for r in results { print(r.table) }
             if results.count == 2 {
                 let speedup = results[0].generator.median / results[1].generator.median
-                print("optimized generator: \(EvalFormat.fixed(speedup, 2))x the reference kernels' speed (medians)")
+                print("optimized generator: \(NumberFormat.fixed(speedup, 2))x the reference kernels' speed (medians)")
             }
         }
     }
@@ -132,18 +132,18 @@ struct BenchResult {
     var gflops: Double { 2 * Double(multiplyAdds) / generator.median / 1e9 }
 
     var table: String {
-        func ms(_ t: Double) -> String { EvalFormat.fixed(t * 1e3, 3) + " ms" }
+        func ms(_ t: Double) -> String { NumberFormat.fixed(t * 1e3, 3) + " ms" }
         let label = kernels == .optimized ? "optimized (\(KernelSet.vectorLevel))" : "reference"
         return """
             \(label) kernels:
-              generator frame   best \(ms(generator.best))  median \(ms(generator.median))  \(EvalFormat.fixed(gflops, 1)) G\(kind == "int8" ? "OP" : "FLOP")/s (\(multiplyAdds / 1000) k multiply-adds)
-              latent loop step  best \(EvalFormat.fixed(loopStep.best * 1e6, 1)) µs  median \(EvalFormat.fixed(loopStep.median * 1e6, 1)) µs
+              generator frame   best \(ms(generator.best))  median \(ms(generator.median))  \(NumberFormat.fixed(gflops, 1)) G\(kind == "int8" ? "OP" : "FLOP")/s (\(multiplyAdds / 1000) k multiply-adds)
+              latent loop step  best \(NumberFormat.fixed(loopStep.best * 1e6, 1)) µs  median \(NumberFormat.fixed(loopStep.median * 1e6, 1)) µs
               lamp step         best \(ms(lampStep.best))  median \(ms(lampStep.median))  (loop step + frame + guards)
             """
     }
 
     var json: String {
-        func n(_ x: Double) -> String { EvalFormat.fixed(x, 6) }
+        func n(_ x: Double) -> String { NumberFormat.fixed(x, 6) }
         return "{\"model\": \(jsonQuoted(path)), \"kind\": \"\(kind)\", \"kernels\": \"\(kernels.rawValue)\", "
             + "\"simd\": \"\(KernelSet.vectorLevel)\", \"multiply_adds\": \(multiplyAdds), "
             + "\"generator_ms_best\": \(n(generator.best * 1e3)), \"generator_ms_median\": \(n(generator.median * 1e3)), "

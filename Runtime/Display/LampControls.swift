@@ -70,7 +70,7 @@ public struct LampControls {
             let speeds = Self.speeds
             let i = speeds.firstIndex { $0 >= speed } ?? speeds.count - 1
             speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
-            return "SPEED \(EvalFormat.trimmed(speed, 2))X"
+            return "SPEED \(NumberFormat.trimmed(speed, 2))X"
         case .nextPalette:
             let all = Palette.allCases
             palette = all[(all.firstIndex(of: palette)! + 1) % all.count]

@@ -1,3 +1,4 @@
+import DuralavaData
 import DuralavaExperiments
 import DuralavaMeasure
 import DuralavaRuntime

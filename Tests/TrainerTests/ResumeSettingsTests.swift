@@ -1,3 +1,4 @@
+import DuralavaData
 import DuralavaTrainer
 import Foundation
 import TestSupport

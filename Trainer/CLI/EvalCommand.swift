@@ -1,3 +1,4 @@
+import DuralavaNN
 import ArgumentParser
 import CLIOptions
 import DuralavaMeasure
@@ -34,13 +35,13 @@ struct Eval: ParsableCommand {
     var out: String = "report"
 
     @Option(name: .long, help: "Endurance: RNN steps to run, every one of them.")
-    var steps: Int = EvalEnduranceSettings().steps
+    var steps: Int = EnduranceSettings().steps
 
     @Option(name: .long, help: "Endurance windows the steps are cut into.")
-    var windows: Int = EvalEnduranceSettings().windows
+    var windows: Int = EnduranceSettings().windows
 
     @Option(name: .long, help: "Frames rendered at the end of every endurance window (0: none).")
-    var windowFrames: Int = EvalEnduranceSettings().renderedFrames
+    var windowFrames: Int = EnduranceSettings().renderedFrames
 
     @Option(name: .long, help: "Generated frames for realism and motion; each of the two real sets gets as many.")
     var frames: Int = ReportCardOptions(modelPath: "").frames
@@ -52,19 +53,19 @@ struct Eval: ParsableCommand {
     var simSeed: UInt64?
 
     @Option(name: .long, help: "Classifier updates for the main two-sample tests.")
-    var classifierSteps: Int = EvalClassifierSettings().steps
+    var classifierSteps: Int = ClassifierSettings().steps
 
     @Option(name: .long, help: "Classifier updates for each endurance window's test.")
     var windowClassifierSteps: Int = ReportCardOptions(modelPath: "").windowClassifierSteps
 
     @Option(name: .long, help: "Classifier split: steps per contiguous chunk (every 5th chunk is held out).")
-    var chunk: Int = EvalClassifierSettings().chunk
+    var chunk: Int = ClassifierSettings().chunk
 
     @Option(name: .long, help: "Classifier split: steps trimmed where a held-out chunk borders training frames.")
-    var gap: Int = EvalClassifierSettings().gap
+    var gap: Int = ClassifierSettings().gap
 
     @Option(name: .long, help: "Measure the raw RNN output (before renormalization) every N steps.")
-    var rawEvery: Int = EvalEnduranceSettings().rawEvery
+    var rawEvery: Int = EnduranceSettings().rawEvery
 
     @Option(name: .long, help: "Worker threads for the classifier (default: all cores).")
     var threads: Int?
@@ -103,7 +104,7 @@ struct Eval: ParsableCommand {
         if let threads { Compute.threads = threads }
         guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
         var options = ReportCardOptions(modelPath: model)
-        options.data = EvalDataSource(argument: data)
+        options.data = DataSource(argument: data)
         if case .directory(let path) = options.data, !isDirectory(path) {
             throw ValidationError("--data \(path): not a directory of PNG frames (or 'sim' for the simulator)")
         }
@@ -124,11 +125,11 @@ struct Eval: ParsableCommand {
         let started = monotonicSeconds()
         let card: ReportCard
         do { card = try ReportCard.evaluate(options, progress: log) }
-        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
+        catch let e as MeasureError { log("error: \(e)"); throw ExitCode(2) }
         let files: [String]
         do { files = try card.write(to: out) }
-        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
-        log("report card written in \(EvalFormat.duration(monotonicSeconds() - started)): " + files.joined(separator: ", "))
+        catch let e as MeasureError { log("error: \(e)"); throw ExitCode(2) }
+        log("report card written in \(NumberFormat.duration(monotonicSeconds() - started)): " + files.joined(separator: ", "))
 
         for t in card.targets {
             print("\(t.passed ? "pass" : "FAIL")  \(t.name): \(t.measured) (limit \(t.limit))")

@@ -70,7 +70,7 @@ struct Simulate: ParsableCommand {
                                           height: height, fps: fps, warmUpSeconds: warmUp)
         if dryRun {
             let (seconds, rate) = SimulatorExport.measureFramesPerSecond(simulator, frames: frames)
-            printError("rendered \(frames) frames of \(width)x\(height) in \(EvalFormat.fixed(seconds, 2)) s: "
+            printError("rendered \(frames) frames of \(width)x\(height) in \(NumberFormat.fixed(seconds, 2)) s: "
                        + "\(Int(rate.rounded())) frames/s (one core, physics + rendering, not written)")
             return
         }
@@ -86,7 +86,7 @@ struct Simulate: ParsableCommand {
                   + "(\(SimulatorExport.frameFileName(index: 0, total: frames)) ... "
                   + "\(SimulatorExport.frameFileName(index: frames - 1, total: frames)))")
         case .animatedPNG(let path):
-            print("wrote an animated PNG of \(frames) frames of \(width)x\(height) at \(EvalFormat.fixed(fps, 2)) fps to \(path)")
+            print("wrote an animated PNG of \(frames) frames of \(width)x\(height) at \(NumberFormat.fixed(fps, 2)) fps to \(path)")
         }
     }
 }

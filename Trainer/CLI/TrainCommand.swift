@@ -1,3 +1,4 @@
+import DuralavaNN
 import ArgumentParser
 import CLIOptions
 import DuralavaData
@@ -268,8 +269,8 @@ struct Train: ParsableCommand {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
             // The footage's frame cache is kept in the run folder (docs/reliability.md#frame-directories).
             do { try makeDirectories(out) } catch { throw ValidationError("\(error.path): cannot create the run directory (\(error.message))") }
-            log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
-                + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
+            log("lamp time per step: --frame-step \(frameStep) / --source-fps \(NumberFormat.compact(sourceFps)) = "
+                + "\(NumberFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
             let hint = "to keep whole frames use --fit letterbox" + (try parsedSize(data: data) == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
             footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, cropHint: hint, frameStep: frameStep, cacheDirectory: out,
                                                        sequenceLength: preset.sequenceLength,

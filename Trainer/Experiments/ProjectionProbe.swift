@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
@@ -25,7 +26,7 @@ public struct ProjectionProbeResult: Equatable {
 public enum ProjectionProbe {
     /// Runs `chains` lamps of `steps` steps (after `burnIn`) from the model's start latents and
     /// compares their frames with `real` (segments of held-out footage).
-    public static func run(frames: FramePhase, model: LampModel, real: EvalFrameSet, stepSeconds: Double, every k: Int,
+    public static func run(frames: FramePhase, model: LampModel, real: FrameSet, stepSeconds: Double, every k: Int,
                            chains: Int = 8, steps: Int = 250, burnIn: Int = 100, seed: UInt64) -> ProjectionProbeResult {
         let d = model.config.latentDim
         let gen = frames.exportedGenerator
@@ -55,7 +56,7 @@ public enum ProjectionProbe {
                 for t in stride(from: 0, to: steps, by: 10) { _ = project(Array(chain[(t * d)..<((t + 1) * d)])) }
             }
         }
-        var generated = EvalFrameSet(width: real.width, height: real.height)
+        var generated = FrameSet(width: real.width, height: real.height)
         for chain in latents {
             var segment: [Float] = []
             for start in stride(from: 0, to: steps, by: 64) {
@@ -66,10 +67,10 @@ public enum ProjectionProbe {
             generated.appendSegment(segment)
         }
         let shown = generated.asDisplayed()
-        let cnn = EvalTwoSampleTest.run(shown, real, seed: seed)
-        let linear = EvalLinearTwoSampleTest.run(shown, real)
-        let change = { (set: EvalFrameSet) in EvalFrameChange(set).distribution.median }
-        let speedG = EvalBlobSpeed(shown, stepSeconds: stepSeconds), speedR = EvalBlobSpeed(real, stepSeconds: stepSeconds)
+        let cnn = TwoSampleTest.run(shown, real, seed: seed)
+        let linear = LinearTwoSampleTest.run(shown, real)
+        let change = { (set: FrameSet) in FrameChange(set).distribution.median }
+        let speedG = BlobSpeed(shown, stepSeconds: stepSeconds), speedR = BlobSpeed(real, stepSeconds: stepSeconds)
         return ProjectionProbeResult(
             every: k, cnnAccuracy: cnn.accuracy, linearAccuracy: linear.accuracy,
             frameChangeRatio: change(shown) / max(change(real), 1e-12),

@@ -68,9 +68,9 @@ struct ProbeProjection: ParsableCommand {
         for k in every {
             let r = ProjectionProbe.run(frames: trainer.frames, model: model, real: real, stepSeconds: p.stepSeconds, every: k,
                                         chains: chains, steps: steps, seed: seed)
-            let f = { (x: Double) in EvalFormat.fixed(x, 3) }
-            print("| \(k == 0 ? "never" : "\(k) steps") | \(f(r.cnnAccuracy)) | \(f(r.linearAccuracy)) | ×\(EvalFormat.fixed(r.frameChangeRatio, 2)) "
-                  + "| ×\(EvalFormat.fixed(r.blobSpeedRatio, 2)) | ×\(EvalFormat.fixed(r.movingBlocksRatio, 2)) | \(f(r.offManifold)) |")
+            let f = { (x: Double) in NumberFormat.fixed(x, 3) }
+            print("| \(k == 0 ? "never" : "\(k) steps") | \(f(r.cnnAccuracy)) | \(f(r.linearAccuracy)) | ×\(NumberFormat.fixed(r.frameChangeRatio, 2)) "
+                  + "| ×\(NumberFormat.fixed(r.blobSpeedRatio, 2)) | ×\(NumberFormat.fixed(r.movingBlocksRatio, 2)) | \(f(r.offManifold)) |")
         }
     }
 }

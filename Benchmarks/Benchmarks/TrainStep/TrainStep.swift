@@ -3,6 +3,7 @@
 // system's joint adversarial step (docs/design.md#training-in-two-phases), measured in the same run. Custom metrics are integers: rates in MFLOP/s, the share of the
 // sgemm rate in percent.
 
+import DuralavaNN
 import Benchmark
 import DuralavaTrainer
 import TrainStepShared

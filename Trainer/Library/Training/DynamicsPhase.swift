@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaRuntime
 
 /// Phase 2 of lamp training: learn time in latent space. The footage, encoded by phase 1's

@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaData
 import DuralavaMeasure
 import DuralavaRuntime
@@ -169,16 +170,16 @@ public final class LampTrainer {
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
                 row = MetricsRow(phase: 1, critic: l.critic, adversarial: l.adversarial, reconstruction: l.reconstruction,
                                  moment: l.moment, priorOrPrediction: l.prior)
-                if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
-                if frames.settings.latentMMDWeight > 0 { extra += " mmd \(EvalFormat.fixed(Double(l.latentMMD), 4))" }
+                if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(NumberFormat.fixed(Double(l.gradientDifference), 4))" }
+                if frames.settings.latentMMDWeight > 0 { extra += " mmd \(NumberFormat.fixed(Double(l.latentMMD), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
                 row = MetricsRow(phase: 2, critic: l.critic, adversarial: l.adversarial, moment: l.moment, priorOrPrediction: l.prediction,
                                  rolloutChange: l.rolloutChange, dataChange: l.dataChange, manifoldDistance: l.manifoldDistance)
-                if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(EvalFormat.fixed(Double(l.denoising), 4))" }
+                if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(NumberFormat.fixed(Double(l.denoising), 4))" }
                 if dynamics.pixelCritic != nil {
-                    extra += " pixel critic \(EvalFormat.fixed(Double(l.pixelCritic), 3)) adv \(EvalFormat.fixed(Double(l.pixelAdversarial), 3))"
+                    extra += " pixel critic \(NumberFormat.fixed(Double(l.pixelCritic), 3)) adv \(NumberFormat.fixed(Double(l.pixelAdversarial), 3))"
                 }
             }
             if let bad = row.losses.first(where: { !$0.value.isFinite }) {
@@ -194,13 +195,13 @@ public final class LampTrainer {
             if now - lastLog >= 2 || step == totalSteps {
                 lastLog = now
                 let eta = Double(totalSteps - step) / max(rate, 1e-9)
-                let f = { (x: Float, digits: Int) in EvalFormat.fixed(Double(x), digits) }
+                let f = { (x: Float, digits: Int) in NumberFormat.fixed(Double(x), digits) }
                 let what = inFramePhase
                     ? "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) rec \(f(row.reconstruction, 4)) moment \(f(row.moment, 3)) "
                       + "prior \(f(row.priorOrPrediction, 3))\(extra)"
                     : "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) moment \(f(row.moment, 3)) pred \(f(row.priorOrPrediction, 3)) "
                       + "change \(f(row.rolloutChange, 3)) (data \(f(row.dataChange, 3))) off-manifold \(f(row.manifoldDistance, 3))\(extra)"
-                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(EvalFormat.duration(eta, tenths: false))")
+                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(NumberFormat.fixed(rate, 2)) steps/s  ETA \(NumberFormat.duration(eta, tenths: false))")
             }
             if step == preset.frameSteps {
                 try checkFrameModel()
@@ -323,10 +324,10 @@ public final class LampTrainer {
             return
         }
         lastFrameCheck = c
-        let target = EvalFormat.fixed(EvalPriorSamples.accuracyTarget, 2)
-        let reconstructions = "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
-            + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
-            + "linear family \(EvalFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(EvalFormat.fixed(c.linearRealAccuracy, 3)))"
+        let target = NumberFormat.fixed(PriorSamples.accuracyTarget, 2)
+        let reconstructions = "reconstructions vs real frames: classifier accuracy \(NumberFormat.fixed(c.reconstructionAccuracy, 3)) "
+            + "(real vs real: \(NumberFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
+            + "linear family \(NumberFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(NumberFormat.fixed(c.linearRealAccuracy, 3)))"
         log("frame model check (\(which)): " + reconstructions)
         var text = "# Frame model check\n\nStep \(step), \(which). The report card's classifier two-sample tests "
             + "(docs/report-card.md: the CNN and the linear family), each beside its real-vs-real floor.\n\n"
@@ -348,7 +349,7 @@ public final class LampTrainer {
     }
 
     /// frame-check.png: 8 real frames, their reconstructions, 8 prior samples.
-    private func writeFrameCheckStrip(prior: EvalFrameSet, footage: LampSequences) throws {
+    private func writeFrameCheckStrip(prior: FrameSet, footage: LampSequences) throws {
         let w = data.width, h = data.height, n = data.frameValueCount, k = 8
         let real = Tensor(shape: [k, h, w, 3])
         for i in 0..<k {
@@ -357,7 +358,7 @@ public final class LampTrainer {
         }
         let gen = frames.exportedGenerator
         let recon = gen.forward(frames.encode(real), state: gen.makeState(), training: false)
-        let rows = [EvalFrameSet(width: w, height: h, values: real.array), EvalFrameSet(width: w, height: h, values: recon.array), prior]
+        let rows = [FrameSet(width: w, height: h, values: real.array), FrameSet(width: w, height: h, values: recon.array), prior]
             .map { set in (0..<min(k, set.count)).map { set.rgb($0) } }
         let grid = FrameGrid(rows: rows, frameWidth: w, frameHeight: h, scale: FrameGrid.scale(frameWidth: w, frameHeight: h))
         try writePNG(path: directory + "/frame-check.png", width: grid.width, height: grid.height, rgb: grid.pixels)
@@ -379,8 +380,8 @@ public final class LampTrainer {
             perLatent.sort()
             dynamics.manifoldTolerance = perLatent[min(perLatent.count - 1, perLatent.count * 9 / 10)]
             log("encoded footage: RMS distance of real frames' latents from their projection "
-                + EvalFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + ", 90th percentile "
-                + EvalFormat.fixed(Double(dynamics.manifoldTolerance), 3) + " (the manifold pull's tolerance)")
+                + NumberFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + ", 90th percentile "
+                + NumberFormat.fixed(Double(dynamics.manifoldTolerance), 3) + " (the manifold pull's tolerance)")
         }
     }
 
@@ -412,7 +413,7 @@ public final class LampTrainer {
         if step <= preset.frameSteps {
             let e = reconstructionError()
             log("step \(step): inference reconstruction error (MSE over \(calibrationFrames.batch) frames) "
-                + "\(EvalFormat.compact(e.model, 3)); the average frame's: \(EvalFormat.compact(e.averageFrame, 3))")
+                + "\(NumberFormat.compact(e.model, 3)); the average frame's: \(NumberFormat.compact(e.averageFrame, 3))")
         }
         let real = Tensor(shape: [count, h, w, 3])
         var sampleRng = RandomGenerator(seed: 1234)
