@@ -16,9 +16,12 @@ let package = Package(
         .library(name: "DuralavaRuntime", targets: ["DuralavaRuntime"]),
         .library(name: "LampOutput", targets: ["LampOutput"]),
         .library(name: "DuralavaData", targets: ["DuralavaData"]),
+        .library(name: "DuralavaNN", targets: ["DuralavaNN"]),
+        .library(name: "DuralavaMeasure", targets: ["DuralavaMeasure"]),
         .library(name: "DuralavaTrainer", targets: ["DuralavaTrainer"]),
-        // For the Benchmarks package only; no executable depends on it.
+        // For the Benchmarks package and duralava-experiments; duralava-train does not depend on it.
         .library(name: "DuralavaExperiments", targets: ["DuralavaExperiments"]),
+        .executable(name: "duralava-experiments", targets: ["duralava-experiments"]),
         .library(name: "DuralavaConverter", targets: ["DuralavaConverter"]),
     ],
     dependencies: [
@@ -45,12 +48,14 @@ let package = Package(
         .target(name: "DuralavaRuntime", dependencies: ["DuralavaKernels", "DuralavaSIMD", "CPosix"], path: "Runtime/Library"),
         // PNG / APNG encoding (zlib) for the runtime's headless output and the trainer's previews.
         .target(name: "LampOutput", dependencies: ["DuralavaRuntime", "CZlib"], path: "Runtime/Output"),
-        // Measure: the report card's measurements and plots, shared by the trainer and the converter.
-        .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput"], path: "Runtime/Measure"),
         // The lamp window (SDL2) and its real-time loop, shared by the desktop and board builds.
         .target(name: "LampDisplay", dependencies: ["DuralavaRuntime", "CSDL2"], path: "Runtime/Display"),
+        // The desktop programs' shared parse-time checks (swift-argument-parser): PathOptions and
+        // OptionRange.check over the runtime's table (OptionRanges). Not in the board or web builds.
+        .target(name: "CLIOptions", dependencies: ["DuralavaRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Runtime/CLIOptions"),
         .executableTarget(name: "duralava",
-                          dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2",
+                          dependencies: ["DuralavaRuntime", "LampOutput", "LampDisplay", "CSDL2", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Runtime/CLI"),
 
@@ -62,14 +67,25 @@ let package = Package(
         // Trainer: data (simulator, PNG frame directories) and the float training library.
         .target(name: "DuralavaData", dependencies: ["DuralavaRuntime", "LampOutput", "CPNG"],
                 path: "Trainer/Data"),
-        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
+        // The float network library: tensors, layers with forward and backward, losses,
+        // optimizers, GEMM on OpenBLAS and the thread pool (the trainer's and the report card's).
+        .target(name: "DuralavaNN", dependencies: ["DuralavaRuntime", "COpenBLAS"], path: "Trainer/NN"),
+        // Measure: the report card (classifiers on DuralavaNN, reference frames, targets, files) and
+        // the classifier-free measurements and plots; the trainer and the converter share it
+        // (docs/architecture.md: why it sits on DuralavaNN, not on the trainer).
+        .target(name: "DuralavaMeasure", dependencies: ["DuralavaRuntime", "LampOutput", "DuralavaNN", "DuralavaData"], path: "Measure"),
+        .target(name: "DuralavaTrainer", dependencies: ["DuralavaRuntime", "DuralavaNN", "DuralavaMeasure", "DuralavaData", "LampOutput", "COpenBLAS"],
                 path: "Trainer/Library"),
-        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system),
-        // for the benchmarks and tests; `duralava-train` does not depend on it.
-        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaRuntime"],
+        // Experiments: the original system's joint adversarial step (docs/design.md#the-reference-system)
+        // and the projection probe (docs/training.md); `duralava-train` does not depend on them.
+        .target(name: "DuralavaExperiments", dependencies: ["DuralavaTrainer", "DuralavaNN", "DuralavaMeasure", "DuralavaRuntime"],
                 path: "Trainer/Experiments"),
+        .executableTarget(name: "duralava-experiments",
+                          dependencies: ["DuralavaExperiments", "DuralavaTrainer", "DuralavaNN", "DuralavaMeasure", "DuralavaData", "CLIOptions",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Trainer/ExperimentsCLI"),
         .executableTarget(name: "duralava-train",
-                          dependencies: ["DuralavaTrainer", "DuralavaMeasure", "DuralavaData", "LampOutput",
+                          dependencies: ["DuralavaTrainer", "DuralavaNN", "DuralavaMeasure", "DuralavaData", "LampOutput", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Trainer/CLI"),
 
@@ -77,17 +93,21 @@ let package = Package(
         .target(name: "DuralavaConverter", dependencies: ["DuralavaRuntime", "DuralavaKernels", "DuralavaMeasure", "LampOutput"],
                 path: "Converter/Library"),
         .executableTarget(name: "duralava-convert",
-                          dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure",
+                          dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaMeasure", "CLIOptions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Converter/CLI"),
 
         // Helpers shared by the test targets (processes, temporary directories, python3, random data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD", "TestSupport"], path: "Tests/KernelTests"),
+        // The int8 kernel tests quantize their random weights with the converter's WeightQuantization.
+        .testTarget(name: "KernelTests", dependencies: ["DuralavaKernels", "DuralavaSIMD", "DuralavaConverter", "TestSupport"], path: "Tests/KernelTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["DuralavaRuntime", "DuralavaKernels", "LampOutput", "LampDisplay", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "DataTests", dependencies: ["DuralavaData", "DuralavaRuntime"], path: "Tests/DataTests"),
-        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaExperiments", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
+        .testTarget(name: "TrainerTests", dependencies: ["DuralavaTrainer", "DuralavaNN", "DuralavaExperiments", "DuralavaMeasure", "DuralavaRuntime", "TestSupport"], path: "Tests/TrainerTests"),
+        // The report card and the measures; the classifier and footage tests train tiny lamps with DuralavaTrainer.
+        .testTarget(name: "MeasureTests", dependencies: ["DuralavaMeasure", "DuralavaNN", "DuralavaData", "DuralavaTrainer", "DuralavaRuntime",
+                                                         "LampOutput", "TestSupport"], path: "Tests/MeasureTests"),
         .testTarget(name: "ConverterTests", dependencies: ["DuralavaConverter", "DuralavaRuntime", "DuralavaKernels", "TestSupport"], path: "Tests/ConverterTests"),
     ],
     // Swift 6 language mode everywhere: complete data-race checking (docs/architecture.md).

@@ -12,6 +12,8 @@ import Foundation
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let rootIdentity = root.lastPathComponent.lowercased()
 let trainer: Target.Dependency = .product(name: "DuralavaTrainer", package: rootIdentity)
+let nn: Target.Dependency = .product(name: "DuralavaNN", package: rootIdentity)
+let data: Target.Dependency = .product(name: "DuralavaData", package: rootIdentity)
 let experiments: Target.Dependency = .product(name: "DuralavaExperiments", package: rootIdentity)
 let runtime: Target.Dependency = .product(name: "DuralavaRuntime", package: rootIdentity)
 let output: Target.Dependency = .product(name: "LampOutput", package: rootIdentity)
@@ -27,11 +29,11 @@ let package = Package(
     targets: [
         // The measured steps and FLOP bookkeeping shared by both executables: the trainer's two
         // phases (the step `duralava-train train` takes) and the reference joint step.
-        .target(name: "TrainStepShared", dependencies: [trainer, experiments], path: "Sources/TrainStepShared"),
+        .target(name: "TrainStepShared", dependencies: [trainer, nn, data, experiments], path: "Sources/TrainStepShared"),
         .executableTarget(
             name: "TrainStep",
             dependencies: [
-                "TrainStepShared", trainer,
+                "TrainStepShared", trainer, nn,
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/TrainStep",
@@ -43,7 +45,7 @@ let package = Package(
             path: "Benchmarks/LampRuntime",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
-        .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer],
+        .executableTarget(name: "TrainStepProfile", dependencies: ["TrainStepShared", trainer, nn],
                           path: "Sources/TrainStepProfile"),
     ],
     swiftLanguageModes: [.v6]

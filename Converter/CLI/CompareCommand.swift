@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaMeasure
 import DuralavaRuntime
@@ -40,13 +41,12 @@ struct Compare: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("float", floatModel), ("int8", int8Model), ("out", out)])
         do throws(FileError) { try OutputCheck.outputDirectory(out) } catch { throw ValidationError(error.description) }
-        guard (10...1_000_000).contains(latents) else { throw ValidationError("--latents must be in 10...1000000") }
-        guard (1...1000).contains(rollouts) else { throw ValidationError("--rollouts must be in 1...1000") }
-        guard (10...10_000_000).contains(rolloutSteps) else { throw ValidationError("--rollout-steps must be in 10...10000000") }
-        guard steps == 0 || (steps >= windows && steps <= 1_000_000_000) else {
-            throw ValidationError("--steps must be 0 or in --windows...1000000000")
-        }
-        guard (1...1000).contains(windows) else { throw ValidationError("--windows must be in 1...1000") }
+        try OptionRanges.latents.check(latents)
+        try OptionRanges.rollouts.check(rollouts)
+        try OptionRanges.rolloutSteps.check(rolloutSteps)
+        try OptionRanges.enduranceSteps.check(steps)
+        try OptionRanges.driftWindows.check(windows)
+        guard steps == 0 || steps >= windows else { throw ValidationError("--steps \(steps): 0 (skip) or at least --windows \(windows)") }
     }
 
     func run() throws {
@@ -65,7 +65,7 @@ struct Compare: ParsableCommand {
             try report.write(to: out)
         } catch { DuralavaConvert.fail("\(error)") }
         for (name, v, target, ok) in report.targets { print("\(ok ? "pass" : "FAIL")  \(name): \(v) (target \(target))") }
-        print("one step RMS latent error: median \(EvalFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
+        print("one step RMS latent error: median \(NumberFormat.significant(report.oneStep.median, 3)); paired rollouts (median pair) part: \(report.partingMedianText)")
         print("wrote \(out)/drift.md, drift.json, distance.svg, brightness.svg, strip.png")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaRuntime
 #if canImport(Glibc)
@@ -22,12 +23,3 @@ struct DuralavaConvert: ParsableCommand {
         exitWithError("duralava-convert", message)
     }
 }
-
-/// Parse-time check of path options: an empty path is a one-line error, never the filesystem
-/// root (docs/reliability.md#outputs).
-enum PathOptions {
-    static func check(_ options: [(String, String?)]) throws {
-        if let problem = OutputCheck.emptyPathProblem(options) { throw ValidationError(problem) }
-    }
-}
-

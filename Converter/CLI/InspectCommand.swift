@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaRuntime
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct Inspect: ParsableCommand {
         print("tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)")
         for r in report.rows {
             let name = r.name.padding(32), shape = r.shape.map(String.init).joined(separator: "x").padding(18)
-            print("\(name)\(shape) \(EvalFormat.rounded(Double(r.maxAbs), 3).padding(8))  \(EvalFormat.rounded(r.perLayerSQNR, 1).padding(15)) \(EvalFormat.rounded(r.perChannelSQNR, 1))")
+            print("\(name)\(shape) \(NumberFormat.rounded(Double(r.maxAbs), 3).padding(8))  \(NumberFormat.rounded(r.perLayerSQNR, 1).padding(15)) \(NumberFormat.rounded(r.perChannelSQNR, 1))")
         }
     }
 }

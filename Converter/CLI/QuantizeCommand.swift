@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaConverter
 import DuralavaMeasure
 import DuralavaRuntime
@@ -40,16 +41,12 @@ struct Quantize: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("model", model), ("out", out)])
-        guard (100...10_000_000).contains(calibrationSteps) else {
-            throw ValidationError("--calibration-steps must be in 100...10000000 (thousands of steps see the lamp's long-run states)")
-        }
+        try OptionRanges.calibrationSteps.check(calibrationSteps)
         guard Int8Conversion.WideActivations(wideActivations) != nil else {
             throw ValidationError("--wide-activations must be last, lastN (N ≥ 1), all or generator layer numbers separated by commas (e.g. 2,3), not \"\(wideActivations)\"")
         }
-        guard (1...1000).contains(calibrationFrameEvery) else { throw ValidationError("--calibration-frame-every must be in 1...1000") }
-        guard calibrationTail.isFinite, calibrationTail >= 0, calibrationTail <= 0.01 else {
-            throw ValidationError("--calibration-tail must be in 0...0.01 (a larger tail clips more than 1% of an activation)")
-        }
+        try OptionRanges.calibrationFrameEvery.check(calibrationFrameEvery)
+        try OptionRanges.calibrationTail.check(calibrationTail)
     }
 
     func run() throws {
@@ -88,13 +85,13 @@ struct Quantize: ParsableCommand {
         let inSize = fileSize(model), outSize = fileSize(out)
         print("activation                      scale       zero  range (int8)            observed                clipped")
         for r in conversion.activations {
-            print("\(r.name.padding(32))\(EvalFormat.fixed(Double(r.quantization.scale), 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
-                  + "\((EvalFormat.fixed(Double(r.minimum), 3) + "..." + EvalFormat.fixed(Double(r.maximum), 3)).padding(24))"
-                  + "\((EvalFormat.fixed(Double(r.observedMinimum), 3) + "..." + EvalFormat.fixed(Double(r.observedMaximum), 3)).padding(24))\(EvalFormat.fixed(r.clipped * 100, 4))%")
+            print("\(r.name.padding(32))\(NumberFormat.fixed(Double(r.quantization.scale), 6).padding(12))\(String(r.quantization.zeroPoint).padding(6))"
+                  + "\((NumberFormat.fixed(Double(r.minimum), 3) + "..." + NumberFormat.fixed(Double(r.maximum), 3)).padding(24))"
+                  + "\((NumberFormat.fixed(Double(r.observedMinimum), 3) + "..." + NumberFormat.fixed(Double(r.observedMaximum), 3)).padding(24))\(NumberFormat.fixed(r.clipped * 100, 4))%")
         }
         print("calibration: \(calibration.summary)")
         print("wrote \(out): int8, \(perChannel ? "per-channel" : "per-layer") weight scales, \(outSize) bytes "
-              + "(\(EvalFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(EvalFormat.fixed(monotonicSeconds() - start, 1)) s")
+              + "(\(NumberFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(NumberFormat.fixed(monotonicSeconds() - start, 1)) s")
     }
 }
 

@@ -16,7 +16,7 @@ public struct DriftReport {
         /// latents are √2 ≈ 1.41 apart).
         public var partingDistance = 1.0
         /// Endurance steps per lamp (and windows, frames rendered per window).
-        public var endurance = EvalEnduranceSettings()
+        public var endurance = EnduranceSettings()
         public var seed: UInt64 = 1
         /// Rollout steps shown in the frame strip.
         public var stripSteps = [1, 10, 25, 50, 100, 200, 400, 800]
@@ -46,25 +46,25 @@ public struct DriftReport {
 
     /// One lamp's endurance figures.
     public struct LampFigures {
-        public var endurance: EvalEnduranceResult
+        public var endurance: EnduranceResult
         /// Per-step change of the 8-bit frames (mean absolute, 0–1) over every window's rendered frames.
-        public var change: EvalDistribution
+        public var change: Distribution
         public var longestFrozenRun: Int
         public var nearFrozenFraction: Double
         public var stalls: Int, cycles: Int
-        public var rawStd: EvalDistribution
+        public var rawStd: Distribution
     }
 
     public let settings: Settings
     public let floatPath: String, int8Path: String
     public let scheme: String
     public let frameWidth: Int
-    public var frameSNR: EvalDistribution          // frame PSNR in dB, per latent
+    public var frameSNR: Distribution          // frame PSNR in dB, per latent
     public var frameMaximumAbsolute: Double        // in 8-bit levels
     public var layers: [LayerRow]
     /// Channel-major: red bands dark to bright, then green, then blue.
     public var brightnessBands: [BrightnessBand] = []
-    public var oneStep: EvalDistribution           // RMS latent error after renormalization
+    public var oneStep: Distribution           // RMS latent error after renormalization
     public var rnnOutputLayers: [LayerRow]
     /// Median and 90th percentile over rollouts of the RMS latent distance at each step.
     public var distanceMedian: [Double], distanceP90: [Double]
@@ -94,8 +94,8 @@ public struct DriftReport {
         let c = float.config, dim = c.latentDim
         var report = DriftReport(settings: s, floatPath: float.path, int8Path: int8.path,
                                  scheme: int8.metadata[ModelSchema.Key.quantizationScheme] ?? "unknown", frameWidth: c.frameWidth,
-                                 frameSNR: EvalDistribution([Double]()), frameMaximumAbsolute: 0, layers: [],
-                                 oneStep: EvalDistribution([Double]()), rnnOutputLayers: [],
+                                 frameSNR: Distribution([Double]()), frameMaximumAbsolute: 0, layers: [],
+                                 oneStep: Distribution([Double]()), rnnOutputLayers: [],
                                  distanceMedian: [], distanceP90: [], partingSteps: [])
         var t0 = monotonicSeconds()
         func lap(_ name: String) { let t = monotonicSeconds(); report.seconds.append((name, t - t0)); t0 = t }
@@ -147,7 +147,7 @@ public struct DriftReport {
             return BrightnessBand(channel: b / bands, levels: (b % bands) * bandWidth...((b % bands) + 1) * bandWidth - 1,
                                   pixels: bandCount[b], mean: mean, spread: Swift.max(0, bandSquares[b] / n - mean * mean).squareRoot())
         }
-        report.frameSNR = EvalDistribution(psnr)
+        report.frameSNR = Distribution(psnr)
         report.frameMaximumAbsolute = frameMax
         report.layers = (0..<fg.layers.count).map { i in
             LayerRow(name: i == fg.layers.count - 1 ? "generator.tconv\(i) (logits)" : "generator.tconv\(i)",
@@ -188,7 +188,7 @@ public struct DriftReport {
             for k in 0..<dim { let d = Double(yf[k] - yq[k]); e += d * d }
             errors.append((e / Double(dim)).squareRoot())
         }
-        report.oneStep = EvalDistribution(errors)
+        report.oneStep = Distribution(errors)
         report.rnnOutputLayers = (0..<fr.layers.count).map { j in
             LayerRow(name: "rnn.dense\(j)", sqnr: rnnNoise[j] > 0 ? 10 * log10(rnnSignal[j] / rnnNoise[j]) : 99,
                      maximumAbsoluteError: rnnMax[j])
@@ -223,19 +223,19 @@ public struct DriftReport {
             report.partingSteps.append(parted)
             report.finalDistances.append(distances[s.rolloutSteps - 1].last ?? 0)
         }
-        report.distanceMedian = distances.map { EvalDistribution.quantile($0, 0.5) }
-        report.distanceP90 = distances.map { EvalDistribution.quantile($0, 0.9) }
+        report.distanceMedian = distances.map { Distribution.quantile($0, 0.5) }
+        report.distanceP90 = distances.map { Distribution.quantile($0, 0.9) }
         lap("paired rollouts")
 
         // (d) each lamp's endurance.
         if s.endurance.steps > 0 {
-            progress("endurance: float lamp, \(EvalFormat.count(s.endurance.steps)) steps")
+            progress("endurance: float lamp, \(NumberFormat.count(s.endurance.steps)) steps")
             let (fr, fchange) = endurance(float, s, progress: progress)
             let median = fchange.distribution.median
             report.frozenFloor = median > 0 ? 0.1 * median : 1e-4
             report.floatLamp = LampFigures(fr, fchange, floor: report.frozenFloor)
             lap("endurance float")
-            progress("endurance: int8 lamp, \(EvalFormat.count(s.endurance.steps)) steps")
+            progress("endurance: int8 lamp, \(NumberFormat.count(s.endurance.steps)) steps")
             let (qr, qchange) = endurance(int8, s, progress: progress)
             report.int8Lamp = LampFigures(qr, qchange, floor: report.frozenFloor)
             lap("endurance int8")
@@ -244,12 +244,12 @@ public struct DriftReport {
     }
 
     /// Runs one lamp's endurance; the frame change pools every window's rendered frames.
-    private static func endurance(_ model: LampModel, _ s: Settings, progress: (String) -> Void) -> (EvalEnduranceResult, EvalFrameChange) {
-        var all = EvalFrameSet(width: model.config.frameWidth, height: model.config.frameHeight)
+    private static func endurance(_ model: LampModel, _ s: Settings, progress: (String) -> Void) -> (EnduranceResult, FrameChange) {
+        var all = FrameSet(width: model.config.frameWidth, height: model.config.frameHeight)
         // On 8-bit pixels, what the screen shows: the int8 lamp's frames are 8-bit already.
-        let result = EvalEndurance.run(EvalLampRun(model: model, seed: s.seed &+ 5), settings: s.endurance,
+        let result = Endurance.run(LampRun(model: model, seed: s.seed &+ 5), settings: s.endurance,
                                        analyse: { _, frames in all.append(frames.asDisplayed()) }, progress: progress)
-        return (result, EvalFrameChange(all))
+        return (result, FrameChange(all))
     }
 
     /// The int8 lamp's median frame change over the float lamp's.
@@ -260,11 +260,11 @@ public struct DriftReport {
 }
 
 extension DriftReport.LampFigures {
-    init(_ result: EvalEnduranceResult, _ change: EvalFrameChange, floor: Double) {
+    init(_ result: EnduranceResult, _ change: FrameChange, floor: Double) {
         self.init(endurance: result, change: change.distribution, longestFrozenRun: change.longestFrozenRun(floor: floor),
                   nearFrozenFraction: change.nearFrozenFraction(floor: floor),
                   stalls: result.windows.reduce(0) { $0 + $1.stalls }, cycles: result.windows.reduce(0) { $0 + $1.cycles },
-                  rawStd: EvalDistribution(result.windows.map { $0.raw.std }))
+                  rawStd: Distribution(result.windows.map { $0.raw.std }))
     }
 }
 

@@ -8,18 +8,18 @@ extension DriftReport {
     public var targets: [(String, String, String, Bool)] {
         var t: [(String, String, String, Bool)] = []
         let psnrTarget = scheme == "per-channel" ? 35.0 : 30.0
-        t.append(("frame PSNR int8 vs float, median over \(frameSNR.count) latents", "\(EvalFormat.fixed(frameSNR.median, 1)) dB",
+        t.append(("frame PSNR int8 vs float, median over \(frameSNR.count) latents", "\(NumberFormat.fixed(frameSNR.median, 1)) dB",
                   "≥ \(Int(psnrTarget)) dB (\(scheme))", frameSNR.median >= psnrTarget))
         if let f = floatLamp, let q = int8Lamp, let ratio = motionRatio {
             let g = q.endurance.guards
-            t.append(("int8 lamp: guards beyond renormalization over \(EvalFormat.count(g.steps)) steps", "\(g.interventions)", "0", g.interventions == 0))
+            t.append(("int8 lamp: guards beyond renormalization over \(NumberFormat.count(g.steps)) steps", "\(g.interventions)", "0", g.interventions == 0))
             t.append(("int8 lamp: stalls and short cycles", "\(q.stalls) stalls, \(q.cycles) cycles", "0", q.stalls == 0 && q.cycles == 0))
-            t.append(("int8 lamp: longest near-frozen run (change < \(EvalFormat.significant(frozenFloor, 2)))",
+            t.append(("int8 lamp: longest near-frozen run (change < \(NumberFormat.significant(frozenFloor, 2)))",
                       "\(q.longestFrozenRun) steps (float \(f.longestFrozenRun))", "< 50 steps", q.longestFrozenRun < 50))
             t.append(("int8 lamp: no divergence (non-finite raw steps; largest raw value)",
-                      "\(q.endurance.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }); \(EvalFormat.significant(q.endurance.windows.map { $0.raw.maximumAbsolute }.max() ?? 0, 3))",
+                      "\(q.endurance.windows.reduce(0) { $0 + $1.raw.nonFiniteSteps }); \(NumberFormat.significant(q.endurance.windows.map { $0.raw.maximumAbsolute }.max() ?? 0, 3))",
                       "0 non-finite", q.endurance.windows.allSatisfy { $0.raw.nonFiniteSteps == 0 }))
-            t.append(("motion: int8 median frame change / float's", "×\(EvalFormat.fixed(ratio, 2))", "×0.8–1.25", ratio >= 0.8 && ratio <= 1.25))
+            t.append(("motion: int8 median frame change / float's", "×\(NumberFormat.fixed(ratio, 2))", "×0.8–1.25", ratio >= 0.8 && ratio <= 1.25))
         }
         return t
     }
@@ -33,11 +33,11 @@ extension DriftReport {
         if let s = stripFrames() { try writePNG(path: directory + "/strip.png", width: s.width, height: s.height, rgb: s.pixels) }
     }
 
-    public var partingMedian: Double { EvalDistribution(partingSteps.map(Double.init)).median }
+    public var partingMedian: Double { Distribution(partingSteps.map(Double.init)).median }
 
     /// "step N", or "never within N steps" when the median pair did not part.
     public var partingMedianText: String {
-        partingMedian > Double(settings.rolloutSteps) ? "never within \(settings.rolloutSteps) steps" : "step \(EvalFormat.fixed(partingMedian, 0))"
+        partingMedian > Double(settings.rolloutSteps) ? "never within \(settings.rolloutSteps) steps" : "step \(NumberFormat.fixed(partingMedian, 0))"
     }
 
     public func markdown() -> String {
@@ -46,11 +46,11 @@ extension DriftReport {
         m += "| target | measured | target | |\n| --- | --- | --- | --- |\n"
         for (name, v, target, ok) in targets { m += "| \(name) | \(v) | \(target) | \(ok ? "pass" : "**fail**") |\n" }
         m += "\n## (a) Same latents: \(frameSNR.count) latents from the float loop\n\n"
-        m += "Frame PSNR (dB, 8-bit pixels): median \(EvalFormat.fixed(frameSNR.median, 2)), 5th percentile \(EvalFormat.fixed(frameSNR.p5, 2)), "
-        m += "minimum \(EvalFormat.fixed(frameSNR.minimum, 2)); largest pixel error \(Int(frameMaximumAbsolute)) levels of 255.\n\n"
+        m += "Frame PSNR (dB, 8-bit pixels): median \(NumberFormat.fixed(frameSNR.median, 2)), 5th percentile \(NumberFormat.fixed(frameSNR.p5, 2)), "
+        m += "minimum \(NumberFormat.fixed(frameSNR.minimum, 2)); largest pixel error \(Int(frameMaximumAbsolute)) levels of 255.\n\n"
         m += "| layer output | SQNR (dB) | max abs error |\n| --- | --- | --- |\n"
         for r in layers + rnnOutputLayers {
-            m += "| \(r.name) | \(EvalFormat.fixed(r.sqnr, 1)) | \(EvalFormat.significant(r.maximumAbsoluteError, 3)) |\n"
+            m += "| \(r.name) | \(NumberFormat.fixed(r.sqnr, 1)) | \(NumberFormat.significant(r.maximumAbsoluteError, 3)) |\n"
         }
         m += "\nEach row compares the int8 network's output (dequantized) with the float network's at that layer, both run from the "
         m += "same latent, so errors accumulate down the network as they do in use. RNN rows use the same latent and noise.\n\n"
@@ -62,40 +62,40 @@ extension DriftReport {
         for i in 0..<perChannel {
             let row = (0..<3).map { brightnessBands[$0 * perChannel + i] }
             m += "| \(row[0].levels.lowerBound)–\(row[0].levels.upperBound) | "
-                + row.map { $0.pixels > 0 ? "\(signedLevels($0.mean)) ± \(EvalFormat.fixed($0.spread, 2))" : "–" }.joined(separator: " | ")
+                + row.map { $0.pixels > 0 ? "\(signedLevels($0.mean)) ± \(NumberFormat.fixed($0.spread, 2))" : "–" }.joined(separator: " | ")
                 + " | \(row.map(\.pixels).reduce(0, +)) |\n"
         }
         m += "\n![int8 minus float by brightness](brightness.svg)\n\n"
         m += "## (b) One RNN step from the same latent and noise\n\n"
-        m += "RMS difference of the renormalized next latents: median \(EvalFormat.significant(oneStep.median, 3)), 95th percentile "
-        m += "\(EvalFormat.significant(oneStep.p95, 3)), maximum \(EvalFormat.significant(oneStep.maximum, 3)) (a latent has std 1).\n\n"
+        m += "RMS difference of the renormalized next latents: median \(NumberFormat.significant(oneStep.median, 3)), 95th percentile "
+        m += "\(NumberFormat.significant(oneStep.p95, 3)), maximum \(NumberFormat.significant(oneStep.maximum, 3)) (a latent has std 1).\n\n"
         m += "## (c) Paired rollouts: same start, same noise\n\n"
         m += "\(settings.rollouts) pairs × \(settings.rolloutSteps) steps. The lamps part when their RMS latent distance first exceeds "
-        m += "\(EvalFormat.fixed(settings.partingDistance, 2)) (independent latents: 1.41). Median pair: \(partingMedianText); "
+        m += "\(NumberFormat.fixed(settings.partingDistance, 2)) (independent latents: 1.41). Median pair: \(partingMedianText); "
         m += "each pair: \(partingSteps.map { $0 > settings.rolloutSteps ? "never" : String($0) }.joined(separator: ", ")). "
         let parted = partingSteps.indices.filter { partingSteps[$0] <= settings.rolloutSteps }
         let rejoined = parted.filter { finalDistances[$0] < settings.partingDistance }.count
-        m += "Of the \(parted.count) pairs that parted, \(rejoined) were closer than \(EvalFormat.fixed(settings.partingDistance, 2)) again at the last step "
-        m += "(the shared noise pulls the lamps back together). RMS distance at the last step: median \(EvalFormat.significant(EvalDistribution(finalDistances).median, 3)).\n\n"
+        m += "Of the \(parted.count) pairs that parted, \(rejoined) were closer than \(NumberFormat.fixed(settings.partingDistance, 2)) again at the last step "
+        m += "(the shared noise pulls the lamps back together). RMS distance at the last step: median \(NumberFormat.significant(Distribution(finalDistances).median, 3)).\n\n"
         m += "![latent distance](distance.svg)\n\n"
         m += "Frames of the first pair (top float, bottom int8) at steps \(strip.map { String($0.step) }.joined(separator: ", ")):\n\n![strip](strip.png)\n\n"
         if let f = floatLamp, let q = int8Lamp {
-            m += "## (d) Each lamp on its own: \(EvalFormat.count(f.endurance.guards.steps)) steps\n\n"
+            m += "## (d) Each lamp on its own: \(NumberFormat.count(f.endurance.guards.steps)) steps\n\n"
             m += "| figure | float | int8 |\n| --- | --- | --- |\n"
             /// One row: the figure of the float lamp, then of the int8 lamp.
             func row(_ name: String, _ figure: (LampFigures) -> String) { m += "| \(name) | \(figure(f)) | \(figure(q)) |\n" }
-            func significant(_ x: Double) -> String { EvalFormat.significant(x, 3) }
+            func significant(_ x: Double) -> String { NumberFormat.significant(x, 3) }
             row("median frame change per step (0–1)") { significant($0.change.median) }
             row("frame change 5th–95th percentile") { "\(significant($0.change.p5))–\(significant($0.change.p95))" }
-            row("near-frozen steps (< \(EvalFormat.significant(frozenFloor, 2)))") { EvalFormat.fixed($0.nearFrozenFraction * 100, 2) + "%" }
+            row("near-frozen steps (< \(NumberFormat.significant(frozenFloor, 2)))") { NumberFormat.fixed($0.nearFrozenFraction * 100, 2) + "%" }
             row("longest near-frozen run") { "\($0.longestFrozenRun)" }
             row("stalls / short cycles") { "\($0.stalls) / \($0.cycles)" }
-            row("raw RNN output std per window (min–max)") { "\(EvalFormat.fixed($0.rawStd.minimum, 3))–\(EvalFormat.fixed($0.rawStd.maximum, 3))" }
+            row("raw RNN output std per window (min–max)") { "\(NumberFormat.fixed($0.rawStd.minimum, 3))–\(NumberFormat.fixed($0.rawStd.maximum, 3))" }
             row("guards: clamped steps, reseeds, stall/cycle injections") {
                 let g = $0.endurance.guards
                 return "\(g.clampedSteps), \(g.nonFiniteReseeds + g.saturatedReseeds), \(g.stallInjections)/\(g.cycleInjections)"
             }
-            row("loop steps per second (with rendered windows)") { EvalFormat.fixed($0.endurance.stepsPerSecond, 0) }
+            row("loop steps per second (with rendered windows)") { NumberFormat.fixed($0.endurance.stepsPerSecond, 0) }
             m += "\nFrame change is measured on the \(f.endurance.settings.renderedFrames) frames rendered at the end of each of the "
             m += "\(f.endurance.settings.windows) windows.\n\n"
         }
@@ -103,7 +103,7 @@ extension DriftReport {
         m += "The classifier test needs the trainer's classifier (OpenBLAS), so it is a command of its own: int8 frames against float "
         m += "frames, `duralava-train two-sample --model-a \(int8Path) --model-b \(floatPath)`; against real footage, the report card, "
         m += "`duralava-train eval --model \(int8Path)`.\n\n"
-        m += "Time: " + seconds.map { "\($0.0) \(EvalFormat.duration($0.1))" }.joined(separator: ", ") + ".\n"
+        m += "Time: " + seconds.map { "\($0.0) \(NumberFormat.duration($0.1))" }.joined(separator: ", ") + ".\n"
         return m
     }
 
@@ -151,7 +151,7 @@ extension DriftReport {
         return brightnessBands.filter { $0.pixels * 1000 >= total }.max { abs($0.mean) < abs($1.mean) }
     }
 
-    func signedLevels(_ x: Double) -> String { (x >= 0 ? "+" : "") + EvalFormat.fixed(x, 2) }
+    func signedLevels(_ x: Double) -> String { (x >= 0 ? "+" : "") + NumberFormat.fixed(x, 2) }
 
     func bandText(_ b: BrightnessBand) -> String {
         "\(signedLevels(b.mean)) levels in \(["red", "green", "blue"][b.channel]) \(b.levels.lowerBound)–\(b.levels.upperBound)"
@@ -193,7 +193,7 @@ extension DriftReport {
         plot.series(on: &svg, pick(xs), pick(distanceP90), .real, label: "90th percentile", width: 1, dots: false)
         plot.series(on: &svg, pick(xs), pick(distanceMedian), .generated, label: "median", dots: false)
         plot.legend(on: &svg, [("median", .generated), ("90th percentile", .real),
-                               ("parted (\(EvalFormat.fixed(settings.partingDistance, 2)))", .fail), ("independent (1.41)", .grey)])
+                               ("parted (\(NumberFormat.fixed(settings.partingDistance, 2)))", .fail), ("independent (1.41)", .grey)])
         return svg.rendered(title: "Paired rollouts: RMS latent distance float vs int8")
     }
 

@@ -91,15 +91,16 @@ struct BoardOptions {
             if let problem = OutputCheck.emptyPathProblem(option: String(name.dropFirst(2)), text) { throw usageError(problem) }
             return text
         }
-        func number(_ name: String, _ range: ClosedRange<Double>) throws(UsageError) -> Double {
-            let text = try value(name)
-            guard let x = Double(text), x.isFinite, range.contains(x) else {
+        // The ranges are the desktop's (OptionRanges); the wording is the board's own.
+        func number(_ name: String, _ option: OptionRange<Double>) throws(UsageError) -> Double {
+            let text = try value(name), range = option.range
+            guard let x = Double(text), range.contains(x) else {
                 throw usageError("\(name) \(text): expected a number in \(range.lowerBound)...\(range.upperBound)")
             }
             return x
         }
-        func integer(_ name: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
-            let text = try value(name)
+        func integer(_ name: String, _ option: OptionRange<Int>) throws(UsageError) -> Int {
+            let text = try value(name), range = option.range
             guard let x = Int(text), range.contains(x) else {
                 throw usageError("\(name) \(text): expected an integer in \(range.lowerBound)...\(range.upperBound)")
             }
@@ -113,9 +114,9 @@ struct BoardOptions {
             switch a {
             case "--help", "-h": o.help = true
             case "--model": o.model = try path(a)
-            case "--rate": o.rate = try number(a, 0.001...1000)
-            case "--fps": o.fps = try number(a, 1...240)
-            case "--duration": o.duration = try number(a, 0...1e9)
+            case "--rate": o.rate = try number(a, OptionRanges.rate)
+            case "--fps": o.fps = try number(a, OptionRanges.fps)
+            case "--duration": o.duration = try number(a, OptionRanges.duration)
             case "--seed":
                 let text = try value(a)
                 guard let s = UInt64(text) else { throw usageError("--seed \(text): expected a non-negative integer") }
@@ -130,12 +131,12 @@ struct BoardOptions {
                 o.renderer = r
             case "--windowed": o.windowed = true
             case "--palette": o.palette = try value(a)
-            case "--hue": o.hue = try number(a, -360...360)
-            case "--brightness": o.brightness = try number(a, 0.1...1)
+            case "--hue": o.hue = try number(a, OptionRanges.hue)
+            case "--brightness": o.brightness = try number(a, OptionRanges.brightness)
             case "--night": o.night = try value(a)
-            case "--night-brightness": o.nightBrightness = try number(a, 0...1)
-            case "--steps": o.steps = try integer(a, 1...10_000_000)
-            case "--between": o.between = try integer(a, 0...1000)
+            case "--night-brightness": o.nightBrightness = try number(a, OptionRanges.nightBrightness)
+            case "--steps": o.steps = try integer(a, OptionRanges.renderSteps)
+            case "--between": o.between = try integer(a, OptionRanges.between)
             case "--out": o.out = try path(a)
             case "--force": o.force = true
             default: throw usageError("unknown option \(a)")
@@ -190,38 +191,24 @@ func render(_ o: BoardOptions) {
     removeTemporariesOnSignals()
     let animator = loadAnimator(o, threaded: false)
     let frames = o.steps * (o.between + 1)
-    let delay = APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1))
     var watch = GuardWatch()
-    var apng: APNGWriter? = nil
+    var sink: FrameSink? = nil
     do throws(OutputError) {
-        if !toDirectory {
-            apng = try APNGWriter(path: o.out, width: animator.width, height: animator.height, frameCount: frames,
-                                  delayNumerator: delay.numerator, delayDenominator: delay.denominator, compression: 1)
-        }
+        sink = try FrameSink(path: o.out, frameWidth: animator.width, frameHeight: animator.height, frameCount: frames,
+                             delay: APNGWriter.frameDelay(framesPerSecond: o.rate * Double(o.between + 1)), compression: 1,
+                             toDirectory: toDirectory)
         var lastReport = monotonicSeconds()
-        var index = 0
-        for step in 0..<o.steps {
-            for k in 0...o.between {
-                animator.render(phase: Float(k) / Float(o.between + 1))
-                if let apng {
-                    try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
-                } else {
-                    try writePNG(path: RenderOutput.framePath(o.out, index), width: animator.width, height: animator.height,
-                                 rgb: Array(animator.rgb))
-                }
-                index += 1
-            }
-            animator.advance()
+        try FrameSink.record(animator, steps: o.steps, between: o.between, into: sink, stepDone: { step in
             if watch.shouldWarn(animator.counters) { printError(watch.warning(model: o.out, counters: animator.counters)) }
             if monotonicSeconds() - lastReport > 1 {
                 lastReport = monotonicSeconds()
                 printError("step \(step + 1)/\(o.steps)")
             }
-        }
-        try apng?.finish()
+        })
+        try sink?.finish()
     } catch {
         // exit() skips deinit: remove the partial animation here, or a full disk stays full.
-        apng?.abandon()
+        sink?.abandon()
         fail(error.description)
     }
     print(RenderOutput.summary(o.out, frames: frames, width: animator.width, height: animator.height))
@@ -262,11 +249,10 @@ public func boardMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutableP
     switch options.command {
     case "render": render(options)
     case "selftest":
-        let (checks, failures, layouts) = KernelCheck.run()
-        for f in failures { printError("duralava: kernel check failed: \(f)") }
-        print("kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels "
-              + "(int8 layouts: \(layouts.joined(separator: ", ")))")
-        return failures.isEmpty ? 0 : 1
+        let result = KernelCheck.selftest()
+        for line in result.failureLines { printError(line) }
+        print(result.summary)
+        return result.status
     default: run(options)
     }
     return 0

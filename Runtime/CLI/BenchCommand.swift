@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaKernels
 import DuralavaRuntime
 #if canImport(Glibc)
@@ -18,14 +19,12 @@ struct Bench: ParsableCommand {
             [0,1], channels last) for comparing with another engine (Benchmarks/peer).
             """)
 
-    @Option(name: .long, help: "Model file (safetensors). Default: $DURALAVA_MODEL, then the shipped models/.")
-    var model: String?
+    @OptionGroup var modelOption: ModelOption
 
     @Option(name: .long, help: "Timed repetitions of each measurement.")
     var frames: Int = 300
 
-    @Option(name: .long, help: "Seed of the lamp whose latents are timed.")
-    var seed: UInt64 = 1
+    @OptionGroup var seedOption: SeedOption
 
     @Option(name: .long, help: "Kernels: optimized, reference or both.")
     var kernels: String = "optimized"
@@ -37,12 +36,15 @@ struct Bench: ParsableCommand {
     var dump: String?
 
     func validate() throws {
-        try PathOptions.check([("model", model), ("dump", dump)])
-        try OptionRange.check("frames", frames, 1...100_000, "timed repetitions")
+        try PathOptions.check([("dump", dump)])
+        try OptionRanges.benchFrames.check(frames)
         guard kernels == "both" || KernelSet(rawValue: kernels) != nil else {
             throw ValidationError("--kernels must be one of: optimized, reference, both")
         }
     }
+
+    var model: String? { modelOption.model }
+    var seed: UInt64 { seedOption.seed }
 
     func run() throws {
         let path = ModelLookup.resolve(explicit: model)
@@ -64,7 +66,7 @@ struct Bench: ParsableCommand {
             for r in results { print(r.table) }
             if results.count == 2 {
                 let speedup = results[0].generator.median / results[1].generator.median
-                print("optimized generator: \(EvalFormat.fixed(speedup, 2))x the reference kernels' speed (medians)")
+                print("optimized generator: \(NumberFormat.fixed(speedup, 2))x the reference kernels' speed (medians)")
             }
         }
     }
@@ -130,18 +132,18 @@ struct BenchResult {
     var gflops: Double { 2 * Double(multiplyAdds) / generator.median / 1e9 }
 
     var table: String {
-        func ms(_ t: Double) -> String { EvalFormat.fixed(t * 1e3, 3) + " ms" }
+        func ms(_ t: Double) -> String { NumberFormat.fixed(t * 1e3, 3) + " ms" }
         let label = kernels == .optimized ? "optimized (\(KernelSet.vectorLevel))" : "reference"
         return """
             \(label) kernels:
-              generator frame   best \(ms(generator.best))  median \(ms(generator.median))  \(EvalFormat.fixed(gflops, 1)) G\(kind == "int8" ? "OP" : "FLOP")/s (\(multiplyAdds / 1000) k multiply-adds)
-              latent loop step  best \(EvalFormat.fixed(loopStep.best * 1e6, 1)) µs  median \(EvalFormat.fixed(loopStep.median * 1e6, 1)) µs
+              generator frame   best \(ms(generator.best))  median \(ms(generator.median))  \(NumberFormat.fixed(gflops, 1)) G\(kind == "int8" ? "OP" : "FLOP")/s (\(multiplyAdds / 1000) k multiply-adds)
+              latent loop step  best \(NumberFormat.fixed(loopStep.best * 1e6, 1)) µs  median \(NumberFormat.fixed(loopStep.median * 1e6, 1)) µs
               lamp step         best \(ms(lampStep.best))  median \(ms(lampStep.median))  (loop step + frame + guards)
             """
     }
 
     var json: String {
-        func n(_ x: Double) -> String { EvalFormat.fixed(x, 6) }
+        func n(_ x: Double) -> String { NumberFormat.fixed(x, 6) }
         return "{\"model\": \(jsonQuoted(path)), \"kind\": \"\(kind)\", \"kernels\": \"\(kernels.rawValue)\", "
             + "\"simd\": \"\(KernelSet.vectorLevel)\", \"multiply_adds\": \(multiplyAdds), "
             + "\"generator_ms_best\": \(n(generator.best * 1e3)), \"generator_ms_median\": \(n(generator.median * 1e3)), "

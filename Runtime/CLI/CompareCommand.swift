@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 import LampDisplay
 import LampOutput
@@ -20,11 +21,8 @@ struct CompareLamps: ParsableCommand {
     @Option(name: .customLong("int8"), help: "Right lamp (usually its int8 quantization).")
     var right: String
 
-    @Option(name: .long, help: "Model steps per second of lamp time.")
-    var rate: Double = 5
-
-    @Option(name: .long, help: "Seed of the shared start and noise.")
-    var seed: UInt64 = 1
+    @OptionGroup var rateOption: RateOption
+    @OptionGroup var seedOption: SeedOption
 
     @OptionGroup var window: WindowOptions
 
@@ -42,11 +40,14 @@ struct CompareLamps: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("float", left), ("int8", right), ("out", out)])
-        guard rate.isFinite, rate > 0, rate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] steps per second") }
-        guard (1...16).contains(scale) else { throw ValidationError("--scale must be in 1...16") }
-        guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000") }
+        try OptionRanges.compareScale.check(scale)
+        try OptionRanges.compareSteps.check(steps)
         guard (steps > 0) == (out != nil) else { throw ValidationError("--steps and --out go together (headless), or neither (window)") }
     }
+
+    var rate: Double { rateOption.rate }
+    /// The seed of the shared start and noise.
+    var seed: UInt64 { seedOption.seed }
 
     func run() throws {
         if let out {
@@ -56,19 +57,16 @@ struct CompareLamps: ParsableCommand {
         let pair = LampPair(left: load(left), right: load(right), seed: seed)
         printError("duralava: left \(left) (\(pair.left.model.kindDescription)), right \(right) (\(pair.right.model.kindDescription))")
         if let out {
+            var sink: FrameSink? = nil
             do {
-                let (num, den) = APNGWriter.frameDelay(framesPerSecond: rate)
-                let apng = try APNGWriter(path: out, width: pair.width * scale, height: pair.height * scale, frameCount: steps,
-                                          delayNumerator: num, delayDenominator: den)
-                var scaled = [UInt8](repeating: 0, count: pair.width * scale * pair.height * scale * 3)
-                for _ in 0..<steps {
-                    pair.render(phase: 0)
-                    upscale(pair.rgb, width: pair.width, height: pair.height, scale: scale, into: &scaled)
-                    try apng.append(rgb: scaled)
-                    pair.advance()
-                }
-                try apng.finish()
-            } catch { Duralava.fail("\(error)") }
+                sink = try FrameSink(path: out, frameWidth: pair.width, frameHeight: pair.height, scale: scale, frameCount: steps,
+                                     delay: APNGWriter.frameDelay(framesPerSecond: rate))
+                try FrameSink.record(pair, steps: steps, into: sink)
+                try sink?.finish()
+            } catch {
+                sink?.abandon()
+                Duralava.fail("\(error)")
+            }
             print("wrote \(out) (APNG, \(steps) frames, left | right, \(pair.width * scale)x\(pair.height * scale)); latent distance at the end \(pair.distance)")
             return
         }
@@ -91,7 +89,7 @@ struct CompareLamps: ParsableCommand {
 
 /// Two animators stepped in lockstep from the same latent with the same noise, and their
 /// frames composed side by side (a dark gap between) into one RGB buffer.
-final class LampPair {
+final class LampPair: RecordableLamp {
     let left: LampAnimator, right: LampAnimator
     let width: Int, height: Int
     let rgb: UnsafeMutableBufferPointer<UInt8>

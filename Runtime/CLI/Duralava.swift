@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ struct Duralava: ParsableCommand {
             The model is taken from --model, else $DURALAVA_MODEL, else the shipped models/ directory \
             (models/default.safetensors, falling back to models/untrained.safetensors).
             """,
-        subcommands: [Run.self, Render.self, CompareLamps.self, Info.self, Bench.self, InitRandom.self],
+        subcommands: [Run.self, Render.self, CompareLamps.self, Info.self, Bench.self, InitRandom.self, Selftest.self],
         defaultSubcommand: Run.self)
 
     /// One-line errors and a non-zero exit, never a signal or a stack trace.
@@ -22,23 +23,45 @@ struct Duralava: ParsableCommand {
     }
 }
 
-/// Options shared by the commands that run a lamp.
-struct LampOptions: ParsableArguments {
+// --model, --rate and --seed, each declared once: run and render take all three (LampOptions),
+// bench takes --model and --seed, compare --rate and --seed.
+
+/// --model: the lamp's file.
+struct ModelOption: ParsableArguments {
     @Option(name: .long, help: "Model file (safetensors). Default: $DURALAVA_MODEL, then the shipped models/.")
     var model: String?
 
+    func validate() throws { try PathOptions.check([("model", model)]) }
+}
+
+/// --rate: model steps per lamp-second.
+struct RateOption: ParsableArguments {
     @Option(name: .long, help: "Model steps per second of lamp time.")
     var rate: Double = 5
 
+    func validate() throws { try OptionRanges.rate.check(rate) }
+}
+
+/// --seed: the lamp's start and noise.
+struct SeedOption: ParsableArguments {
     @Option(name: .long, help: "Seed of the lamp's starting latent and noise.")
     var seed: UInt64 = 1
+}
+
+/// Options shared by the commands that run a lamp.
+struct LampOptions: ParsableArguments {
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var rateOption: RateOption
+    @OptionGroup var seedOption: SeedOption
 
     @Option(name: .long, help: "How in-between frames are made: latent (no ghosting) or pixel (cross-fade).")
     var blend: String = "latent"
 
+    var model: String? { modelOption.model }
+    var rate: Double { rateOption.rate }
+    var seed: UInt64 { seedOption.seed }
+
     func validate() throws {
-        try PathOptions.check([("model", model)])
-        try OptionRange.check("rate", rate, 0.001...1000, "model steps per second of lamp time; above 1000 no display keeps up")
         guard BetweenFrames(rawValue: blend) != nil else {
             throw ValidationError("--blend must be one of: \(BetweenFrames.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -57,14 +80,6 @@ struct LampOptions: ParsableArguments {
     }
 }
 
-/// Parse-time check of path options: an empty path is a one-line error, never the
-/// filesystem root (docs/reliability.md#outputs).
-enum PathOptions {
-    static func check(_ options: [(String, String?)]) throws {
-        if let problem = OutputCheck.emptyPathProblem(options) { throw ValidationError(problem) }
-    }
-}
-
 /// Output checks before any work (OutputCheck): a one-line error and exit 1.
 enum OutputPreflight {
     static func file(_ path: String, option: String = "out", inputs: [(String, String)] = [], force: Bool = false) {
@@ -74,19 +89,5 @@ enum OutputPreflight {
         for name in sweepStaleTemporaries(of: path) {
             printError("duralava: removed \(OutputCheck.directoryPart(of: path))/\(name), left by an interrupted duralava")
         }
-    }
-}
-
-/// Parse-time checks of numeric options (docs/reliability.md#options): a value outside its range is a one-line
-/// error naming the option, the range and why; NaN and infinities are always refused.
-enum OptionRange {
-    static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>, _ why: String) throws {
-        guard !range.contains(value) else { return }
-        throw ValidationError("--\(name) \(value) is outside \(range.lowerBound)...\(range.upperBound): \(why)")
-    }
-
-    static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>, _ why: String) throws {
-        guard !(value.isFinite && range.contains(value)) else { return }
-        throw ValidationError("--\(name) \(value) is outside \(range.lowerBound)...\(range.upperBound): \(why)")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaRuntime
 import LampOutput
 #if canImport(Glibc)
@@ -36,10 +37,10 @@ struct Render: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("out", out)])
-        try OptionRange.check("steps", steps, 1...10_000_000, "model steps; 10^7 is a day of rendering")
-        try OptionRange.check("between", between, 0...1000, "display frames between two model steps")
-        try OptionRange.check("scale", scale, 1...32, "an integer upscale; 32x of 64x64 is already 2048x2048")
-        try OptionRange.check("compression", compression, 1...9, "a zlib level")
+        try OptionRanges.renderSteps.check(steps)
+        try OptionRanges.between.check(between)
+        try OptionRanges.renderScale.check(scale)
+        try OptionRanges.compression.check(compression)
         let frames = steps * (between + 1)
         if !discard && frames > 100_000_000 {
             throw ValidationError("--steps \(steps) × (--between \(between) + 1) = \(frames) frames, above 10^8: "
@@ -62,43 +63,29 @@ struct Render: ParsableCommand {
         let animator = lamp.loadAnimator()
         let frames = steps * (between + 1)
         let w = animator.width * scale, h = animator.height * scale
-        var apng: APNGWriter? = nil
+        var sink: FrameSink? = nil
         var watch = GuardWatch()
         var frameWatch = FrameWatch(model: modelPath, linePrefix: "\n")
         do {
-            if !toDirectory && !discard {
-                let (num, den) = APNGWriter.frameDelay(framesPerSecond: lamp.rate * Double(between + 1))
-                apng = try APNGWriter(path: out, width: w, height: h, frameCount: frames,
-                                      delayNumerator: num, delayDenominator: den, compression: Int32(compression))
+            if !discard {
+                sink = try FrameSink(path: out, frameWidth: animator.width, frameHeight: animator.height, scale: scale, frameCount: frames,
+                                     delay: APNGWriter.frameDelay(framesPerSecond: lamp.rate * Double(between + 1)),
+                                     compression: Int32(compression), toDirectory: toDirectory)
             }
-            var scaled = [UInt8](repeating: 0, count: w * h * 3)
             var progress = Progress(total: frames)
-            var index = 0
-            for _ in 0..<steps {
-                for k in 0...between {
-                    animator.render(phase: Float(k) / Float(between + 1))
-                    frameWatch.check(animator, index: index)
-                    if !discard {
-                        upscale(animator.rgb, width: animator.width, height: animator.height, scale: scale, into: &scaled)
-                    }
-                    if let apng {
-                        try apng.append(rgb: scaled)
-                    } else if toDirectory {
-                        try writePNG(path: RenderOutput.framePath(out, index), width: w, height: h, rgb: scaled)
-                    }
-                    index += 1
-                    progress.update(index)
-                }
-                animator.advance()
+            try FrameSink.record(animator, steps: steps, between: between, into: sink, frameDone: { index in
+                frameWatch.check(animator, index: index)
+                progress.update(index + 1)
+            }, stepDone: { _ in
                 if watch.shouldWarn(animator.loop.counters) {
                     progress.interrupt()
                     printError(watch.warning(model: modelPath, counters: animator.loop.counters))
                 }
-            }
-            try apng?.finish()
+            })
+            try sink?.finish()
         } catch {
             // exit() skips deinit: remove the partial animation here, or a full disk stays full.
-            apng?.abandon()
+            sink?.abandon()
             Duralava.fail("\(error)")
         }
         frameWatch.summarize()
@@ -111,20 +98,6 @@ struct Render: ParsableCommand {
         if counters.interventions > 0 { print("guards: \(counters)") }
     }
 }
-
-
-
-func upscale(_ src: UnsafeMutableBufferPointer<UInt8>, width: Int, height: Int, scale: Int, into dst: inout [UInt8]) {
-    if scale == 1 { for i in 0..<src.count { dst[i] = src[i] }; return }
-    let ow = width * scale
-    for y in 0..<(height * scale) {
-        for x in 0..<ow {
-            let s = ((y / scale) * width + x / scale) * 3, d = (y * ow + x) * 3
-            dst[d] = src[s]; dst[d + 1] = src[s + 1]; dst[d + 2] = src[s + 2]
-        }
-    }
-}
-
 
 /// A progress line on stderr, at most twice a second, for long renders.
 struct Progress {

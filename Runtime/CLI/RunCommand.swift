@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import CSDL2
 import DuralavaRuntime
 import LampDisplay

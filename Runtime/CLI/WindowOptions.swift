@@ -1,4 +1,6 @@
 import ArgumentParser
+import CLIOptions
+import DuralavaRuntime
 import LampDisplay
 
 /// Options of the commands that open a lamp window (run, compare).
@@ -42,8 +44,8 @@ struct WindowOptions: ParsableArguments {
         do throws(DisplayError) {
             _ = try LampControls(palette: palette, hue: hue, brightness: brightness, night: night, nightBrightness: nightBrightness)
         } catch { throw ValidationError(error.message) }
-        try OptionRange.check("fps", fps, 1...240, "display frames per second; no monitor shows more than 240")
-        try OptionRange.check("duration", duration, 0...1e9, "seconds before quitting (0: until closed); 10^9 s is 30 years")
+        try OptionRanges.fps.check(fps)
+        try OptionRanges.duration.check(duration)
         guard LampRenderer(rawValue: renderer) != nil else {
             throw ValidationError("--renderer must be one of: \(LampRenderer.allCases.map(\.rawValue).joined(separator: ", "))")
         }

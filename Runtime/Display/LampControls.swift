@@ -41,11 +41,11 @@ public struct LampControls {
         guard let p = Palette(rawValue: palette) else {
             throw DisplayError(message: "--palette \(palette): expected one of \(Palette.allCases.map { $0.rawValue }.joined(separator: ", "))")
         }
-        guard hue.isFinite, (-360...360).contains(hue) else { throw DisplayError(message: "--hue \(hue): expected degrees in -360...360") }
-        guard brightness.isFinite, (0.1...1).contains(brightness) else {
+        guard OptionRanges.hue.range.contains(hue) else { throw DisplayError(message: "--hue \(hue): expected degrees in -360...360") }
+        guard OptionRanges.brightness.range.contains(brightness) else {
             throw DisplayError(message: "--brightness \(brightness): expected 0.1...1")
         }
-        guard nightBrightness.isFinite, (0...1).contains(nightBrightness) else {
+        guard OptionRanges.nightBrightness.range.contains(nightBrightness) else {
             throw DisplayError(message: "--night-brightness \(nightBrightness): expected 0...1 (0 blanks the screen)")
         }
         self.palette = p
@@ -70,7 +70,7 @@ public struct LampControls {
             let speeds = Self.speeds
             let i = speeds.firstIndex { $0 >= speed } ?? speeds.count - 1
             speed = speeds[key == .faster ? Swift.min(i + 1, speeds.count - 1) : Swift.max(i - 1, 0)]
-            return "SPEED \(EvalFormat.trimmed(speed, 2))X"
+            return "SPEED \(NumberFormat.trimmed(speed, 2))X"
         case .nextPalette:
             let all = Palette.allCases
             palette = all[(all.firstIndex(of: palette)! + 1) % all.count]

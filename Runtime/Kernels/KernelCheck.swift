@@ -76,4 +76,14 @@ public enum KernelCheck {
     }
 
     private static func d(_ a: Float, _ b: Float) -> Float { a > b ? a - b : b - a }
+
+    /// `duralava selftest`, the desktop's and the board build's: runs the checks and returns
+    /// the lines to print — one per failure for stderr, the summary for stdout — and the exit status.
+    public static func selftest() -> (failureLines: [String], summary: String, status: Int32) {
+        let (checks, failures, layouts) = run()
+        return (failures.map { "duralava: kernel check failed: \($0)" },
+                "kernels (\(KernelSet.vectorLevel)): \(checks - failures.count) of \(checks) checks agree with the reference kernels "
+                + "(int8 layouts: \(layouts.joined(separator: ", ")))",
+                failures.isEmpty ? 0 : 1)
+    }
 }

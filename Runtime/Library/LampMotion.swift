@@ -61,5 +61,5 @@ public struct MotionWatch {
             + "longest frozen run \(longestFrozenRun) steps (limit \(frozenLimit))"
     }
 
-    private func sig(_ x: Float) -> String { EvalFormat.compact(Double(x), 3) }
+    private func sig(_ x: Float) -> String { NumberFormat.compact(Double(x), 3) }
 }

@@ -1,7 +1,7 @@
 /// One model step with its frame, as a running lamp takes it — the loop's next latent into
 /// `latent`, its frame into `frame`, and the frame change from `previousFrame` fed back to the
 /// stall guard. `LampAnimator.advance` (on its worker thread when threaded) and the report
-/// card's `EvalLampRun` both step this way, so the report card measures what a screen shows.
+/// card's `LampRun` both step this way, so the report card measures what a screen shows.
 public final class ModelStep {
     public let loop: LatentLoop
     public let generator: Generator

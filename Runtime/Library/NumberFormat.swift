@@ -2,7 +2,7 @@
 // runtime, the trainer and the converter share (they do not use Foundation, so no
 // String(format:)).
 
-public enum EvalFormat {
+public enum NumberFormat {
     /// `x` with exactly `decimals` digits after the point ("0.700", "-1.25", "12").
     public static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }

@@ -32,11 +32,13 @@ final class WebLamp {
     deinit { shown.deallocate(); rgba.deallocate() }
 }
 
+// The module's state. nonisolated(unsafe): the WebAssembly module is single-threaded and the page
+// calls its exports from one thread (docs/architecture.md, the opt-outs).
 nonisolated(unsafe) var lamp: WebLamp?
-nonisolated(unsafe) var controls = LampControls()
+nonisolated(unsafe) var controls = LampControls()  // single-threaded wasm, as above
 /// The last error as a NUL-terminated line (what dl_web_error returns).
-nonisolated(unsafe) var lastError: [CChar] = [0]
-nonisolated(unsafe) var selftestChecks: Int32 = 0
+nonisolated(unsafe) var lastError: [CChar] = [0]  // single-threaded wasm, as above
+nonisolated(unsafe) var selftestChecks: Int32 = 0  // single-threaded wasm, as above
 
 func setError(_ text: String) {
     var line = Array(text.utf8).map { CChar(bitPattern: $0) }

@@ -1,5 +1,5 @@
 // `duralava-convert inspect` prints its table byte for byte as it always has (its numbers now
-// come from the runtime's one formatting helper, EvalFormat).
+// come from the runtime's one formatting helper, NumberFormat).
 
 import Foundation
 import TestSupport
@@ -42,7 +42,7 @@ final class InspectCommandTests: XCTestCase {
         }
     }
 
-    /// Printed by the command before its numbers moved to EvalFormat ("0.75", not "0.750").
+    /// Printed by the command before its numbers moved to NumberFormat ("0.75", not "0.750").
     static let expected = """
         tensor                          shape              max|w|   SQNR per-layer  per-channel (dB)
         generator.tconv0.weight         2x2x6x8            1.472     43.4            44.7

@@ -1,3 +1,4 @@
+import DuralavaConverter
 import DuralavaKernels
 import TestSupport
 import XCTest

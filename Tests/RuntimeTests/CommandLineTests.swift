@@ -17,6 +17,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
+    /// `duralava selftest` (docs/runtime.md): the optimized kernels agree with the reference ones at
+    /// the detected level and at the portable one, with the board build's lines.
+    func testSelftestChecksTheKernelsAtTheLevelInUse() throws {
+        for simd in [nil, "portable"] {
+            let r = try runProcess(duralava, ["selftest"], environment: simd.map { ["DURALAVA_SIMD": $0] })
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.hasPrefix("kernels (\(simd ?? "")") && r.stdout.contains(": 27 of 27 checks agree with the reference kernels"),
+                          r.stdout + r.stderr)
+        }
+    }
+
     func testRender120StepsDecodesInFFmpegWithEveryFrame() throws {
         let out = dir + "/x.png"
         let r = try runProcess(duralava, ["render", "--model", dir + "/m.safetensors", "--steps", "120", "--out", out])

@@ -10,6 +10,7 @@ import XCTest
 final class OutputPreflightTests: XCTestCase {
     let duralava = productPath("duralava"), convert = productPath("duralava-convert")
     let train = productPath("duralava-train"), board = productPath("duralava-board")
+    let experiments = productPath("duralava-experiments")
     var dir = ""
     var trained: String { dir + "/trained.safetensors" }
     var untrained: String { dir + "/untrained.safetensors" }
@@ -85,7 +86,7 @@ final class OutputPreflightTests: XCTestCase {
             (train, ["train", "--preset", "tiny", "--out", ""]), (train, ["train", "--preset", "tiny", "--data", "", "--out", dir + "/r"]),
             (train, ["simulate", "--frames", "2", "--out", ""]),
             (train, ["eval", "--model", m, "--out", ""]), (train, ["eval", "--model", "", "--out", dir + "/e"]),
-            (train, ["two-sample", "--model-a", "", "--model-b", m]), (train, ["probe-projection", "--out", ""]),
+            (train, ["two-sample", "--model-a", "", "--model-b", m]), (experiments, ["probe-projection", "--out", ""]),
             (convert, ["quantize", "--model", m, "--out", ""]), (convert, ["quantize", "--model", "", "--out", dir + "/q"]),
             (convert, ["compare", "--float", m, "--int8", m, "--out", ""]), (convert, ["inspect", "--model", ""]),
             (board, ["render", "--model", m, "--out", ""]), (board, ["run", "--model", ""]),

@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaRuntime
 @testable import DuralavaTrainer
 import XCTest

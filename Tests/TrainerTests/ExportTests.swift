@@ -1,5 +1,6 @@
 // The exported model file, loaded by the runtime, renders the same frame as the trainer.
 
+import DuralavaNN
 import TestSupport
 import XCTest
 import Foundation
@@ -15,14 +16,14 @@ final class ExportTests: XCTestCase {
         let rnn = SeedArchitecture.rnn(rng: &rng)
         // Give BatchNorm non-trivial affine parameters and running statistics that match the
         // activations (as after training): the batch statistics of 64 latents.
-        for case let bn as DuralavaTrainer.BatchNorm in generator.layers {
+        for case let bn as DuralavaNN.BatchNorm in generator.layers {
             rng.fillGaussian(bn.gamma.value.buffer, mean: 1, std: 0.2)
             rng.fillGaussian(bn.beta.value.buffer, std: 0.2)
         }
         let state = generator.makeState() as! SequentialState
         _ = generator.forward(randomTensor([64, 64], seed: rng.next()), state: state, training: true)
         for (layer, s) in zip(generator.layers, state.states) {
-            guard let bn = layer as? DuralavaTrainer.BatchNorm, let bs = s as? BatchNormState else { continue }
+            guard let bn = layer as? DuralavaNN.BatchNorm, let bs = s as? BatchNormState else { continue }
             for c in 0..<bn.channels {
                 bn.runningMean.value[c] = bs.mean[c]
                 bn.runningVariance.value[c] = 1 / (bs.inverseStd[c] * bs.inverseStd[c]) - bn.epsilon
@@ -54,7 +55,7 @@ final class ExportTests: XCTestCase {
         let z0 = Array(latents.slice(batch: 0..<1).buffer)
         z0.withUnsafeBufferPointer { z in runtimeY.withUnsafeMutableBufferPointer { model.rnn.step(z.baseAddress!, noise: nil, into: $0.baseAddress!) } }
         XCTAssertLessThanOrEqual(maxAbsDifference(runtimeY, y.array), 1e-5)
-        let zNext = DuralavaTrainer.Renormalize()(y)
+        let zNext = DuralavaNN.Renormalize()(y)
         runtimeY.withUnsafeMutableBufferPointer { _ = renormalize($0.baseAddress!, count: 64) }
         XCTAssertLessThanOrEqual(maxAbsDifference(runtimeY, zNext.array), 1e-5)
     }
@@ -109,7 +110,7 @@ final class ExportTests: XCTestCase {
 
     func testExportRejectsOtherArchitectures() {
         var rng = RandomGenerator(seed: 15)
-        let g = DuralavaTrainer.Sequential(name: "g", [DuralavaTrainer.Dense(inputSize: 4, outputSize: 4, rng: &rng)])
+        let g = DuralavaNN.Sequential(name: "g", [DuralavaNN.Dense(inputSize: 4, outputSize: 4, rng: &rng)])
         let r = SeedArchitecture.rnn(latentDim: 4, hidden: [8], rng: &rng)
         XCTAssertThrowsError(try LampModelExport.makeWriter(generator: g, rnn: r, options: LampExportOptions())) {
             XCTAssertTrue("\($0)".contains("generator"), "\($0)")

@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaMeasure
 import DuralavaTrainer
 import TestSupport
@@ -114,7 +116,7 @@ final class FramePhaseTests: XCTestCase {
         var rng = RandomGenerator(seed: 8)
         let phase = FramePhase(arch: preset.arch, settings: preset.frame, rng: &rng)
         let data = LampSequences.simulated(count: 4, length: 300, width: 16, height: 16, stepSeconds: 0.2, seed: 9)
-        var settings = EvalClassifierSettings(); settings.steps = 200
+        var settings = ClassifierSettings(); settings.steps = 200
         let c = try XCTUnwrap(FrameModelCheck.run(frames: phase, data: data, seed: 1, settings: settings, minimumFrames: 500))
         XCTAssertEqual(c.framesPerSet, 600)
         XCTAssertGreaterThan(c.reconstructionAccuracy, 0.9, "untrained reconstructions are told apart")
@@ -132,7 +134,7 @@ final class FramePhaseTests: XCTestCase {
     }
 }
 
-/// The sphere's test (EvalPriorSamples) and its diversity check.
+/// The sphere's test (PriorSamples) and its diversity check.
 final class PriorSampleCheckTests: XCTestCase {
     func testAnUntrainedGeneratorsPriorSamplesAreToldApartAndTheCheckFails() throws {
         let preset = TrainingPreset.tiny
@@ -140,7 +142,7 @@ final class PriorSampleCheckTests: XCTestCase {
         let phase = FramePhase(arch: preset.arch, settings: preset.frame, rng: &rng)
         let data = LampSequences.simulated(count: 4, length: 300, width: 16, height: 16, stepSeconds: 0.2, seed: 9)
         let heldOut = LampSequences.simulated(count: 40, length: 200, width: 16, height: 16, stepSeconds: 0.2, seed: 90)
-        var settings = EvalClassifierSettings(); settings.steps = 200
+        var settings = ClassifierSettings(); settings.steps = 200
         let c = try XCTUnwrap(FrameModelCheck.run(frames: phase, data: data, seed: 1, settings: settings, minimumFrames: 500,
                                                   priorFootage: heldOut, training: data, priorFramesPerSet: 200))
         let p = try XCTUnwrap(c.prior)
@@ -158,29 +160,29 @@ final class PriorSampleCheckTests: XCTestCase {
 
     func testSpacingShrinksForShortFootage() {
         let short = LampSequences.simulated(count: 4, length: 100, width: 16, height: 16, stepSeconds: 0.2, seed: 1)
-        XCTAssertEqual(EvalPriorSamples.spacing(for: short, targetSeconds: 4, minimumPerSet: 50), 4,
+        XCTAssertEqual(PriorSamples.spacing(for: short, targetSeconds: 4, minimumPerSet: 50), 4,
                        "2 sequences of 100 steps per half give 50 frames only 4 steps apart")
-        XCTAssertEqual(EvalPriorSamples.spacing(for: short, targetSeconds: 0.4, minimumPerSet: 10), 2)
-        let set = EvalPriorSamples.spacedFrames(short, sequences: [0, 2], spacing: 25, limit: 7)
+        XCTAssertEqual(PriorSamples.spacing(for: short, targetSeconds: 0.4, minimumPerSet: 10), 2)
+        let set = PriorSamples.spacedFrames(short, sequences: [0, 2], spacing: 25, limit: 7)
         XCTAssertEqual(set.count, 7)
-        XCTAssertEqual(set.frame(1), EvalPriorSamples.spacedFrames(short, sequences: [2], spacing: 25, limit: 1).frame(0),
+        XCTAssertEqual(set.frame(1), PriorSamples.spacedFrames(short, sequences: [2], spacing: 25, limit: 1).frame(0),
                        "frames go round the sequences, step by step")
     }
 
     func testDiversityFlagsMemorisedAndCollapsedSamples() {
         let data = LampSequences.simulated(count: 6, length: 200, width: 16, height: 16, stepSeconds: 0.2, seed: 3)
-        let training = EvalPriorSamples.spacedFrames(data, sequences: [0, 1, 2, 3], spacing: 2, limit: 400)
-        let heldOut = EvalPriorSamples.spacedFrames(data, sequences: [4, 5], spacing: 10, limit: 40)
-        let honest = EvalDiversity(samples: EvalPriorSamples.spacedFrames(data, sequences: [5, 4], spacing: 10, limit: 40),
+        let training = PriorSamples.spacedFrames(data, sequences: [0, 1, 2, 3], spacing: 2, limit: 400)
+        let heldOut = PriorSamples.spacedFrames(data, sequences: [4, 5], spacing: 10, limit: 40)
+        let honest = Diversity(samples: PriorSamples.spacedFrames(data, sequences: [5, 4], spacing: 10, limit: 40),
                                    heldOut: heldOut, training: training)
         XCTAssertTrue(honest.passes, honest.summary)
-        let copies = EvalPriorSamples.spacedFrames(data, sequences: [0, 1], spacing: 10, limit: 40)
-        let memorised = EvalDiversity(samples: copies, heldOut: heldOut, training: training)
+        let copies = PriorSamples.spacedFrames(data, sequences: [0, 1], spacing: 10, limit: 40)
+        let memorised = Diversity(samples: copies, heldOut: heldOut, training: training)
         XCTAssertTrue(memorised.memorises, memorised.summary)
-        var collapsed = EvalFrameSet(width: 16, height: 16)
+        var collapsed = FrameSet(width: 16, height: 16)
         let one = heldOut.frame(3)
         for _ in 0..<40 { one.withUnsafeBufferPointer { collapsed.append(frame: $0.baseAddress!, newSegment: true) } }
-        let few = EvalDiversity(samples: collapsed, heldOut: heldOut, training: training)
+        let few = Diversity(samples: collapsed, heldOut: heldOut, training: training)
         XCTAssertTrue(few.collapses, few.summary)
         XCTAssertFalse(few.passes)
     }

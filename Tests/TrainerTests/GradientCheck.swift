@@ -4,6 +4,7 @@
 // coordinate: |analytic − numeric| ≤ 2e-3 + 1e-2·|numeric| (roundoff of the float32 forward
 // ~1e-6/h plus truncation O(h²)).
 
+import DuralavaNN
 import TestSupport
 import XCTest
 import DuralavaTrainer

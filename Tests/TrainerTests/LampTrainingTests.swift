@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaData
 import DuralavaRuntime
 import DuralavaTrainer

@@ -1,3 +1,4 @@
+import DuralavaNN
 import TestSupport
 import XCTest
 import DuralavaTrainer

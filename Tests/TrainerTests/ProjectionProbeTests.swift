@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaExperiments
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer

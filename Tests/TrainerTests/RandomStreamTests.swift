@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaRuntime
 import DuralavaTrainer
 import TestSupport

@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaTrainer
 import Foundation
 import TestSupport
 import XCTest
@@ -80,6 +82,28 @@ final class ResumeSettingsTests: XCTestCase {
         XCTAssertTrue(resumed.stderr.contains("--source-fps 5 = 0.2 s"), resumed.stderr)
         let model = String(decoding: try bytes("r/model.safetensors").prefix(8192), as: UTF8.self)
         XCTAssertTrue(model.contains("\"provenance.data\":\"frames\""), "provenance names the footage")
+    }
+
+    /// The denoising dynamics left `train`'s options (docs/training.md: they do not denoise), not
+    /// the checkpoint format: a run started with them (here by the library, as the CLI did) still
+    /// resumes with its recorded values.
+    func testARunRecordingTheRetiredDenoisingSettingsStillResumes() throws {
+        _ = try train(["--help"])  // skips when duralava-train is not built
+        var preset = TrainingPreset.tiny
+        preset.dynamics.denoisingWeight = 2; preset.dynamics.denoisingNoise = 0.25; preset.dynamics.denoisingHorizon = 3
+        let data = LampSequences.simulated(count: preset.sequences, length: preset.sequenceLength, width: preset.arch.frameWidth,
+                                           height: preset.arch.frameHeight, stepSeconds: preset.stepSeconds, seed: 1003)
+        let trainer = try LampTrainer(preset: preset, data: data, directory: dir + "/r", seed: 3) { _ in }
+        trainer.runOptions = ["preset": "tiny", "data": "sim", "palette": "classic", "seed": "3", "frame-step": "6",
+                              "source-fps": "30.0", "fit": "crop"]
+        XCTAssertFalse(try trainer.run(stopAfter: preset.frameSteps + 5))
+        let resumed = try train(["--resume", "--out", "r", "--max-steps", "1"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertFalse(resumed.stderr.contains("settings changed"), resumed.stderr)
+        let recorded = RunSettings.recorded(in: try Checkpoint.userMetadata(at: dir + "/r/checkpoint.safetensors"))
+        XCTAssertEqual(recorded["denoising-weight"], "2.0")
+        XCTAssertEqual(recorded["denoising-noise"], "0.25")
+        XCTAssertEqual(recorded["denoising-horizon"], "3")
     }
 
     func testPhaseTwoRestartsNeedAFinishedPhaseOneAndAResume() throws {

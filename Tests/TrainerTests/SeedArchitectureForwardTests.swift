@@ -3,6 +3,7 @@
 // written from the definitions, and numpy (python3), which computes the transposed
 // convolution a different way (zero-insertion + flipped-kernel correlation + crop).
 
+import DuralavaNN
 import TestSupport
 import XCTest
 import Foundation

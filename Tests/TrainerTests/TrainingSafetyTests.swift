@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaRuntime
 import DuralavaTrainer
 import Foundation

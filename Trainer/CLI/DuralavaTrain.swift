@@ -5,5 +5,5 @@ import ArgumentParser
 struct DuralavaTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duralava-train", abstract: "Train, simulate and evaluate duralava lamps.",
-        subcommands: [Train.self, Simulate.self, Eval.self, TwoSample.self, ProbeProjection.self])
+        subcommands: [Train.self, Simulate.self, Eval.self, TwoSample.self])
 }

@@ -1,4 +1,6 @@
+import DuralavaNN
 import ArgumentParser
+import CLIOptions
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
@@ -33,13 +35,13 @@ struct Eval: ParsableCommand {
     var out: String = "report"
 
     @Option(name: .long, help: "Endurance: RNN steps to run, every one of them.")
-    var steps: Int = EvalEnduranceSettings().steps
+    var steps: Int = EnduranceSettings().steps
 
     @Option(name: .long, help: "Endurance windows the steps are cut into.")
-    var windows: Int = EvalEnduranceSettings().windows
+    var windows: Int = EnduranceSettings().windows
 
     @Option(name: .long, help: "Frames rendered at the end of every endurance window (0: none).")
-    var windowFrames: Int = EvalEnduranceSettings().renderedFrames
+    var windowFrames: Int = EnduranceSettings().renderedFrames
 
     @Option(name: .long, help: "Generated frames for realism and motion; each of the two real sets gets as many.")
     var frames: Int = ReportCardOptions(modelPath: "").frames
@@ -51,19 +53,19 @@ struct Eval: ParsableCommand {
     var simSeed: UInt64?
 
     @Option(name: .long, help: "Classifier updates for the main two-sample tests.")
-    var classifierSteps: Int = EvalClassifierSettings().steps
+    var classifierSteps: Int = ClassifierSettings().steps
 
     @Option(name: .long, help: "Classifier updates for each endurance window's test.")
     var windowClassifierSteps: Int = ReportCardOptions(modelPath: "").windowClassifierSteps
 
     @Option(name: .long, help: "Classifier split: steps per contiguous chunk (every 5th chunk is held out).")
-    var chunk: Int = EvalClassifierSettings().chunk
+    var chunk: Int = ClassifierSettings().chunk
 
     @Option(name: .long, help: "Classifier split: steps trimmed where a held-out chunk borders training frames.")
-    var gap: Int = EvalClassifierSettings().gap
+    var gap: Int = ClassifierSettings().gap
 
     @Option(name: .long, help: "Measure the raw RNN output (before renormalization) every N steps.")
-    var rawEvery: Int = EvalEnduranceSettings().rawEvery
+    var rawEvery: Int = EnduranceSettings().rawEvery
 
     @Option(name: .long, help: "Worker threads for the classifier (default: all cores).")
     var threads: Int?
@@ -80,20 +82,20 @@ struct Eval: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("model", model), ("data", data), ("out", out)])
         try PathOptions.directory(out)
-        try OptionRange.check("steps", steps, 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")
-        try OptionRange.check("windows", windows, 1...min(steps, 10_000), "windows cut from --steps, each at least one step; 10^4 rows is the most a plot shows")
-        try OptionRange.check("window-frames", windowFrames, 0...10_000, "frames rendered per window, each costs a generator run")
-        try OptionRange.check("frames", frames, 20...100_000, "the classifier test needs 20 frames per set; 10^5 frames at 64x64 is 5 GB of floats")
-        try OptionRange.check("classifier-steps", classifierSteps, 1...1_000_000, "classifier updates; 10^6 is hours")
-        try OptionRange.check("window-classifier-steps", windowClassifierSteps, 1...1_000_000, "classifier updates per window; 10^6 is hours")
-        try OptionRange.check("chunk", chunk, 1...1_000_000, "steps per contiguous chunk of the classifier split")
-        try OptionRange.check("gap", gap, 0...1_000_000, "steps trimmed at chunk borders")
-        try OptionRange.check("raw-every", rawEvery, 1...steps, "measure the raw RNN output every N of --steps")
-        try OptionRange.check("prior-samples", priorSamples, 0...20_000, "0 skips the test; otherwise at least 20 frames per set, and 2x10^4 at 64x64 is 1 GB of floats")
+        try OptionRanges.evalSteps.check(steps)
+        try OptionRanges.windows.capped(at: steps).check(windows)
+        try OptionRanges.windowFrames.check(windowFrames)
+        try OptionRanges.evalFrames.check(frames)
+        try OptionRanges.classifierSteps.check(classifierSteps)
+        try OptionRanges.windowClassifierSteps.check(windowClassifierSteps)
+        try OptionRanges.chunk.check(chunk)
+        try OptionRanges.gap.check(gap)
+        try OptionRanges.rawEvery.capped(at: steps).check(rawEvery)
+        try OptionRanges.evalPriorSamples.check(priorSamples)
         if priorSamples > 0 && priorSamples < 20 { throw ValidationError("--prior-samples must be 0 (skip) or at least 20, not \(priorSamples)") }
-        try OptionRange.check("mixing-frames", mixingFrames, 0...100_000, "0 skips the test; 10^5 frames at 64x64 is 5 GB of floats")
+        try OptionRanges.mixingFrames.check(mixingFrames)
         if mixingFrames > 0 && mixingFrames < 20 { throw ValidationError("--mixing-frames must be 0 (skip) or at least 20, not \(mixingFrames)") }
-        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
+        try OptionRanges.threads.check(threads)
     }
 
     func run() throws {
@@ -102,7 +104,7 @@ struct Eval: ParsableCommand {
         if let threads { Compute.threads = threads }
         guard fileExists(model) else { throw ValidationError("\(model): no such model file") }
         var options = ReportCardOptions(modelPath: model)
-        options.data = EvalDataSource(argument: data)
+        options.data = DataSource(argument: data)
         if case .directory(let path) = options.data, !isDirectory(path) {
             throw ValidationError("--data \(path): not a directory of PNG frames (or 'sim' for the simulator)")
         }
@@ -123,11 +125,11 @@ struct Eval: ParsableCommand {
         let started = monotonicSeconds()
         let card: ReportCard
         do { card = try ReportCard.evaluate(options, progress: log) }
-        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
+        catch let e as MeasureError { log("error: \(e)"); throw ExitCode(2) }
         let files: [String]
         do { files = try card.write(to: out) }
-        catch let e as EvalError { log("error: \(e)"); throw ExitCode(2) }
-        log("report card written in \(EvalFormat.duration(monotonicSeconds() - started)): " + files.joined(separator: ", "))
+        catch let e as MeasureError { log("error: \(e)"); throw ExitCode(2) }
+        log("report card written in \(NumberFormat.duration(monotonicSeconds() - started)): " + files.joined(separator: ", "))
 
         for t in card.targets {
             print("\(t.passed ? "pass" : "FAIL")  \(t.name): \(t.measured) (limit \(t.limit))")

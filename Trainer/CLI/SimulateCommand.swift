@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaData
 import DuralavaRuntime
 
@@ -41,15 +42,15 @@ struct Simulate: ParsableCommand {
     var dryRun = false
 
     func validate() throws {
-        try OptionRange.check("frames", frames, 1...10_000_000, "a directory of 10^7 PNG frames is already hours of footage")
+        try OptionRanges.simulateFrames.check(frames)
         try PathOptions.check([("out", out)])
         guard out != nil || dryRun else { throw ValidationError("give --out DIR/ or --out lamp.png (or --dry-run)") }
         _ = try parsedSize()
         guard LampPalette.named(palette) != nil else {
             throw ValidationError("unknown palette '\(palette)'; choose one of \(LampPalette.all.map(\.name).joined(separator: ", "))")
         }
-        try OptionRange.check("fps", fps, 0.01...1000, "frames per lamp-second; the physics steps at 60 Hz, so above 1000 frames repeat")
-        try OptionRange.check("warm-up", warmUp, 0...86_400, "lamp seconds simulated first (60 physics steps each); a lamp settles in minutes, a day is plenty")
+        try OptionRanges.simulateFps.check(fps)
+        try OptionRanges.warmUp.check(warmUp)
     }
 
     func parsedSize() throws -> (width: Int, height: Int) {
@@ -69,7 +70,7 @@ struct Simulate: ParsableCommand {
                                           height: height, fps: fps, warmUpSeconds: warmUp)
         if dryRun {
             let (seconds, rate) = SimulatorExport.measureFramesPerSecond(simulator, frames: frames)
-            printError("rendered \(frames) frames of \(width)x\(height) in \(EvalFormat.fixed(seconds, 2)) s: "
+            printError("rendered \(frames) frames of \(width)x\(height) in \(NumberFormat.fixed(seconds, 2)) s: "
                        + "\(Int(rate.rounded())) frames/s (one core, physics + rendering, not written)")
             return
         }
@@ -85,7 +86,7 @@ struct Simulate: ParsableCommand {
                   + "(\(SimulatorExport.frameFileName(index: 0, total: frames)) ... "
                   + "\(SimulatorExport.frameFileName(index: frames - 1, total: frames)))")
         case .animatedPNG(let path):
-            print("wrote an animated PNG of \(frames) frames of \(width)x\(height) at \(EvalFormat.fixed(fps, 2)) fps to \(path)")
+            print("wrote an animated PNG of \(frames) frames of \(width)x\(height) at \(NumberFormat.fixed(fps, 2)) fps to \(path)")
         }
     }
 }

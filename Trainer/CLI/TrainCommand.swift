@@ -1,4 +1,6 @@
+import DuralavaNN
 import ArgumentParser
+import CLIOptions
 import DuralavaData
 import DuralavaRuntime
 import DuralavaTrainer
@@ -89,51 +91,40 @@ struct Train: ParsableCommand {
         try PathOptions.directory(out)
         _ = try parsedSize(data: data ?? "sim")
         if let fit { _ = try parsedFit(fit) }
-        let steps = 10_000_000, stepsWhy = "a step takes at least milliseconds; 10^7 steps is days of training"
-        try OptionRange.check("frame-steps", frameSteps, 1...steps,
-                              "phase 2 learns on the trained frame model (to redo phase 2 alone: --resume --restart-dynamics); " + stepsWhy)
-        try OptionRange.check("dynamics-steps", dynamicsSteps, 0...steps, stepsWhy)
-        try OptionRange.check("extend-frames", extendFrames, 1...steps, stepsWhy)
-        try OptionRange.check("max-steps", maxSteps, 1...(2 * steps), "steps in this invocation; " + stepsWhy)
-        try OptionRange.check("reconstruction-only-steps", reconstructionOnlySteps, 0...steps, stepsWhy)
-        try OptionRange.check("threads", threads, 1...256, "worker threads; more than the cores only adds switching")
-        try OptionRange.check("critic-blur", criticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
-        try OptionRange.check("prior-samples", priorSamples, 0...1024, "fresh latents decoded per frame batch (the batch is 16)")
-        try OptionRange.check("frame-step", frameStep, 1...1000, "every k-th frame of the footage is one model step")
-        try OptionRange.check("source-fps", sourceFps, 0.01...10_000, "frames per second of the footage; lamp time per step is frame-step / source-fps")
+        try OptionRanges.frameSteps.check(frameSteps)
+        try OptionRanges.dynamicsSteps.check(dynamicsSteps)
+        try OptionRanges.extendFrames.check(runControl.extendFrames)
+        try OptionRanges.maxSteps.check(maxSteps)
+        try OptionRanges.reconstructionOnlySteps.check(reconstructionOnlySteps)
+        try OptionRanges.threads.check(threads)
+        try OptionRanges.criticBlur.check(criticBlur)
+        try OptionRanges.priorSamples.check(priorSamples)
+        try OptionRanges.frameStep.check(frameStep)
+        try OptionRanges.sourceFps.check(sourceFps)
         let frameStep = self.frameStep ?? 6, sourceFps = self.sourceFps ?? 30
         let stepSeconds = Double(frameStep) / sourceFps
         if sourceFps > 0, !(0.001...3600).contains(stepSeconds) {
             throw ValidationError("--frame-step \(frameStep) / --source-fps \(sourceFps) = \(stepSeconds) s of lamp time per step, "
                                   + "outside 0.001...3600 s (the model format's step_seconds)")
         }
-        let lrWhy = "Adam's step size; 0 learns nothing, above 1 every step overshoots"
-        try OptionRange.check("learning-rate", learningRate, 1e-8...1, lrWhy)
-        try OptionRange.check("dynamics-learning-rate", dynamicsLearningRate, 1e-8...1, lrWhy)
-        let weightWhy = "a loss weight; beyond 10^6 the weighted losses overflow 32-bit floats within a few steps"
+        try OptionRanges.learningRate.check(learningRate)
+        try OptionRanges.dynamicsLearningRate.check(dynamicsLearningRate)
         for (name, value) in [("reconstruction-weight", reconstructionWeight), ("adversarial-weight", adversarialWeight),
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
-                              ("raw-std-weight", rawStdWeight), ("denoising-weight", denoisingWeight),
+                              ("raw-std-weight", rawStdWeight),
                               ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight),
                               ("critic-gradient-penalty", criticGradientPenalty)] {
-            try OptionRange.check(name, value, 0...1e6, weightWhy)
+            try OptionRanges.lossWeight(name).check(value)
         }
-        try OptionRange.check("latent-noise", latentNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the code is all noise")
-        try OptionRange.check("reset-probability", resetProbability, 0...1, "a probability")
-        try OptionRange.check("denoising-noise", denoisingNoise, 0...10, "a standard deviation added to unit-std latents; beyond 10 the start is all noise")
-        try OptionRange.check("pixel-critic-samples", pixelCriticSamples, 2...64,
-                              "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
-        try OptionRange.check("pixel-critic-blur", pixelCriticBlur, 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
-        try OptionRange.check("denoising-horizon", denoisingHorizon, 1...64, "steps unrolled from each perturbed latent; the footage sequences are a few hundred steps")
+        try OptionRanges.latentNoise.check(latentNoise)
+        try OptionRanges.resetProbability.check(resetProbability)
+        try OptionRanges.pixelCriticSamples.check(pixelCriticSamples)
+        try OptionRanges.pixelCriticBlur.check(pixelCriticBlur)
         if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
             throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
         }
-        if !resume {
-            if restartDynamics { throw ValidationError("--restart-dynamics continues a run's checkpoint: add --resume") }
-            if extendFrames != nil { throw ValidationError("--extend-frames continues a run's checkpoint: add --resume") }
-            if !override.isEmpty { throw ValidationError("--override changes a recorded setting of a resumed run: add --resume") }
-        }
+        _ = try runControl.mode()
         let known = Set(RunSettings.presetSettings.map(\.name) + RunSettings.runOptions)
         for name in overrideNames where !known.contains(name) {
             throw ValidationError("--override \(name): not a recorded setting (expected one of \(known.sorted().joined(separator: ", ")))")
@@ -160,9 +151,6 @@ struct Train: ParsableCommand {
         }
         if let rawStdWeight { preset.dynamics.rawStdWeight = max(0, rawStdWeight) }
         if let manifoldWeight { preset.dynamics.manifoldWeight = max(0, manifoldWeight) }
-        if let denoisingWeight { preset.dynamics.denoisingWeight = max(0, denoisingWeight) }
-        if let denoisingNoise { preset.dynamics.denoisingNoise = max(0, denoisingNoise) }
-        if let denoisingHorizon { preset.dynamics.denoisingHorizon = max(1, denoisingHorizon) }
         if let pixelCriticWeight { preset.dynamics.pixelCriticWeight = max(0, pixelCriticWeight) }
         if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
         if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
@@ -284,8 +272,8 @@ struct Train: ParsableCommand {
             guard isDirectory(data) else { throw ValidationError("--data \(data): not sim and not a directory of PNG frames") }
             // The footage's frame cache is kept in the run folder (docs/reliability.md#frame-directories).
             do { try makeDirectories(out) } catch { throw ValidationError("\(error.path): cannot create the run directory (\(error.message))") }
-            log("lamp time per step: --frame-step \(frameStep) / --source-fps \(EvalFormat.compact(sourceFps)) = "
-                + "\(EvalFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
+            log("lamp time per step: --frame-step \(frameStep) / --source-fps \(NumberFormat.compact(sourceFps)) = "
+                + "\(NumberFormat.compact(Double(frameStep) / sourceFps)) s (the model's step_seconds)")
             let hint = "to keep whole frames use --fit letterbox" + (try parsedSize(data: data) == .auto ? "" : ", or --size auto (a training size with the footage's aspect)")
             footage = try LampSequences.frameDirectory(data, width: w, height: h, fit: fit, cropHint: hint, frameStep: frameStep, cacheDirectory: out,
                                                        sequenceLength: preset.sequenceLength,
@@ -389,9 +377,6 @@ extension Train {
     var pixelCriticSamples: Int? { experiment.pixelCriticSamples }
     var pixelCriticBlur: Int? { experiment.pixelCriticBlur }
     var pixelCriticDecodedReal: Bool { experiment.pixelCriticDecodedReal }
-    var denoisingWeight: Float? { experiment.denoisingWeight }
-    var denoisingNoise: Float? { experiment.denoisingNoise }
-    var denoisingHorizon: Int? { experiment.denoisingHorizon }
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
@@ -402,12 +387,61 @@ extension Train {
     var seed: UInt64? { runControl.seed }
     var threads: Int? { runControl.threads }
     var maxSteps: Int? { runControl.maxSteps }
-    var resume: Bool { runControl.resume }
     var override: [String] { runControl.override }
-    var restartDynamics: Bool { runControl.restartDynamics }
-    var extendFrames: Int? { runControl.extendFrames }
-    var checkFrames: Bool { runControl.checkFrames }
-    var exportOnly: Bool { runControl.exportOnly }
+    /// What this invocation does with the run directory (validated in `validate`).
+    var mode: RunMode { (try? runControl.mode()) ?? .new }
+    /// Continues the checkpoint's training (resume, restart-dynamics, extend-frames).
+    var resume: Bool { mode == .resume || mode == .restartDynamics || mode == .extendFrames }
+    var restartDynamics: Bool { mode == .restartDynamics }
+    var extendFrames: Int? { mode == .extendFrames ? runControl.extendFrames : nil }
+    var checkFrames: Bool { mode == .checkFrames }
+    var exportOnly: Bool { mode == .exportOnly }
+}
+
+/// What `train` does with its run directory: one `--mode`, or the older flags that say the same
+/// (--resume, --restart-dynamics, --extend-frames N, --check-frames, --export-only; the docs,
+/// the Makefile and the tests use them, so they stay).
+enum RunMode: String, CaseIterable, ExpressibleByArgument {
+    /// A fresh run (the directory holds no checkpoint).
+    case new
+    /// Continue the checkpoint with the settings it records.
+    case resume
+    /// Phase 2 again from fresh networks on the checkpoint's trained frame model.
+    case restartDynamics = "restart-dynamics"
+    /// Back to the end of phase 1: --extend-frames N more frame steps, then phase 2 from fresh networks.
+    case extendFrames = "extend-frames"
+    /// Only the frame model check of the checkpoint.
+    case checkFrames = "check-frames"
+    /// Only model.safetensors from the checkpoint.
+    case exportOnly = "export-only"
+
+    /// The flag that asks for this mode.
+    var flag: String { self == .new ? "--mode new" : "--" + rawValue }
+}
+
+extension RunControlOptions {
+    /// The run mode of --mode and the flags. A flag that continues a run needs --resume unless
+    /// --mode names it; when flags and --mode both say something, they must agree. The flags'
+    /// old precedence stays: --check-frames over --export-only over --extend-frames over
+    /// --restart-dynamics over --resume.
+    func mode() throws -> RunMode {
+        let continuesTraining: Set<RunMode> = [.resume, .restartDynamics, .extendFrames]
+        if !resume && !(runMode.map(continuesTraining.contains) ?? false) {
+            if restartDynamics { throw ValidationError("--restart-dynamics continues a run's checkpoint: add --resume") }
+            if extendFrames != nil { throw ValidationError("--extend-frames continues a run's checkpoint: add --resume") }
+            if !override.isEmpty { throw ValidationError("--override changes a recorded setting of a resumed run: add --resume") }
+        }
+        let flagged: RunMode? = checkFrames ? .checkFrames : exportOnly ? .exportOnly : extendFrames != nil ? .extendFrames
+            : restartDynamics ? .restartDynamics : resume ? .resume : nil
+        guard let runMode else { return flagged ?? .new }
+        if let flagged, flagged != runMode, !(flagged == .resume && runMode != .new) {
+            throw ValidationError("--mode \(runMode.rawValue) and \(flagged.flag) ask for different things: give one of them")
+        }
+        if runMode == .extendFrames && extendFrames == nil {
+            throw ValidationError("--mode extend-frames needs --extend-frames N, the frame steps to add")
+        }
+        return runMode
+    }
 }
 
 /// `train` options: footage. The training data: the simulator or a directory of PNG frames, and the frame size.
@@ -490,6 +524,9 @@ struct DynamicsPhaseOptions: ParsableArguments {
 }
 
 /// `train` options: experiments (off by default). Penalties and critics tried on the way to the shipped recipe, kept for comparison (docs/training.md).
+/// The denoising dynamics (--denoising-weight, -noise, -horizon) have left the command: docs/training.md found that
+/// they do not denoise. Their settings stay in DynamicsPhase.Settings and in RunSettings, so a checkpoint that
+/// records them still resumes with them.
 struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Pixel critic: weight of a per-frame critic on rollout latents decoded by the frozen generator, against real frames, back-propagated into the RNN (0: off, the default).")
     var pixelCriticWeight: Float?
@@ -502,15 +539,6 @@ struct ExperimentOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
     var pixelCriticDecodedReal = false
-
-    @Option(name: .long, help: "Denoising dynamics: weight of a rollout loss from perturbed footage latents towards the data's next latents (0: off, the default).")
-    var denoisingWeight: Float?
-
-    @Option(name: .long, help: "Denoising dynamics: largest perturbation std added to a unit-std footage latent (default 0.3).")
-    var denoisingNoise: Float?
-
-    @Option(name: .long, help: "Denoising dynamics: steps unrolled from each perturbed latent (default 4).")
-    var denoisingHorizon: Int?
 
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?
@@ -545,21 +573,26 @@ struct RunControlOptions: ParsableArguments {
     @Option(name: .long, help: "Stop (with a checkpoint) after this many steps in this invocation.")
     var maxSteps: Int?
 
-    @Flag(name: .long, help: "Continue from the run directory's checkpoint, with every setting the run was started with (an option given again must agree, unless --override names it).")
+    @Option(name: .customLong("mode"), help: ArgumentHelp(
+        "What to do with the run directory (default: new, a fresh run); extend-frames takes --extend-frames N. "
+        + "The flags below say the same.", valueName: "mode"))
+    var runMode: RunMode?
+
+    @Flag(name: .long, help: "Continue from the run directory's checkpoint, with every setting the run was started with (an option given again must agree, unless --override names it). = --mode resume.")
     var resume = false
 
     @Option(name: .long, help: ArgumentHelp("With --resume: let this recorded setting change (an option name without dashes, e.g. learning-rate; repeatable or comma-separated). The change is logged in metrics.csv and the model's provenance.", valueName: "name"))
     var override: [String] = []
 
-    @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model.")
+    @Flag(name: .long, help: "With --resume: train phase 2 (dynamics) again from fresh networks on the trained frame model. = --mode restart-dynamics.")
     var restartDynamics = false
 
-    @Option(name: .long, help: "With --resume: go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
+    @Option(name: .long, help: "With --resume (or --mode extend-frames): go back to the end of phase 1, train the frame model this many more steps, then phase 2 from fresh networks.")
     var extendFrames: Int?
 
-    @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end.")
+    @Flag(name: .long, help: "Only run the frame model check (reconstructions vs real frames, a classifier test) on the run directory's checkpoint; phase 1 runs it at its end. = --mode check-frames.")
     var checkFrames = false
 
-    @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training).")
+    @Flag(name: .long, help: "Only write model.safetensors from the run directory's checkpoint (no training). = --mode export-only.")
     var exportOnly = false
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLIOptions
 import DuralavaMeasure
 import DuralavaRuntime
 import DuralavaTrainer
@@ -43,9 +44,12 @@ struct TwoSample: ParsableCommand {
 
     func validate() throws {
         try PathOptions.check([("model-a", modelA), ("model-b", modelB)])
-        guard (500...100_000).contains(frames) else { throw ValidationError("--frames must be in 500...100000 (the classifier holds out every 5th 100-frame chunk)") }
-        guard (1...1000).contains(segments), frames / segments >= 2 else { throw ValidationError("--segments must be in 1...1000, with at least 2 frames each") }
-        guard (0...10_000_000).contains(burnIn) else { throw ValidationError("--burn-in must be in 0...10000000") }
+        // This message's wording is older than the table's ("must be in"; tests pin it).
+        let r = OptionRanges.twoSampleFrames
+        guard r.range.contains(frames) else { throw ValidationError("--frames must be in \(r.range.lowerBound)...\(r.range.upperBound) (\(r.why))") }
+        try OptionRanges.segments.check(segments)
+        guard frames / segments >= 2 else { throw ValidationError("--segments \(segments): each run needs at least 2 of the --frames \(frames)") }
+        try OptionRanges.burnIn.check(burnIn)
     }
 
     func run() throws {
@@ -58,10 +62,10 @@ struct TwoSample: ParsableCommand {
         guard a.config.frameWidth == b.config.frameWidth, a.config.frameHeight == b.config.frameHeight else {
             throw fail("\(modelB): frames \(b.config.frameWidth)x\(b.config.frameHeight) differ from \(modelA)'s")
         }
-        func render(_ m: LampModel, seed: UInt64) -> EvalFrameSet {
-            var set = EvalFrameSet(width: m.config.frameWidth, height: m.config.frameHeight)
+        func render(_ m: LampModel, seed: UInt64) -> FrameSet {
+            var set = FrameSet(width: m.config.frameWidth, height: m.config.frameHeight)
             for k in 0..<segments {
-                let run = EvalLampRun(model: m, seed: seed &+ UInt64(k))
+                let run = LampRun(model: m, seed: seed &+ UInt64(k))
                 for _ in 0..<burnIn { run.step() }
                 let count = frames * (k + 1) / segments - frames * k / segments
                 // As the screen shows them: 8-bit. (An int8 lamp's frames are 8-bit already; left
@@ -73,15 +77,15 @@ struct TwoSample: ParsableCommand {
         printError("rendering \(frames) frames of each lamp in \(segments) runs")
         let fa = render(a, seed: seed), fb = render(b, seed: seed)
         let fb2 = render(b, seed: seed &+ 100_000), fb3 = render(b, seed: seed &+ 200_000)
-        func line(_ name: String, _ r: EvalTwoSampleResult) {
-            print("\(name): accuracy \(EvalFormat.fixed(r.accuracy, 3)) (held out \(r.testFrames.a)+\(r.testFrames.b) frames; train \(EvalFormat.fixed(r.trainAccuracy, 3)))")
+        func line(_ name: String, _ r: TwoSampleResult) {
+            print("\(name): accuracy \(NumberFormat.fixed(r.accuracy, 3)) (held out \(r.testFrames.a)+\(r.testFrames.b) frames; train \(NumberFormat.fixed(r.trainAccuracy, 3)))")
         }
         printError("classifier 1/3: paired")
-        line("paired   \(modelA) vs \(modelB), same seeds", EvalTwoSampleTest.run(fa, fb, seed: seed &+ 11))
+        line("paired   \(modelA) vs \(modelB), same seeds", TwoSampleTest.run(fa, fb, seed: seed &+ 11))
         printError("classifier 2/3: unpaired")
-        line("unpaired \(modelA) vs \(modelB), other seeds", EvalTwoSampleTest.run(fa, fb2, seed: seed &+ 12))
+        line("unpaired \(modelA) vs \(modelB), other seeds", TwoSampleTest.run(fa, fb2, seed: seed &+ 12))
         printError("classifier 3/3: floor")
-        line("floor    \(modelB) vs itself, other seeds", EvalTwoSampleTest.run(fb3, fb2, seed: seed &+ 13))
+        line("floor    \(modelB) vs itself, other seeds", TwoSampleTest.run(fb3, fb2, seed: seed &+ 13))
         print("0.5 = indistinguishable")
     }
 }

@@ -55,3 +55,9 @@ public enum FrameDataError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+/// Footage that cannot become training sequences (LampSequences), with a message for the user.
+public struct FootageError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}

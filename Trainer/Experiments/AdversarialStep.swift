@@ -14,6 +14,7 @@
 // backward), then on generated ones (forward, backward for its own loss, backward again for
 // the generator's), so only one batch of critic activations is held at a time.
 
+import DuralavaNN
 import DuralavaRuntime
 import DuralavaTrainer
 

@@ -3,10 +3,13 @@
 // system's joint adversarial step (docs/design.md#training-in-two-phases), measured in the same run. Custom metrics are integers: rates in MFLOP/s, the share of the
 // sgemm rate in percent.
 
+import DuralavaNN
 import Benchmark
 import DuralavaTrainer
 import TrainStepShared
 
+// nonisolated(unsafe): written and read by the benchmark harness, which runs one benchmark at a
+// time on one thread (docs/architecture.md, the opt-outs).
 nonisolated(unsafe) var sgemmRate2Threads = 0.0
 
 let benchmarks: @Sendable () -> Void = {

@@ -2,6 +2,7 @@
 // GEMM rate against OpenBLAS's own sgemm rate measured in the same process, peak memory,
 // and a per-layer time breakdown. Usage: TrainStepProfile [steps] [threads]
 
+import DuralavaNN
 import DuralavaTrainer
 import TrainStepShared
 

@@ -3,6 +3,8 @@
 // the preset's settings, on simulated footage. The footage is smaller than the preset's
 // (a step draws a random batch from it, so its size does not change the step's work).
 
+import DuralavaData
+import DuralavaNN
 import DuralavaRuntime
 import DuralavaTrainer
 

@@ -3,6 +3,7 @@
 // and head, forward and backward for both losses, both optimizer updates. "Real" frames
 // are fixed uniform noise: data loading is not part of the step.
 
+import DuralavaNN
 import DuralavaRuntime
 import DuralavaTrainer
 import DuralavaExperiments

@@ -1,3 +1,4 @@
+import DuralavaNN
 // The reference architecture (docs/design.md#the-reference-system) built from the trainer's layers, with layer names
 // that map one to one onto the runtime's tensor names (generator.tconv{i}, rnn.dense{j}).
 

@@ -1,3 +1,4 @@
+import DuralavaNN
 /// Sets the running statistics of every BatchNorm in `network` to the exact statistics of
 /// one forward pass over `input` (training mode, momentum 0), leaving weights untouched.
 ///

@@ -13,6 +13,7 @@
 // infinity are refused before anything is written. Floats are stored bit for bit, so a
 // resumed run continues exactly as an uninterrupted one.
 
+import DuralavaNN
 import DuralavaRuntime
 
 public struct CheckpointError: Error, CustomStringConvertible {

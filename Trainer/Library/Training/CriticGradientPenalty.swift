@@ -1,3 +1,5 @@
+import DuralavaNN
+
 /// The R1 gradient penalty on a critic (Mescheder et al. 2018): (γ/2)·mean over real frames
 /// of ‖∇ₓD(x)‖². It keeps the critic's surface flat around the footage, so the generator is
 /// pushed towards footage-like shapes instead of towards a texture the critic happens to

@@ -1,3 +1,4 @@
+import DuralavaNN
 /// One update of a critic with the non-saturating binary cross-entropy: real inputs towards
 /// `realLabel` (one-sided label smoothing), generated ones towards 0; parameter gradients only.
 /// Returns the summed loss of both halves. A `gradientPenalty` adds its term on the real frames

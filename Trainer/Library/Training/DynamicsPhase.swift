@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaRuntime
 
 /// Phase 2 of lamp training: learn time in latent space. The footage, encoded by phase 1's
@@ -69,8 +71,8 @@ public final class DynamicsPhase {
         public var critic: Float = 0, adversarial: Float = 0, moment: Float = 0, prediction: Float = 0
         /// RMS latent change per step of the rollouts and of the data.
         public var rolloutChange: Float = 0, dataChange: Float = 0
-        /// RMS distance of projected rollout latents from their projection (0 when no
-        /// projection is set or the weight is 0).
+        /// RMS distance of projected rollout latents from their projection (0 when the pull's
+        /// weight is 0).
         public var manifoldDistance: Float = 0
         /// The denoising rollout loss (weighted; 0 when off).
         public var denoising: Float = 0
@@ -87,23 +89,27 @@ public final class DynamicsPhase {
     /// Encoded footage: trajectories[s] holds length × latent values.
     public private(set) var trajectories: [[Float]] = []
     public private(set) var trajectoryLength = 0
-    /// encode(generate(z)) for a batch of latents [n, latent] → [n, latent] (set by the
-    /// trainer from the frozen frame model); used by the manifold pull.
+    // What phase 2 takes from the frozen frame model, all wired by `encodeFootage(_:with:)`
+    // from the FramePhase it is given (one place, not closures attached after construction);
+    // tests replace them to isolate a term. A term whose weight is on and whose input is
+    // missing stops with a precondition failure instead of being skipped.
+
+    /// encode(generate(z)) for a batch of latents [n, latent] → [n, latent]; the manifold pull's.
     public var projection: ((Tensor) -> Tensor)?
     /// Per-latent RMS distance from the projection below which the pull does nothing (the
     /// trainer sets it to the 90th percentile of real frames' latents).
     public var manifoldTolerance: Float = 0
     /// The pixel critic (nil unless `pixelCriticWeight` > 0 at construction).
     public let pixelCritic: PixelCritic?
-    /// The frozen generator rollouts are decoded with for the pixel critic (set by the
-    /// trainer: the exported generator, run in inference mode, never updated here).
+    /// The frozen generator rollouts are decoded with for the pixel critic: the exported
+    /// generator, run in inference mode, never updated here.
     public var decoder: Layer?
-    /// Draws `count` real footage frames [count, s, s, 3] for the pixel critic (set by the trainer).
+    /// Draws `count` real footage frames [count, s, s, 3] for the pixel critic.
     public var realFrames: ((Int, inout RandomGenerator) -> Tensor)?
 
     private let renorm = Renormalize(name: "renormalize")
     private let concat = Concat()
-    private var stepStates: [(concat: ConcatState, rnn: LayerState, renorm: LayerState)] = []
+    private var stepStates: [ResidualStepState] = []
     /// The latent carried from the end of one batch into the next, and whether it is set;
     /// saved with the checkpoint so a resumed run continues exactly.
     private let carriedParameter: Parameter
@@ -123,15 +129,10 @@ public final class DynamicsPhase {
             let w = last.weight.value.pointer
             for i in 0..<last.weight.value.count { w[i] *= 0.1 }
         }
-        var layers: [Layer] = []
-        var width = 2 * arch.latentDim
-        for (j, h) in arch.transitionCriticHidden.enumerated() {
-            layers.append(Dense(name: "dense\(j)", inputSize: width, outputSize: h, rng: &rng))
-            layers.append(LeakyReLU(name: "act\(j)", slope: 0.2))
-            width = h
-        }
-        layers.append(Dense(name: "dense\(arch.transitionCriticHidden.count)", inputSize: width, outputSize: 1, rng: &rng))
-        critic = Sequential(name: "transition_critic", layers)
+        // The transition critic: [z_t, motionScale·(z_t+1 − z_t)] → one logit, the RNN's dense stack.
+        critic = Sequential(name: "transition_critic",
+                            SeedArchitecture.denseStack(inputs: 2 * arch.latentDim, hidden: arch.transitionCriticHidden, outputs: 1,
+                                                        leakySlope: 0.2, rng: &rng))
         rnnOptimizer = Adam(parameters: rnn.trainableParameters, beta1: 0.5)
         criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
         if settings.pixelCriticWeight > 0 {
@@ -144,9 +145,7 @@ public final class DynamicsPhase {
         }
         carriedParameter = Parameter(name: "dynamics.carried", shape: [settings.batch, arch.latentDim], isTrainable: false)
         carriedValidParameter = Parameter(name: "dynamics.carried_valid", shape: [1], isTrainable: false)
-        for _ in 0..<settings.horizon {
-            stepStates.append((concat.makeState(), rnn.makeState(), renorm.makeState()))
-        }
+        for _ in 0..<settings.horizon { stepStates.append(makeStepState()) }
     }
 
     public var parameters: [Parameter] {
@@ -158,8 +157,17 @@ public final class DynamicsPhase {
         return o
     }
 
-    /// Encodes every frame of the footage (phase 1's encoder, inference mode).
+    /// Encodes every frame of the footage (phase 1's encoder, inference mode) and wires in what
+    /// the loss terms take from the frozen frame model: the projection, the decoder and the
+    /// footage's frames.
     public func encodeFootage(_ data: LampSequences, with frames: FramePhase, chunk: Int = 64) {
+        projection = { [frames] in frames.project($0) }
+        decoder = frames.exportedGenerator
+        realFrames = { [data] count, rng in
+            let batch = Tensor(shape: [count, data.height, data.width, 3])
+            data.copyRandomFrames(count: count, rng: &rng, into: batch.pointer)
+            return batch
+        }
         let n = data.frameValueCount, d = arch.latentDim
         trajectories = []
         trajectoryLength = data.length
@@ -183,13 +191,83 @@ public final class DynamicsPhase {
         trajectories[s].withUnsafeBufferPointer { (p).update(from: $0.baseAddress! + t * d, count: d) }
     }
 
-    /// One unrolled training step.
+    /// The layer states of one residual RNN step (`residualStep`).
+    struct ResidualStepState {
+        let concat: ConcatState, rnn: LayerState, renorm: LayerState
+    }
+
+    private func makeStepState() -> ResidualStepState {
+        ResidualStepState(concat: concat.makeState(), rnn: rnn.makeState(), renorm: renorm.makeState())
+    }
+
+    /// One step of the residual RNN, z ← renormalize(z + f([z, noise])), written once for the
+    /// unroll, the one-step prediction and the denoising rollout: the raw output z + f(...)
+    /// (the normality penalty's input) and the renormalized next latent.
+    private func residualStep(_ z: Tensor, noise: Tensor, state st: ResidualStepState) -> (raw: Tensor, next: Tensor) {
+        let x = concat.forward([z, noise], state: st.concat)
+        let delta = rnn.forward(x, state: st.rnn, training: true)
+        let raw = Tensor(shape: z.shape)
+        for i in 0..<z.count { raw.pointer[i] = z.pointer[i] + delta.pointer[i] }
+        return (raw, renorm.forward(raw, state: st.renorm, training: true).clone())
+    }
+
+    /// Back through f and the residual sum of `residualStep`, from the gradient at the raw
+    /// output: the gradient at z, which feeds both the network and the sum. Accumulates f's
+    /// parameter gradients.
+    private func residualStepBackward(rawGradient gRaw: Tensor, state st: ResidualStepState) -> Tensor {
+        let gx = rnn.backward(gRaw, state: st.rnn, options: .all)!
+        let parts = concat.backward(gx, state: st.concat)
+        let gz = Tensor(shape: gRaw.shape)
+        for i in 0..<gRaw.count { gz.pointer[i] = parts[0].pointer[i] + gRaw.pointer[i] }
+        return gz
+    }
+
+    /// One unrolled training step, in the order its parts consume the random stream: starting
+    /// latents, the unroll, the critic's pairs and update, then the RNN's gradient from the critic,
+    /// the manifold pull and the pixel critic at the rollout's latents, back through time, and the
+    /// one-step prediction and denoising terms on footage latents.
     public func step(rng: inout RandomGenerator, learningRateScale: Float = 1) -> Losses {
         precondition(!trajectories.isEmpty, "encodeFootage first")
-        let b = settings.batch, d = arch.latentDim, h = settings.horizon, nd = arch.rnnNoiseDim
         var losses = Losses()
+        let rollout = unroll(from: startingLatents(rng: &rng), rng: &rng)
+        let pairs = transitionPairs(rollout, rng: &rng, losses: &losses)
+        losses.critic = updateCritic(critic, optimizer: criticOptimizer,
+                                     learningRate: settings.criticLearningRate * learningRateScale,
+                                     real: pairs.real, fake: pairs.fake, realLabel: settings.realLabel,
+                                     realState: critic.makeState(), fakeState: critic.makeState(),
+                                     realGradient: Tensor(shape: [pairs.fake.batch, 1]), fakeGradient: Tensor(shape: [pairs.fake.batch, 1]))
+        zeroGradients(rnn.trainableParameters)
+        let dz = criticGradient(pairs, losses: &losses)
+        if settings.manifoldWeight > 0 && settings.manifoldSamples > 0 {
+            losses.manifoldDistance = addManifoldPull(rollout, into: dz, rng: &rng)
+        }
+        if settings.pixelCriticWeight > 0 && settings.pixelCriticSamples > 0 {
+            addPixelCritic(rollout, into: dz, rng: &rng, learningRateScale: learningRateScale, losses: &losses)
+        }
+        losses.moment = backpropagateThroughTime(rollout, latentGradients: dz)
+        if settings.predictionWeight > 0 { losses.prediction = predictionStep(rng: &rng) }
+        if settings.denoisingWeight > 0 { losses.denoising = denoisingStep(rng: &rng) }
+        _ = clipGradientNorm(rnn.trainableParameters, maxNorm: 10)
+        rnnOptimizer.step(learningRate: settings.learningRate * learningRateScale)
+        return losses
+    }
 
-        // Starting latents: carried from the last batch, or restarted on a data latent.
+    /// The latents of one unroll: z_0 … z_horizon (renormalized) and the raw outputs before each
+    /// renormalization (the normality penalty's input).
+    struct Rollout {
+        var latents: [Tensor]
+        var raw: [Tensor]
+    }
+
+    /// The critic's pairs: generated (z_t, motionScale·(z_t+1 − z_t)) for every unroll step, and
+    /// as many real ones from the footage.
+    struct TransitionPairs {
+        let fake: Tensor, real: Tensor
+    }
+
+    /// Starting latents: carried from the last batch, or restarted on a data latent.
+    private func startingLatents(rng: inout RandomGenerator) -> Tensor {
+        let b = settings.batch, d = arch.latentDim
         let start = Tensor(shape: [b, d])
         for i in 0..<b {
             if carriedValid && rng.uniformFloat() >= settings.resetProbability {
@@ -199,26 +277,29 @@ public final class DynamicsPhase {
                          into: start.pointer + i * d)
             }
         }
+        return start
+    }
 
-        // Unroll.
-        var zs: [Tensor] = [start]
-        var raws: [Tensor] = []
-        let noise = (0..<h).map { _ in Tensor(shape: [b, nd]) }
+    /// `horizon` residual steps with fresh noise; the last latent is carried into the next batch.
+    private func unroll(from start: Tensor, rng: inout RandomGenerator) -> Rollout {
+        let h = settings.horizon
+        var rollout = Rollout(latents: [start], raw: [])
+        let noise = (0..<h).map { _ in Tensor(shape: [settings.batch, arch.rnnNoiseDim]) }
         for t in 0..<h {
             rng.fillGaussian(noise[t].buffer)
-            let st = stepStates[t]
-            let x = concat.forward([zs[t], noise[t]], state: st.concat)
-            let delta = rnn.forward(x, state: st.rnn, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = zs[t].pointer[i] + delta.pointer[i] }
-            raws.append(raw)
-            zs.append(renorm.forward(raw, state: st.renorm, training: true).clone())
+            let (raw, next) = residualStep(rollout.latents[t], noise: noise[t], state: stepStates[t])
+            rollout.raw.append(raw)
+            rollout.latents.append(next)
         }
-        carried.copy(from: zs[h])
+        carried.copy(from: rollout.latents[h])
         carriedValid = true
+        return rollout
+    }
 
-        // Pairs: generated (z_t, motionScale·(z_t+1 − z_t)) for every t; real ones from the footage.
-        let ms = settings.motionScale
+    /// The generated and real pairs; records the RMS latent change per step of both.
+    private func transitionPairs(_ rollout: Rollout, rng: inout RandomGenerator, losses: inout Losses) -> TransitionPairs {
+        let b = settings.batch, d = arch.latentDim, h = settings.horizon, ms = settings.motionScale
+        let zs = rollout.latents
         let fakePairs = Tensor(shape: [b * h, 2 * d])
         let realPairs = Tensor(shape: [b * h, 2 * d])
         var fakeChange = 0.0, realChange = 0.0
@@ -241,22 +322,18 @@ public final class DynamicsPhase {
         }
         losses.rolloutChange = Float((fakeChange / Double(b * h * d)).squareRoot())
         losses.dataChange = Float((realChange / Double(b * h * d)).squareRoot())
+        return TransitionPairs(fake: fakePairs, real: realPairs)
+    }
 
-        // Critic step.
-        let gReal = Tensor(shape: [b * h, 1]), gFake = Tensor(shape: [b * h, 1])
-        losses.critic = updateCritic(critic, optimizer: criticOptimizer,
-                                     learningRate: settings.criticLearningRate * learningRateScale,
-                                     real: realPairs, fake: fakePairs, realLabel: settings.realLabel,
-                                     realState: critic.makeState(), fakeState: critic.makeState(),
-                                     realGradient: gReal, fakeGradient: gFake)
-
-        // RNN step: fool the critic through the whole unroll.
-        zeroGradients(rnn.trainableParameters)
-        let genState = critic.makeState()
-        let logits = critic.forward(fakePairs, state: genState, training: true)
+    /// The RNN's adversarial loss (fool the critic) and its gradient at every latent of the
+    /// unroll: dz[t] collects what arrives at z_t as the first and the second element of pairs.
+    private func criticGradient(_ pairs: TransitionPairs, losses: inout Losses) -> [Tensor] {
+        let b = settings.batch, d = arch.latentDim, h = settings.horizon, ms = settings.motionScale
+        let state = critic.makeState()
+        let gFake = Tensor(shape: [b * h, 1])
+        let logits = critic.forward(pairs.fake, state: state, training: true)
         losses.adversarial = Loss.binaryCrossEntropyWithLogits(logits: logits, target: 1, gradient: gFake)
-        let gPairs = critic.backward(gFake, state: genState, options: .inputOnly)!
-        // dz[t]: gradient arriving at z_t from the critic (as first and second element of pairs).
+        let gPairs = critic.backward(gFake, state: state, options: .inputOnly)!
         let dz = (0...h).map { _ in Tensor(shape: [b, d]) }
         for t in 0..<h {
             for i in 0..<b {
@@ -265,106 +342,122 @@ public final class DynamicsPhase {
                 for k in 0..<d { a[k] += row[k] - ms * row[d + k]; c[k] += ms * row[d + k] }
             }
         }
-        // Manifold pull on some rollout latents at one unroll step: gradient of
-        // w·mean((z − sg(project(z)))²) added where the critic's arrives.
-        if settings.manifoldWeight > 0, let projection, settings.manifoldSamples > 0 {
-            let m = min(settings.manifoldSamples, b), t = 1 + rng.int(below: h)
-            let rows = (0..<m).map { _ in rng.int(below: b) }
-            let picked = Tensor(shape: [m, d])
-            for (j, i) in rows.enumerated() { (picked.pointer + j * d).update(from: zs[t].pointer + i * d, count: d) }
-            let projected = projection(picked)
-            var sum = 0.0
-            for (j, i) in rows.enumerated() {
-                let z = picked.pointer + j * d, p = projected.pointer + j * d, g = dz[t].pointer + i * d
-                var squares: Float = 0
-                for k in 0..<d { let e = z[k] - p[k]; squares += e * e }
-                sum += Double(squares)
-                // Hinge on the per-latent RMS distance r: w·max(0, r − tolerance)², so latents
-                // as close as real frames' are left alone (E∘G is not exactly the identity).
-                let r = (squares / Float(d)).squareRoot()
-                guard r > manifoldTolerance else { continue }
-                let scale = 2 * settings.manifoldWeight * (r - manifoldTolerance) / (r * Float(d * m))
-                for k in 0..<d { g[k] += scale * (z[k] - p[k]) }
-            }
-            losses.manifoldDistance = Float((sum / Double(m * d)).squareRoot())
-        }
-        // Pixel critic on some rollout latents at one unroll step, decoded by the frozen generator.
-        if settings.pixelCriticWeight > 0, let pixelCritic, let decoder, let realFrames, settings.pixelCriticSamples > 0 {
-            let m = min(settings.pixelCriticSamples, b), t = 1 + rng.int(below: h)
-            let rows = (0..<m).map { _ in rng.int(below: b) }
-            let picked = Tensor(shape: [m, d])
-            for (j, i) in rows.enumerated() { (picked.pointer + j * d).update(from: zs[t].pointer + i * d, count: d) }
-            let decoded = PixelCritic.decode(picked, with: decoder)
-            let real: Tensor
-            if settings.pixelCriticAgainstDecodedFootage {
-                let footage = Tensor(shape: [m, d])
-                for j in 0..<m {
-                    copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
-                             into: footage.pointer + j * d)
-                }
-                real = PixelCritic.decode(footage, with: decoder).frames
-            } else {
-                real = realFrames(m, &rng)
-            }
-            losses.pixelCritic = pixelCritic.update(real: real, fake: decoded.frames,
-                                                    learningRate: settings.criticLearningRate * learningRateScale,
-                                                    realLabel: settings.realLabel)
-            let g = pixelCritic.generatorSide(frames: decoded.frames, decodeState: decoded.state, generator: decoder,
-                                              weight: settings.pixelCriticWeight)
-            losses.pixelAdversarial = g.loss
-            for (j, i) in rows.enumerated() {
-                let src = g.latentGradient.pointer + j * d, dst = dz[t].pointer + i * d
-                for k in 0..<d { dst[k] += src[k] }
-            }
-        }
+        return dz
+    }
 
-        // Backpropagation through time.
+    /// Some rollout latents at one unroll step, picked at random: the step and the rows.
+    private func pickLatents(_ rollout: Rollout, count: Int, rng: inout RandomGenerator) -> (step: Int, rows: [Int], latents: Tensor) {
+        let b = settings.batch, d = arch.latentDim
+        let m = min(count, b), t = 1 + rng.int(below: settings.horizon)
+        let rows = (0..<m).map { _ in rng.int(below: b) }
+        let picked = Tensor(shape: [m, d])
+        for (j, i) in rows.enumerated() { (picked.pointer + j * d).update(from: rollout.latents[t].pointer + i * d, count: d) }
+        return (t, rows, picked)
+    }
+
+    /// The manifold pull on some rollout latents at one unroll step: the gradient of
+    /// w·mean((z − sg(project(z)))²) added where the critic's arrives. Returns the RMS distance.
+    private func addManifoldPull(_ rollout: Rollout, into dz: [Tensor], rng: inout RandomGenerator) -> Float {
+        guard let projection else { preconditionFailure("manifold pull on (weight > 0) without the frame model: encodeFootage wires it") }
+        let d = arch.latentDim
+        let (t, rows, picked) = pickLatents(rollout, count: settings.manifoldSamples, rng: &rng)
+        let m = rows.count
+        let projected = projection(picked)
+        var sum = 0.0
+        for (j, i) in rows.enumerated() {
+            let z = picked.pointer + j * d, p = projected.pointer + j * d, g = dz[t].pointer + i * d
+            var squares: Float = 0
+            for k in 0..<d { let e = z[k] - p[k]; squares += e * e }
+            sum += Double(squares)
+            // Hinge on the per-latent RMS distance r: w·max(0, r − tolerance)², so latents
+            // as close as real frames' are left alone (E∘G is not exactly the identity).
+            let r = (squares / Float(d)).squareRoot()
+            guard r > manifoldTolerance else { continue }
+            let scale = 2 * settings.manifoldWeight * (r - manifoldTolerance) / (r * Float(d * m))
+            for k in 0..<d { g[k] += scale * (z[k] - p[k]) }
+        }
+        return Float((sum / Double(m * d)).squareRoot())
+    }
+
+    /// The pixel critic on some rollout latents at one unroll step, decoded by the frozen
+    /// generator: its own update, then its generator-side gradient added where the critic's arrives.
+    private func addPixelCritic(_ rollout: Rollout, into dz: [Tensor], rng: inout RandomGenerator, learningRateScale: Float,
+                                losses: inout Losses) {
+        guard let pixelCritic, let decoder, let realFrames else {
+            preconditionFailure("pixel critic on (weight > 0) without the frame model: encodeFootage wires it")
+        }
+        let d = arch.latentDim
+        let (t, rows, picked) = pickLatents(rollout, count: settings.pixelCriticSamples, rng: &rng)
+        let m = rows.count
+        let decoded = PixelCritic.decode(picked, with: decoder)
+        let real: Tensor
+        if settings.pixelCriticAgainstDecodedFootage {
+            let footage = Tensor(shape: [m, d])
+            for j in 0..<m {
+                copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
+                         into: footage.pointer + j * d)
+            }
+            real = PixelCritic.decode(footage, with: decoder).frames
+        } else {
+            real = realFrames(m, &rng)
+        }
+        losses.pixelCritic = pixelCritic.update(real: real, fake: decoded.frames,
+                                                learningRate: settings.criticLearningRate * learningRateScale,
+                                                realLabel: settings.realLabel)
+        let g = pixelCritic.generatorSide(frames: decoded.frames, decodeState: decoded.state, generator: decoder,
+                                          weight: settings.pixelCriticWeight)
+        losses.pixelAdversarial = g.loss
+        for (j, i) in rows.enumerated() {
+            let src = g.latentGradient.pointer + j * d, dst = dz[t].pointer + i * d
+            for k in 0..<d { dst[k] += src[k] }
+        }
+    }
+
+    /// Backpropagation through time from the latents' gradients, with the normality penalty
+    /// (and the raw-std one) on every raw output; accumulates the RNN's gradients and returns the
+    /// penalties' sum.
+    private func backpropagateThroughTime(_ rollout: Rollout, latentGradients dz: [Tensor]) -> Float {
+        let b = settings.batch, d = arch.latentDim, h = settings.horizon
+        var moment: Float = 0
         let momentGrad = Tensor(shape: [b, d])
         for t in stride(from: h - 1, through: 0, by: -1) {
             let st = stepStates[t]
             let gRaw = renorm.backward(dz[t + 1], state: st.renorm, options: .all)!
-            losses.moment += MomentPenalty.evaluate(latents: raws[t], gradient: momentGrad,
-                                                    scale: settings.momentWeight / Float(h))
+            moment += MomentPenalty.evaluate(latents: rollout.raw[t], gradient: momentGrad,
+                                             scale: settings.momentWeight / Float(h))
             for i in 0..<(b * d) { gRaw.pointer[i] += momentGrad.pointer[i] }
             if settings.rawStdWeight > 0 {
-                losses.moment += ScalePenalty.evaluate(latents: raws[t], gradient: momentGrad,
-                                                       scale: settings.rawStdWeight / Float(h))
+                moment += ScalePenalty.evaluate(latents: rollout.raw[t], gradient: momentGrad,
+                                                scale: settings.rawStdWeight / Float(h))
                 for i in 0..<(b * d) { gRaw.pointer[i] += momentGrad.pointer[i] }
             }
-            let gx = rnn.backward(gRaw, state: st.rnn, options: .all)!
-            let parts = concat.backward(gx, state: st.concat)
-            // Residual: z_t feeds both the network and the sum.
-            for i in 0..<(b * d) { dz[t].pointer[i] += parts[0].pointer[i] + gRaw.pointer[i] }
+            let gz = residualStepBackward(rawGradient: gRaw, state: st)
+            for i in 0..<(b * d) { dz[t].pointer[i] += gz.pointer[i] }
         }
-
-        // Teacher-forced one-step prediction on real pairs, with fresh noise.
-        if settings.predictionWeight > 0 {
-            let st = (concat.makeState(), rnn.makeState(), renorm.makeState())
-            let z0 = Tensor(shape: [b, d]), target = Tensor(shape: [b, d]), nz = Tensor(shape: [b, nd])
-            for i in 0..<b {
-                let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
-                copyData(sequence: s, step: u, into: z0.pointer + i * d)
-                copyData(sequence: s, step: u + 1, into: target.pointer + i * d)
-            }
-            rng.fillGaussian(nz.buffer)
-            let x = concat.forward([z0, nz], state: st.0)
-            let delta = rnn.forward(x, state: st.1, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = z0.pointer[i] + delta.pointer[i] }
-            let pred = renorm.forward(raw, state: st.2, training: true)
-            let g = Tensor(shape: [b, d])
-            losses.prediction = Loss.meanSquaredError(prediction: pred, target: target, gradient: g,
-                                                      scale: settings.predictionWeight)
-            let gRaw = renorm.backward(g, state: st.2, options: .all)!
-            rnn.backward(gRaw, state: st.1, options: .parametersOnly)
-        }
-        if settings.denoisingWeight > 0 {
-            losses.denoising = denoisingStep(rng: &rng)
-        }
-        _ = clipGradientNorm(rnn.trainableParameters, maxNorm: 10)
-        rnnOptimizer.step(learningRate: settings.learningRate * learningRateScale)
-        return losses
+        return moment
     }
+
+    /// Teacher-forced one-step prediction on real pairs, with fresh noise: accumulates the RNN's
+    /// gradients and returns the weighted loss.
+    private func predictionStep(rng: inout RandomGenerator) -> Float {
+        let b = settings.batch, d = arch.latentDim, nd = arch.rnnNoiseDim
+        let st = makeStepState()
+        let z0 = Tensor(shape: [b, d]), target = Tensor(shape: [b, d]), nz = Tensor(shape: [b, nd])
+        for i in 0..<b {
+            let s = rng.int(below: trajectories.count), u = rng.int(below: trajectoryLength - 1)
+            copyData(sequence: s, step: u, into: z0.pointer + i * d)
+            copyData(sequence: s, step: u + 1, into: target.pointer + i * d)
+        }
+        rng.fillGaussian(nz.buffer)
+        let pred = residualStep(z0, noise: nz, state: st).next
+        let g = Tensor(shape: [b, d])
+        let loss = Loss.meanSquaredError(prediction: pred, target: target, gradient: g, scale: settings.predictionWeight)
+        // Only the parameters' gradients: the data latent z0 needs none.
+        let gRaw = renorm.backward(g, state: st.renorm, options: .all)!
+        rnn.backward(gRaw, state: st.rnn, options: .parametersOnly)
+        return loss
+    }
+
     /// The denoising rollout term: perturbed footage latents unrolled `denoisingHorizon`
     /// steps towards the data's following latents; accumulates the RNN's gradients and returns
     /// the weighted loss.
@@ -382,15 +475,11 @@ public final class DynamicsPhase {
         }
         // The perturbed start, renormalized as the loop keeps every latent (an input: no gradient).
         var zs = [renorm.forward(start, state: renorm.makeState(), training: true).clone()]
-        let states = (0..<k).map { _ in (concat.makeState(), rnn.makeState(), renorm.makeState()) }
+        let states = (0..<k).map { _ in makeStepState() }
         for j in 0..<k {
             let noise = Tensor(shape: [b, nd])
             rng.fillGaussian(noise.buffer)
-            let x = concat.forward([zs[j], noise], state: states[j].0)
-            let delta = rnn.forward(x, state: states[j].1, training: true)
-            let raw = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { raw.pointer[i] = zs[j].pointer[i] + delta.pointer[i] }
-            zs.append(renorm.forward(raw, state: states[j].2, training: true).clone())
+            zs.append(residualStep(zs[j], noise: noise, state: states[j]).next)
         }
         var loss: Float = 0
         var carriedGradient = Tensor(shape: [b, d])
@@ -399,12 +488,8 @@ public final class DynamicsPhase {
             loss += Loss.meanSquaredError(prediction: zs[j + 1], target: targets[j], gradient: g,
                                           scale: settings.denoisingWeight / Float(k))
             for i in 0..<(b * d) { g.pointer[i] += carriedGradient.pointer[i] }
-            let gRaw = renorm.backward(g, state: states[j].2, options: .all)!
-            let gx = rnn.backward(gRaw, state: states[j].1, options: .all)!
-            let parts = concat.backward(gx, state: states[j].0)
-            let dz = Tensor(shape: [b, d])
-            for i in 0..<(b * d) { dz.pointer[i] = parts[0].pointer[i] + gRaw.pointer[i] }
-            carriedGradient = dz
+            let gRaw = renorm.backward(g, state: states[j].renorm, options: .all)!
+            carriedGradient = residualStepBackward(rawGradient: gRaw, state: states[j])
         }
         return loss
     }

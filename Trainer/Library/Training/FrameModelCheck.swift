@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaMeasure
 /// How real the frame model alone is, before any dynamics: the classifier two-sample test of
 /// the report card between reconstructions (encode → exported generator) of half the
@@ -7,7 +9,7 @@ import DuralavaMeasure
 /// where the latent loop goes. Both classifier families of the report card are run (the CNN,
 /// and the linear model on pixels, colour and sharpness histograms): realism is the worse.
 /// Beside the reconstructions, the check decodes random points of the latent sphere (prior
-/// samples, `EvalPriorSamples`): the loop keeps the lamp on that sphere, so they must be lamps too.
+/// samples, `PriorSamples`): the loop keeps the lamp on that sphere, so they must be lamps too.
 public struct FrameModelCheck {
     /// The CNN's accuracy, reconstructions vs real, and real vs real (its floor).
     public var reconstructionAccuracy: Double
@@ -18,12 +20,12 @@ public struct FrameModelCheck {
     public var framesPerSet: Int
     /// Frames decoded from renormalized N(0, I) latents against spaced real frames (nil when
     /// not asked for).
-    public var prior: EvalPriorSamples?
+    public var prior: PriorSamples?
 
     /// The targets of the frame phase: reconstructions ≤ 0.70 in both families, and the prior
-    /// samples' targets (`EvalPriorSamples.passes`) where they were measured.
+    /// samples' targets (`PriorSamples.passes`) where they were measured.
     public var passes: Bool {
-        reconstructionAccuracy <= EvalPriorSamples.accuracyTarget && linearReconstructionAccuracy <= EvalPriorSamples.accuracyTarget
+        reconstructionAccuracy <= PriorSamples.accuracyTarget && linearReconstructionAccuracy <= PriorSamples.accuracyTarget
             && (prior?.passes ?? true)
     }
 
@@ -33,7 +35,7 @@ public struct FrameModelCheck {
     /// (the footage the model learned from, for the diversity check), prior samples are
     /// measured too.
     public static func run(frames: FramePhase, data: LampSequences, seed: UInt64,
-                           settings: EvalClassifierSettings = EvalClassifierSettings(),
+                           settings: ClassifierSettings = ClassifierSettings(),
                            sequencesPerSet: Int = 8, minimumFrames: Int = 1000,
                            priorFootage: LampSequences? = nil, training: LampSequences? = nil,
                            priorFramesPerSet: Int = 600) -> FrameModelCheck? {
@@ -42,7 +44,7 @@ public struct FrameModelCheck {
         let odd = Array(all.filter { $0 % 2 == 1 }.prefix(sequencesPerSet))
         guard min(even.count, odd.count) * data.length >= minimumFrames else { return nil }
         let s = data.height, w = data.width, n = data.frameValueCount
-        var recon = EvalFrameSet(width: w, height: s)
+        var recon = FrameSet(width: w, height: s)
         let realA = data.frameSet(sequences: even), realB = data.frameSet(sequences: odd)
         let gen = frames.exportedGenerator
         func sequence(_ q: Int) -> Tensor {
@@ -52,14 +54,14 @@ public struct FrameModelCheck {
         }
         for q in even { recon.appendSegment(gen.forward(frames.encode(sequence(q)), state: gen.makeState(), training: false).array) }
         let shown = recon.asDisplayed()  // 8-bit, as the report card sees a lamp's frames
-        let r = EvalTwoSampleTest.run(shown, realB, settings: settings, seed: seed)
-        let floor = EvalTwoSampleTest.run(realA, realB, settings: settings, seed: seed)
-        let linear = EvalLinearTwoSampleTest.run(shown, realB, split: settings)
-        let linearFloor = EvalLinearTwoSampleTest.run(realA, realB, split: settings)
-        var prior: EvalPriorSamples?
+        let r = TwoSampleTest.run(shown, realB, settings: settings, seed: seed)
+        let floor = TwoSampleTest.run(realA, realB, settings: settings, seed: seed)
+        let linear = LinearTwoSampleTest.run(shown, realB, split: settings)
+        let linearFloor = LinearTwoSampleTest.run(realA, realB, split: settings)
+        var prior: PriorSamples?
         if let priorFootage, let training {
             let d = frames.arch.latentDim
-            prior = EvalPriorSamples.run(latentDim: d, decode: { z, k in
+            prior = PriorSamples.run(latentDim: d, decode: { z, k in
                 let t = Tensor(shape: [k, d])
                 for i in 0..<(k * d) { t.pointer[i] = z[i] }
                 return gen.forward(t, state: gen.makeState(), training: false).array

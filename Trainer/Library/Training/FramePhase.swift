@@ -1,3 +1,5 @@
+import DuralavaData
+import DuralavaNN
 import DuralavaRuntime
 
 /// Phase 1 of lamp training: learn frames. An encoder maps real frames to renormalized

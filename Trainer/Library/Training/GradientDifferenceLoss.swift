@@ -1,3 +1,4 @@
+import DuralavaNN
 // Gradient difference loss (Mathieu, Couprie & LeCun 2016): the mean absolute difference
 // between neighbouring-pixel differences of the reconstruction and of the real frame,
 //   L = w / N · Σ |(r[p+1] − r[p]) − (x[p+1] − x[p])|   over horizontal and vertical pairs,

@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaData
 import DuralavaMeasure
 import DuralavaRuntime
@@ -7,7 +8,8 @@ import Glibc
 #endif
 
 /// Set from a SIGINT, SIGTERM or SIGHUP handler; the training loop checks it between steps,
-/// saves a checkpoint and stops.
+/// saves a checkpoint and stops. nonisolated(unsafe): a 32-bit word written by the handler and
+/// read between steps; a late read stops one step later (docs/architecture.md, the opt-outs).
 nonisolated(unsafe) public var trainingStopRequested: Int32 = 0
 
 /// A whole training run in a folder: phase 1 (frames) then phase 2 (time), progress lines,
@@ -146,7 +148,7 @@ public final class LampTrainer {
         // Rows past the step this run continues from (written after the checkpoint a resumed
         // run restarts at) are dropped, so every step has one row.
         let metrics = try MetricsFile(path: directory + "/metrics.csv",
-                                      header: "step,phase,critic,adversarial,reconstruction,moment,prior_or_prediction,rollout_change,data_change,manifold_distance,steps_per_second",
+                                      header: MetricsRow.header,
                                       keepingStepsThrough: step)
         for note in pendingOverrideNotes { metrics.append("# resumed with changed settings at " + note) }
         pendingOverrideNotes = []
@@ -161,44 +163,46 @@ public final class LampTrainer {
                 return false
             }
             let inFramePhase = step < preset.frameSteps
-            var row: [Float]
+            var row: MetricsRow
             var extra = ""
             if inFramePhase {
                 let lr = cosineScale(step, preset.frameSteps)
                 let l = frames.step(data: data, rng: &rng, learningRateScale: lr)
-                row = [1, l.critic, l.adversarial, l.reconstruction, l.moment, l.prior, 0, 0, 0]
-                if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(EvalFormat.fixed(Double(l.gradientDifference), 4))" }
-                if frames.settings.latentMMDWeight > 0 { extra += " mmd \(EvalFormat.fixed(Double(l.latentMMD), 4))" }
-                if frames.settings.criticGradientPenalty > 0 { extra += " r1 \(EvalFormat.fixed(Double(l.criticPenalty), 4))" }
+                row = MetricsRow(phase: 1, critic: l.critic, adversarial: l.adversarial, reconstruction: l.reconstruction,
+                                 moment: l.moment, priorOrPrediction: l.prior)
+                if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(NumberFormat.fixed(Double(l.gradientDifference), 4))" }
+                if frames.settings.latentMMDWeight > 0 { extra += " mmd \(NumberFormat.fixed(Double(l.latentMMD), 4))" }
+                if frames.settings.criticGradientPenalty > 0 { extra += " r1 \(NumberFormat.fixed(Double(l.criticPenalty), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)
                 let l = dynamics.step(rng: &rng, learningRateScale: lr)
-                row = [2, l.critic, l.adversarial, 0, l.moment, l.prediction, l.rolloutChange, l.dataChange, l.manifoldDistance]
-                if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(EvalFormat.fixed(Double(l.denoising), 4))" }
+                row = MetricsRow(phase: 2, critic: l.critic, adversarial: l.adversarial, moment: l.moment, priorOrPrediction: l.prediction,
+                                 rolloutChange: l.rolloutChange, dataChange: l.dataChange, manifoldDistance: l.manifoldDistance)
+                if dynamics.settings.denoisingWeight > 0 { extra = " denoise \(NumberFormat.fixed(Double(l.denoising), 4))" }
                 if dynamics.pixelCritic != nil {
-                    extra += " pixel critic \(EvalFormat.fixed(Double(l.pixelCritic), 3)) adv \(EvalFormat.fixed(Double(l.pixelAdversarial), 3))"
+                    extra += " pixel critic \(NumberFormat.fixed(Double(l.pixelCritic), 3)) adv \(NumberFormat.fixed(Double(l.pixelAdversarial), 3))"
                 }
             }
-            if let bad = row.indices.dropFirst().first(where: { !row[$0].isFinite }) {
-                let names = ["phase", "critic", "adversarial", "reconstruction", "moment",
-                             inFramePhase ? "prior" : "prediction", "rollout change", "data change", "manifold distance"]
+            if let bad = row.losses.first(where: { !$0.value.isFinite }) {
                 let kept = lastCheckpointStep.map { "the last checkpoint (step \($0), \(checkpointPath)) is kept" }
                     ?? "no checkpoint was written"
-                throw TrainingError("step \(step + 1): the \(names[bad]) loss is \(row[bad]): training diverged and was stopped; "
+                throw TrainingError("step \(step + 1): the \(bad.name) loss is \(bad.value): training diverged and was stopped; "
                                     + "\(kept); try a smaller learning rate or loss weight")
             }
             step += 1; stepsThisRun += 1
             let now = monotonicSeconds()
             let rate = Double(stepsThisRun) / max(now - started, 1e-9)
-            metrics.append("\(step)," + row.map { "\($0)" }.joined(separator: ",") + ",\(rate)")
+            metrics.append("\(step)," + row.csvFields + ",\(rate)")
             if now - lastLog >= 2 || step == totalSteps {
                 lastLog = now
                 let eta = Double(totalSteps - step) / max(rate, 1e-9)
-                let f = { (i: Int, digits: Int) in EvalFormat.fixed(Double(row[i]), digits) }
+                let f = { (x: Float, digits: Int) in NumberFormat.fixed(Double(x), digits) }
                 let what = inFramePhase
-                    ? "critic \(f(1, 3)) adv \(f(2, 3)) rec \(f(3, 4)) moment \(f(4, 3)) prior \(f(5, 3))\(extra)"
-                    : "critic \(f(1, 3)) adv \(f(2, 3)) moment \(f(4, 3)) pred \(f(5, 3)) change \(f(6, 3)) (data \(f(7, 3))) off-manifold \(f(8, 3))\(extra)"
-                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(EvalFormat.fixed(rate, 2)) steps/s  ETA \(EvalFormat.duration(eta, tenths: false))")
+                    ? "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) rec \(f(row.reconstruction, 4)) moment \(f(row.moment, 3)) "
+                      + "prior \(f(row.priorOrPrediction, 3))\(extra)"
+                    : "critic \(f(row.critic, 3)) adv \(f(row.adversarial, 3)) moment \(f(row.moment, 3)) pred \(f(row.priorOrPrediction, 3)) "
+                      + "change \(f(row.rolloutChange, 3)) (data \(f(row.dataChange, 3))) off-manifold \(f(row.manifoldDistance, 3))\(extra)"
+                log("phase \(inFramePhase ? 1 : 2) step \(step)/\(totalSteps)  \(what)  \(NumberFormat.fixed(rate, 2)) steps/s  ETA \(NumberFormat.duration(eta, tenths: false))")
             }
             if step == preset.frameSteps {
                 try checkFrameModel()
@@ -321,10 +325,10 @@ public final class LampTrainer {
             return
         }
         lastFrameCheck = c
-        let target = EvalFormat.fixed(EvalPriorSamples.accuracyTarget, 2)
-        let reconstructions = "reconstructions vs real frames: classifier accuracy \(EvalFormat.fixed(c.reconstructionAccuracy, 3)) "
-            + "(real vs real: \(EvalFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
-            + "linear family \(EvalFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(EvalFormat.fixed(c.linearRealAccuracy, 3)))"
+        let target = NumberFormat.fixed(PriorSamples.accuracyTarget, 2)
+        let reconstructions = "reconstructions vs real frames: classifier accuracy \(NumberFormat.fixed(c.reconstructionAccuracy, 3)) "
+            + "(real vs real: \(NumberFormat.fixed(c.realAccuracy, 3)); \(c.framesPerSet) frames per set, step \(step)); "
+            + "linear family \(NumberFormat.fixed(c.linearReconstructionAccuracy, 3)) (real vs real: \(NumberFormat.fixed(c.linearRealAccuracy, 3)))"
         log("frame model check (\(which)): " + reconstructions)
         var text = "# Frame model check\n\nStep \(step), \(which). The report card's classifier two-sample tests "
             + "(docs/report-card.md: the CNN and the linear family), each beside its real-vs-real floor.\n\n"
@@ -346,7 +350,7 @@ public final class LampTrainer {
     }
 
     /// frame-check.png: 8 real frames, their reconstructions, 8 prior samples.
-    private func writeFrameCheckStrip(prior: EvalFrameSet, footage: LampSequences) throws {
+    private func writeFrameCheckStrip(prior: FrameSet, footage: LampSequences) throws {
         let w = data.width, h = data.height, n = data.frameValueCount, k = 8
         let real = Tensor(shape: [k, h, w, 3])
         for i in 0..<k {
@@ -355,7 +359,7 @@ public final class LampTrainer {
         }
         let gen = frames.exportedGenerator
         let recon = gen.forward(frames.encode(real), state: gen.makeState(), training: false)
-        let rows = [EvalFrameSet(width: w, height: h, values: real.array), EvalFrameSet(width: w, height: h, values: recon.array), prior]
+        let rows = [FrameSet(width: w, height: h, values: real.array), FrameSet(width: w, height: h, values: recon.array), prior]
             .map { set in (0..<min(k, set.count)).map { set.rgb($0) } }
         let grid = FrameGrid(rows: rows, frameWidth: w, frameHeight: h, scale: FrameGrid.scale(frameWidth: w, frameHeight: h))
         try writePNG(path: directory + "/frame-check.png", width: grid.width, height: grid.height, rgb: grid.pixels)
@@ -365,13 +369,6 @@ public final class LampTrainer {
     private func encodeFootage() {
         recalibrate()
         dynamics.encodeFootage(data, with: frames)
-        dynamics.projection = { [frames] in frames.project($0) }
-        dynamics.decoder = frames.exportedGenerator
-        dynamics.realFrames = { [data] count, rng in
-            let batch = Tensor(shape: [count, data.height, data.width, 3])
-            data.copyRandomFrames(count: count, rng: &rng, into: batch.pointer)
-            return batch
-        }
         if dynamics.settings.manifoldWeight > 0 {
             // How far real frames' latents are from their own projection: the pull's tolerance.
             let z = frames.encode(calibrationFrames), p = frames.project(z), d = preset.arch.latentDim
@@ -384,8 +381,8 @@ public final class LampTrainer {
             perLatent.sort()
             dynamics.manifoldTolerance = perLatent[min(perLatent.count - 1, perLatent.count * 9 / 10)]
             log("encoded footage: RMS distance of real frames' latents from their projection "
-                + EvalFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + ", 90th percentile "
-                + EvalFormat.fixed(Double(dynamics.manifoldTolerance), 3) + " (the manifold pull's tolerance)")
+                + NumberFormat.fixed((sum / Double(z.count)).squareRoot(), 3) + ", 90th percentile "
+                + NumberFormat.fixed(Double(dynamics.manifoldTolerance), 3) + " (the manifold pull's tolerance)")
         }
     }
 
@@ -417,7 +414,7 @@ public final class LampTrainer {
         if step <= preset.frameSteps {
             let e = reconstructionError()
             log("step \(step): inference reconstruction error (MSE over \(calibrationFrames.batch) frames) "
-                + "\(EvalFormat.compact(e.model, 3)); the average frame's: \(EvalFormat.compact(e.averageFrame, 3))")
+                + "\(NumberFormat.compact(e.model, 3)); the average frame's: \(NumberFormat.compact(e.averageFrame, 3))")
         }
         let real = Tensor(shape: [count, h, w, 3])
         var sampleRng = RandomGenerator(seed: 1234)
@@ -451,15 +448,43 @@ public final class LampTrainer {
             let lamp = try LampModel(path: modelPath)
             let animator = LampAnimator(model: lamp, seed: 1)
             let steps = 40
-            let apng = try APNGWriter(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", width: w, height: h,
-                                      frameCount: steps, delayNumerator: 1, delayDenominator: UInt16(max(1, (1 / data.stepSeconds).rounded())))
-            for _ in 0..<steps {
-                animator.render(phase: 0)
-                try apng.append(rgb: UnsafeBufferPointer(animator.rgb))
-                animator.advance()
-            }
-            try apng.finish()
+            let sink = try FrameSink(path: directory + "/samples-\(zeroPadded(step, 6)).apng.png", frameWidth: w, frameHeight: h,
+                                     frameCount: steps, delay: (1, UInt16(max(1, (1 / data.stepSeconds).rounded()))))
+            try FrameSink.record(animator, steps: steps, into: sink)
+            try sink.finish()
         }
+    }
+}
+
+/// One row of metrics.csv: a training step's losses, each with its column. The columns are
+/// named once, here, in the order the file has always had.
+struct MetricsRow {
+    /// 1 (frames) or 2 (time).
+    var phase: Float
+    var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0, moment: Float = 0
+    /// Phase 1's prior penalty, phase 2's one-step prediction loss.
+    var priorOrPrediction: Float = 0
+    /// Phase 2: RMS latent change per step of the rollouts and of the data, and the distance
+    /// off the frame model's manifold.
+    var rolloutChange: Float = 0, dataChange: Float = 0, manifoldDistance: Float = 0
+
+    /// The columns after `step`, as (CSV name, name in a divergence error, value).
+    var columns: [(csv: String, name: String, value: Float)] { [
+        ("phase", "phase", phase), ("critic", "critic", critic), ("adversarial", "adversarial", adversarial),
+        ("reconstruction", "reconstruction", reconstruction), ("moment", "moment", moment),
+        ("prior_or_prediction", phase == 1 ? "prior" : "prediction", priorOrPrediction),
+        ("rollout_change", "rollout change", rolloutChange), ("data_change", "data change", dataChange),
+        ("manifold_distance", "manifold distance", manifoldDistance),
+    ] }
+
+    /// The loss columns (all but the phase), for the divergence check.
+    var losses: [(name: String, value: Float)] { columns.dropFirst().map { ($0.name, $0.value) } }
+
+    /// The row's fields after `step`, comma-separated.
+    var csvFields: String { columns.map { "\($0.value)" }.joined(separator: ",") }
+
+    static var header: String {
+        "step," + MetricsRow(phase: 0).columns.map(\.csv).joined(separator: ",") + ",steps_per_second"
     }
 }
 

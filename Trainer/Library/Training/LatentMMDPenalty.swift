@@ -1,3 +1,4 @@
+import DuralavaNN
 /// Maximum mean discrepancy between a batch of codes [N, d] and samples of the prior [M, d]
 /// (renormalized N(0, I) latents: the sphere the lamp's loop keeps its latent on), with the
 /// inverse multiquadratic kernel k(x, y) = C / (C + |x − y|²) summed over the scales

@@ -1,3 +1,4 @@
+import DuralavaNN
 /// Pushes a batch of latents [N, d] towards the prior N(0, I) dimension by dimension:
 /// mean over dimensions of (m_j² + (v_j − 1)²), with m_j, v_j the batch mean and variance
 /// of dimension j. Together with per-sample renormalization and the moment penalty this makes

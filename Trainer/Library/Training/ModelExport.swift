@@ -4,6 +4,7 @@
 // than a file the runtime would misread. Weights need no permutation: the trainer's
 // layouts are the file's ([k, k, out, in] for transposed convolutions, [out, in] for dense).
 
+import DuralavaNN
 import DuralavaRuntime
 
 public struct ExportError: Error, CustomStringConvertible {
@@ -131,16 +132,16 @@ public enum LampModelExport {
             K.generatorBase: "\(t0.kernelHeight)x\(t0.kernelWidth)",
             K.generatorChannels: convs.dropLast().map { String($0.0.outputChannels) }.joined(separator: ","),
             K.generatorKernel: String(kernel),
-            K.generatorLeakySlope: EvalFormat.shortest(slopes[0]),
+            K.generatorLeakySlope: NumberFormat.shortest(slopes[0]),
             K.rnnHidden: denses.dropLast().map { String($0.outputSize) }.joined(separator: ","),
-            K.rnnLeakySlope: EvalFormat.shortest(rnnSlopes.first ?? 0.2),
+            K.rnnLeakySlope: NumberFormat.shortest(rnnSlopes.first ?? 0.2),
             K.rnnNoiseDim: String(options.noiseDim),
             K.rnnResidual: options.residual ? "true" : "false",
-            K.stepSeconds: EvalFormat.shortest(options.stepSeconds),
+            K.stepSeconds: NumberFormat.shortest(options.stepSeconds),
             K.trained: options.trained ? "true" : "false",
         ]
         // The runtime reads this key even when there is no BatchNorm tensor.
-        m[K.generatorBatchNormEpsilon] = EvalFormat.shortest(epsilons.first ?? 0.001)
+        m[K.generatorBatchNormEpsilon] = NumberFormat.shortest(epsilons.first ?? 0.001)
         for (k, v) in options.extraMetadata where m[k] == nil { m[k] = v }
         w.metadata = m
         return w

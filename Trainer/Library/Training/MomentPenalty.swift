@@ -1,3 +1,4 @@
+import DuralavaNN
 // The normality penalty on latents (docs/design.md#the-reference-system): for each sample's d values,
 //   P = mean² + (std − 1)² + skew² + (kurtosis − 3)²
 // with std = √(μ₂ + ε), skew = μ₃/std³, kurtosis = μ₄/std⁴ (central moments μₖ, divisor d),

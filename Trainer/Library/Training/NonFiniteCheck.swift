@@ -1,3 +1,4 @@
+import DuralavaNN
 /// A diverged run (docs/reliability.md#training-keeps-its-history): non-finite losses or parameters are caught before anything is
 /// written, so the last good checkpoint is never overwritten by one the loader refuses.
 public enum NonFiniteCheck {

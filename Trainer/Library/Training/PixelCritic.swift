@@ -1,3 +1,4 @@
+import DuralavaNN
 import DuralavaRuntime
 
 // A per-frame critic on decoded rollouts (an experiment, docs/training.md): phase 2 decodes some rollout latents

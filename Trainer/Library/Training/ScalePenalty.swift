@@ -1,3 +1,4 @@
+import DuralavaNN
 // The scale half of the normality penalty alone: for each sample's d values,
 //   P = (std − 1)²,  std = √(μ₂ + ε) (central second moment, divisor d),
 // averaged over the samples; ∂P/∂xᵢ = 2(std − 1)·(xᵢ − mean)/(d·std).
