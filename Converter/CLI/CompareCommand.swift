@@ -10,7 +10,7 @@ import Glibc
 /// `duralava-convert compare`: the drift report of an int8 model against its float source.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Drift report: int8 vs float on the same latents, one RNN step, paired rollouts, and each lamp's endurance.")
+        abstract: "Drift report: int8 vs float on the same latents, by brightness, one RNN step, paired rollouts, each lamp's endurance, and the classifier two-sample test.")
 
     @Option(name: .customLong("float"), help: "The float model.")
     var floatModel: String
@@ -35,6 +35,9 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "Endurance windows (frames are rendered at the end of each).")
     var windows = 20
 
+    @Option(name: .long, help: "Frames of each lamp for the classifier two-sample test, int8 vs float (0: skip; about 45 s at 2,000).")
+    var twoSampleFrames = 2000
+
     @Option(name: .long, help: "Seed of latents, noise and rollouts.")
     var seed: UInt64 = 1
 
@@ -46,6 +49,10 @@ struct Compare: ParsableCommand {
         try OptionRanges.rolloutSteps.check(rolloutSteps)
         try OptionRanges.enduranceSteps.check(steps)
         try OptionRanges.driftWindows.check(windows)
+        try OptionRanges.driftTwoSampleFrames.check(twoSampleFrames)
+        guard twoSampleFrames == 0 || OptionRanges.twoSampleFrames.range.contains(twoSampleFrames) else {
+            throw ValidationError("--two-sample-frames \(twoSampleFrames): 0 (skip) or at least \(OptionRanges.twoSampleFrames.range.lowerBound) (\(OptionRanges.twoSampleFrames.why))")
+        }
         guard steps == 0 || steps >= windows else { throw ValidationError("--steps \(steps): 0 (skip) or at least --windows \(windows)") }
     }
 
@@ -58,6 +65,7 @@ struct Compare: ParsableCommand {
         var s = DriftReport.Settings()
         s.latents = latents; s.rollouts = rollouts; s.rolloutSteps = rolloutSteps; s.seed = seed
         s.endurance.steps = steps; s.endurance.windows = windows
+        if twoSampleFrames == 0 { s.twoSample = nil } else { s.twoSample?.frames = twoSampleFrames; s.twoSample?.seed = seed }
         s.endurance.renderedFrames = Swift.min(s.endurance.renderedFrames, Swift.max(steps / Swift.max(windows, 1), 1))
         let report: DriftReport
         do {

@@ -20,6 +20,8 @@ public struct DriftReport {
         public var seed: UInt64 = 1
         /// Rollout steps shown in the frame strip.
         public var stripSteps = [1, 10, 25, 50, 100, 200, 400, 800]
+        /// The classifier two-sample test, int8 frames against float frames (nil: skip).
+        public var twoSample: LampTwoSample.Settings? = LampTwoSample.Settings()
         public init() {}
     }
 
@@ -74,6 +76,8 @@ public struct DriftReport {
     public var finalDistances: [Double] = []
     public var floatLamp: LampFigures?, int8Lamp: LampFigures?
     public var frozenFloor: Double = 0
+    /// (e) Can a classifier tell the int8 lamp's frames from the float lamp's?
+    public var twoSample: LampTwoSample?
     /// Frames float | int8 of the first rollout at `stripSteps` (8-bit RGB).
     public var strip: [(step: Int, float: [UInt8], int8: [UInt8])] = []
     public var seconds: [(String, Double)] = []
@@ -239,6 +243,12 @@ public struct DriftReport {
             let (qr, qchange) = endurance(int8, s, progress: progress)
             report.int8Lamp = LampFigures(qr, qchange, floor: report.frozenFloor)
             lap("endurance int8")
+        }
+
+        // (e) the classifier two-sample test.
+        if let t = s.twoSample {
+            report.twoSample = LampTwoSample(int8, float, settings: t) { progress("two-sample: " + $0) }
+            lap("two-sample test")
         }
         return report
     }

@@ -91,6 +91,8 @@ public enum OptionRanges {
 
     // duralava-train two-sample.
     public static let twoSampleFrames = OptionRange<Int>("frames", 500...100_000, "the classifier holds out every 5th 100-frame chunk")
+    /// The drift report's two-sample test: 0 skips it, otherwise as `twoSampleFrames`.
+    public static let driftTwoSampleFrames = OptionRange<Int>("two-sample-frames", 0...100_000, "frames of each lamp for the classifier two-sample test (0: skip)")
     public static let segments = OptionRange<Int>("segments", 1...1000, "runs each set's frames are split into, each from its own seed")
     public static let burnIn = OptionRange<Int>("burn-in", 0...10_000_000, "loop steps before the first rendered frame of each run")
 

@@ -8,8 +8,8 @@ import Glibc
 #endif
 
 /// `duralava-train two-sample`: can the report card's classifier tell one lamp's frames from
-/// another's? For an int8 lamp against its float source this is the drift report's realism
-/// row (the classifier trains on OpenBLAS, so it lives here rather than in the converter).
+/// another's? The test is `LampTwoSample`; for an int8 lamp against its float source the drift
+/// report (`duralava-convert compare`) runs it too.
 struct TwoSample: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "two-sample",
@@ -62,30 +62,15 @@ struct TwoSample: ParsableCommand {
         guard a.config.frameWidth == b.config.frameWidth, a.config.frameHeight == b.config.frameHeight else {
             throw fail("\(modelB): frames \(b.config.frameWidth)x\(b.config.frameHeight) differ from \(modelA)'s")
         }
-        func render(_ m: LampModel, seed: UInt64) -> FrameSet {
-            var set = FrameSet(width: m.config.frameWidth, height: m.config.frameHeight)
-            for k in 0..<segments {
-                let run = LampRun(model: m, seed: seed &+ UInt64(k))
-                for _ in 0..<burnIn { run.step() }
-                let count = frames * (k + 1) / segments - frames * k / segments
-                // As the screen shows them: 8-bit. (An int8 lamp's frames are 8-bit already; left
-                // continuous, a float lamp's frames are told apart by their values alone.)
-                set.append(run.renderSequence(count: count).asDisplayed())
-            }
-            return set
-        }
-        printError("rendering \(frames) frames of each lamp in \(segments) runs")
-        let fa = render(a, seed: seed), fb = render(b, seed: seed)
-        let fb2 = render(b, seed: seed &+ 100_000), fb3 = render(b, seed: seed &+ 200_000)
+        var settings = LampTwoSample.Settings()
+        settings.frames = frames; settings.segments = segments; settings.burnIn = burnIn; settings.seed = seed
+        let test = LampTwoSample(a, b, settings: settings) { printError($0) }
         func line(_ name: String, _ r: TwoSampleResult) {
             print("\(name): accuracy \(NumberFormat.fixed(r.accuracy, 3)) (held out \(r.testFrames.a)+\(r.testFrames.b) frames; train \(NumberFormat.fixed(r.trainAccuracy, 3)))")
         }
-        printError("classifier 1/3: paired")
-        line("paired   \(modelA) vs \(modelB), same seeds", TwoSampleTest.run(fa, fb, seed: seed &+ 11))
-        printError("classifier 2/3: unpaired")
-        line("unpaired \(modelA) vs \(modelB), other seeds", TwoSampleTest.run(fa, fb2, seed: seed &+ 12))
-        printError("classifier 3/3: floor")
-        line("floor    \(modelB) vs itself, other seeds", TwoSampleTest.run(fb3, fb2, seed: seed &+ 13))
+        line("paired   \(modelA) vs \(modelB), same seeds", test.paired)
+        line("unpaired \(modelA) vs \(modelB), other seeds", test.unpaired)
+        line("floor    \(modelB) vs itself, other seeds", test.floor)
         print("0.5 = indistinguishable")
     }
 }
