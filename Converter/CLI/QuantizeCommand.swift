@@ -31,7 +31,10 @@ struct Quantize: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .long, help: "Tail quantile clipped from each activation range (0: exact min/max).")
-    var calibrationTail = 1e-3
+    var calibrationTail = Calibration.Settings().tail
+
+    @Option(name: .long, help: "Hidden generator activations stored as int16 with 13-16-bit codes: last2 (the last two hidden layers, the default), lastN, all, or layer numbers such as 2,3. Wide layers remove the int8 bias of bright blobs; int8 ones are faster (docs/int8.md).")
+    var wideActivations: String = "last2"
 
     @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
     var force = false
@@ -39,6 +42,9 @@ struct Quantize: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("model", model), ("out", out)])
         try OptionRanges.calibrationSteps.check(calibrationSteps)
+        guard Int8Conversion.WideActivations(wideActivations) != nil else {
+            throw ValidationError("--wide-activations must be last, lastN (N ≥ 1), all or generator layer numbers separated by commas (e.g. 2,3), not \"\(wideActivations)\"")
+        }
         try OptionRanges.calibrationFrameEvery.check(calibrationFrameEvery)
         try OptionRanges.calibrationTail.check(calibrationTail)
     }
@@ -69,7 +75,10 @@ struct Quantize: ParsableCommand {
         }
         printError("")
         let conversion: Int8Conversion
-        do { conversion = try Int8Conversion(model: float, calibration: calibration, perChannel: perChannel) } catch {
+        do {
+            conversion = try Int8Conversion(model: float, calibration: calibration, perChannel: perChannel,
+                                            wide: Int8Conversion.WideActivations(wideActivations)!)
+        } catch {
             DuralavaConvert.fail("\(error)")
         }
         do { try conversion.writer.write(to: out) } catch { DuralavaConvert.fail("\(error)") }

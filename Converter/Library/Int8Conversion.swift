@@ -29,10 +29,48 @@ public struct Int8Conversion {
     public let activations: [ActivationRow]
     /// Largest fraction of an activation's calibration values the int8 range may clip.
     public static let maximumClipped = 0.01
+    /// Beyond ±this logit every pixel is 0 or 255 (255·σ(6.24) rounds to 255), so the logits'
+    /// range never needs to reach further.
+    public static let saturatedLogit: Float = 6.24
     /// Weights beyond this magnitude are taken for a broken model, not quantized.
     public static let maximumWeight: Float = 1e4
 
-    public init(model: LampModel, calibration: Calibration, perChannel: Bool) throws(ConversionError) {
+    /// Which hidden generator activations are stored wide (int16 with 13–16-bit codes).
+    public enum WideActivations: Equatable, Sendable {
+        /// Every hidden layer.
+        case all
+        /// The last `n` hidden layers (1: the int8 lamp before 2026-12-05; 2: the default).
+        case last(Int)
+        /// The outputs of these generator layers (0 = tconv0), hidden ones only.
+        case layers(Set<Int>)
+
+        public static let `default` = WideActivations.last(2)
+
+        /// `all`, `last`, `last2`, or layer numbers separated by commas (`2,3`); nil if none of these.
+        public init?(_ text: String) {
+            switch text {
+            case "all": self = .all
+            case "last": self = .last(1)
+            case _ where text.hasPrefix("last"):
+                guard let n = Int(text.dropFirst(4)), n >= 1 else { return nil }
+                self = .last(n)
+            default:
+                let numbers = text.split(separator: ",").map { Int($0) }
+                guard !numbers.isEmpty, numbers.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+                self = .layers(Set(numbers.map { $0! }))
+            }
+        }
+
+        func includes(_ layer: Int, of count: Int) -> Bool {
+            switch self {
+            case .all: true
+            case .last(let n): layer >= count - 1 - n
+            case .layers(let set): set.contains(layer)
+            }
+        }
+    }
+
+    public init(model: LampModel, calibration: Calibration, perChannel: Bool, wide: WideActivations = .default) throws(ConversionError) {
         let path = model.path
         guard case .float(let generator) = model.generator, case .float(let rnn) = model.rnn else {
             throw ConversionError(path, "is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
@@ -44,18 +82,22 @@ public struct Int8Conversion {
         var w = SafetensorsWriter()
         var rows: [ActivationRow] = []
 
-        func activation(_ name: String, _ observer: RangeObserver, bits: Int = 8) throws(ConversionError) -> ActivationQuantization {
+        func activation(_ name: String, _ observer: RangeObserver, codeBits: Int = 8, logits: Bool = false) throws(ConversionError) -> ActivationQuantization {
             guard observer.count > 0, observer.minimum.isFinite, observer.maximum.isFinite else {
                 throw ConversionError(path, "calibration saw no finite values for \(name)")
             }
-            // int16 codes are fine enough for the whole observed range: clip nothing.
-            let (lo, hi) = observer.range(tail: bits == 16 ? 0 : calibration.settings.tail)
-            let q = ActivationQuantization(minimum: lo, maximum: hi, bits: bits)
+            // Wide codes are fine enough for the whole observed range: clip nothing. So are the
+            // logits' 16-bit sigmoid-table codes (256 times finer than the int8 scale stored);
+            // their range is only capped where the sigmoid saturates.
+            var (lo, hi) = observer.range(tail: codeBits > 8 || logits ? 0 : calibration.settings.tail)
+            if logits { lo = Swift.max(lo, -Self.saturatedLogit); hi = Swift.min(hi, Self.saturatedLogit) }
+            let bits = codeBits > 8 ? 16 : 8
+            let q = ActivationQuantization(minimum: lo, maximum: hi, bits: bits, codeBits: codeBits)
             let clipped = observer.clippedFraction(q.minimum, q.maximum)
-            if clipped > Self.maximumClipped {
+            if clipped > Self.maximumClipped && !logits {
                 throw ConversionError(path, "calibration of \(name) saturates: \(clipped * 100)% of its values fall outside the int8 range \(q.minimum)...\(q.maximum) (at most \(Self.maximumClipped * 100)% allowed)")
             }
-            rows.append(ActivationRow(name: bits == 16 ? name + " (int16)" : name, quantization: q, minimum: q.minimum, maximum: q.maximum, observedMinimum: observer.minimum,
+            rows.append(ActivationRow(name: bits == 16 ? name + " (int16, \(codeBits)-bit)" : name, quantization: q, minimum: q.minimum, maximum: q.maximum, observedMinimum: observer.minimum,
                                       observedMaximum: observer.maximum, clipped: clipped))
             w.add(ModelSchema.scale(of: name), shape: [1], floats: [q.scale])
             w.add(ModelSchema.zeroPoint(of: name), shape: [1], int32s: [q.zeroPoint])
@@ -84,18 +126,23 @@ public struct Int8Conversion {
         }
 
         // Generator.
-        // int16 activations (16×8 mode) where the lamp's motion is sensitive to int8 rounding:
-        // the latent (per step it moves about as far as one int8 step) and the last hidden
-        // layer (its rounding shows directly as pixel shimmer on a slowly moving lamp), when
-        // the last layer's sums of int16 products fit the int32 accumulator.
-        let lastHidden = generator.layers.count - 2
-        let last = generator.layers[generator.layers.count - 1].geometry
-        var int16: [String] = [ModelSchema.Generator.input]
-        if lastHidden >= 0, last.inputChannels * (last.kernelHeight / last.strideHeight) * (last.kernelWidth / last.strideWidth) <= 129 {
-            int16.append(ModelSchema.Generator.output(lastHidden))
+        // Wide activations (16×8 mode) where the lamp is sensitive to int8 rounding and clipping:
+        // the latent (per step it moves about as far as one int8 step) and the hidden layers
+        // `wide` names, each with as many code bits as its next layer's int32 accumulator allows.
+        // With only the last hidden layer wide, the blobs' bright cores, where a few of
+        // tconv2's activations reach 3–4 times its 99.9 % quantile, were clipped (green 14–22
+        // levels dark), and an exact int8 range there made the frames shimmer ×1.5; the last
+        // two wide cost 15 % of the frame time, all of them 50 % (docs/int8.md).
+        let layers = generator.layers
+        var wideNames: [String: Int] = [ModelSchema.Generator.input: 16]
+        for i in 0..<(layers.count - 1) where wide.includes(i, of: layers.count) {
+            let next = layers[i + 1].geometry
+            let reduction = next.inputChannels * ((next.kernelHeight + next.strideHeight - 1) / next.strideHeight)
+                * ((next.kernelWidth + next.strideWidth - 1) / next.strideWidth)
+            if let bits = ActivationQuantization.widestCodeBits(reduction: reduction) { wideNames[ModelSchema.Generator.output(i)] = bits }
         }
-        var input = try activation(ModelSchema.Generator.input, calibration.generatorInput, bits: 16)
-        for (i, l) in generator.layers.enumerated() {
+        var input = try activation(ModelSchema.Generator.input, calibration.generatorInput, codeBits: 16)
+        for (i, l) in layers.enumerated() {
             let g = l.geometry
             let cin = g.inputChannels, cout = g.outputChannels
             try layer(weightName: ModelSchema.Generator.weight(i), biasName: ModelSchema.Generator.bias(i),
@@ -103,7 +150,7 @@ public struct Int8Conversion {
                       shape: [g.kernelHeight, g.kernelWidth, cout, cin], weights: l.weight, bias: l.bias,
                       channels: cout, input: input, channelOf: { ($0 / cin) % cout })
             let name = ModelSchema.Generator.output(i)
-            input = try activation(name, calibration.generatorOutputs[i], bits: int16.contains(name) ? 16 : 8)
+            input = try activation(name, calibration.generatorOutputs[i], codeBits: wideNames[name] ?? 8, logits: i == layers.count - 1)
         }
         // RNN.
         input = try activation(ModelSchema.RNN.input, calibration.rnnInput)
@@ -126,7 +173,8 @@ public struct Int8Conversion {
         meta[ModelSchema.Key.quantizationScheme] = perChannel ? "per-channel" : "per-layer"
         meta[ModelSchema.Key.quantizationCalibration] = calibration.summary
         meta[ModelSchema.Key.quantizationSource] = baseName(path)
-        meta[ModelSchema.Key.quantizationInt16Activations] = int16.joined(separator: ",")
+        meta[ModelSchema.Key.quantizationInt16Activations] = wideNames.sorted { $0.key < $1.key }
+            .map { $0.value == 16 ? $0.key : "\($0.key):\($0.value)" }.joined(separator: ",")
         w.metadata = meta
         writer = w
         activations = rows

@@ -4,27 +4,36 @@ import DuralavaKernels
 /// them, so a malformed file is a one-line error and never an overflow or a trap.
 struct Int8Tensors {
     let file: SafetensorsFile
-    /// Activations stored as int16 (metadata `quantization.int16_activations`).
-    let int16: Set<String>
+    /// Activations stored as int16 (metadata `quantization.int16_activations`) and their code
+    /// bits: an entry `name` has 16, `name:N` has N (9–16).
+    let int16: [String: Int]
 
     init(file: SafetensorsFile) throws(ModelError) {
         self.file = file
         let key = ModelSchema.Key.quantizationInt16Activations
-        let listed = (file.metadata[key] ?? "").split(separator: ",").map(String.init)
         var allowed: Set<String> = [ModelSchema.Generator.input]
         for i in 0..<16 { allowed.insert(ModelSchema.Generator.output(i)) }
-        if let bad = listed.first(where: { !allowed.contains($0) }) {
-            throw ModelError(file.path, .metadata, "metadata \"\(key)\" names \"\(bad)\"; only generator.input and generator.tconv{i}.output may be int16")
+        var int16: [String: Int] = [:]
+        for entry in (file.metadata[key] ?? "").split(separator: ",") {
+            let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            guard allowed.contains(name) else {
+                throw ModelError(file.path, .metadata, "metadata \"\(key)\" names \"\(name)\"; only generator.input and generator.tconv{i}.output may be int16")
+            }
+            var codeBits = 16
+            if parts.count > 1 {
+                guard parts.count == 2, let n = Int(parts[1]), (9...16).contains(n) else {
+                    throw ModelError(file.path, .metadata, "metadata \"\(key)\" entry \"\(entry)\": expected NAME or NAME:BITS with BITS in 9...16 (the codes' width)")
+                }
+                codeBits = n
+            }
+            int16[name] = codeBits
         }
-        int16 = Set(listed)
+        self.int16 = int16
     }
 
     /// Largest |bias| accepted: leaves half of the int32 range for the products.
     static let maximumBias: Int32 = 1 << 30
-    /// Largest reduction length (input channels × taps reaching a pixel) whose worst-case sum
-    /// of products, (input code span) · 127 · n, stays below 2^30 next to the bias: int32
-    /// never overflows. 33,156 for int8 inputs, 129 for int16 ones.
-    static func maximumReduction(inputBits: Int) -> Int { (1 << 30) / ((inputBits == 16 ? 65535 : 255) * 127) }
 
     func activation(_ name: String) throws(ModelError) -> ActivationQuantization {
         let s = ModelSchema.scale(of: name), z = ModelSchema.zeroPoint(of: name)
@@ -33,12 +42,13 @@ struct Int8Tensors {
             throw ModelError(file.path, .metadata, "tensor \"\(s)\" is \(scale), expected a positive scale in 1e-12...1e12")
         }
         let zp = try file.int32s(z, shape: [1])[0]
-        let bits = int16.contains(name) ? 16 : 8
-        let limit: Int32 = bits == 16 ? 32768 : 128
+        let codeBits = int16[name] ?? 8
+        let limit: Int32 = 1 << (codeBits - 1)
         guard zp >= -limit, zp < limit else {
-            throw ModelError(file.path, .metadata, "tensor \"\(z)\" is \(zp), expected an int\(bits) zero point in \(-limit)...\(limit - 1)")
+            let what = codeBits == 8 ? "an int8" : codeBits == 16 ? "an int16" : "a \(codeBits)-bit"
+            throw ModelError(file.path, .metadata, "tensor \"\(z)\" is \(zp), expected \(what) zero point in \(-limit)...\(limit - 1)")
         }
-        return ActivationQuantization(scale: scale, zeroPoint: zp, bits: bits)
+        return ActivationQuantization(scale: scale, zeroPoint: zp, bits: codeBits > 8 ? 16 : 8, codeBits: codeBits)
     }
 
     /// Weight scales: [1] (per-layer) or [channels] (per-channel), each positive and finite.
@@ -65,9 +75,9 @@ struct Int8Tensors {
     /// The output stage of a layer; every requantization factor must be representable.
     func stage(layer: String, input: ActivationQuantization, weightScales: [Float], slope: Float,
                output: ActivationQuantization, reduction: Int) throws(ModelError) -> OutputStage {
-        let maximum = Self.maximumReduction(inputBits: input.bits)
+        let maximum = input.maximumReduction
         guard reduction <= maximum else {
-            throw ModelError(file.path, .shape, "layer \(layer) sums \(reduction) products of int\(input.bits) inputs per output, more than the int32 accumulator allows (\(maximum))")
+            throw ModelError(file.path, .shape, "layer \(layer) sums \(reduction) products of \(input.codeBits)-bit inputs per output, more than the int32 accumulator allows (\(maximum))")
         }
         let accumulatorScales = weightScales.map { Double(input.scale) * Double($0) }
         for a in accumulatorScales {

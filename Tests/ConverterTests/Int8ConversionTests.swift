@@ -45,7 +45,8 @@ final class Int8ConversionTests: XCTestCase {
             XCTAssertEqual(q.kind, .int8)
             XCTAssertEqual(q.metadata["quantization.scheme"], perChannel ? "per-channel" : "per-layer")
             XCTAssertTrue(q.metadata["quantization.calibration"]!.contains("guarded float loop"))
-            XCTAssertEqual(q.metadata["quantization.int16_activations"], "generator.input,generator.tconv1.output")
+            // The last two hidden layers are wide; their next layers sum few products, so 16-bit codes.
+            XCTAssertEqual(q.metadata["quantization.int16_activations"], "generator.input,generator.tconv0.output,generator.tconv1.output")
             guard case .int8 = q.generator, case .int8 = q.rnn else { return XCTFail("int8 model loads int8 networks") }
             // Same latent: the int8 frame is close to the float frame.
             let loop = LatentLoop(rnn: float.rnn, seed: 4)
@@ -120,8 +121,8 @@ final class Int8ConversionTests: XCTestCase {
     }
 
     func testMalformedInt8FilesAreOneLineErrors() throws {
-        try expectError("generator.tconv0.output.zero_point", { $0.add("generator.tconv0.output.zero_point", shape: [1], int32s: [300]) },
-                        "\"generator.tconv0.output.zero_point\" is 300, expected an int8 zero point")
+        try expectError("rnn.dense0.output.zero_point", { $0.add("rnn.dense0.output.zero_point", shape: [1], int32s: [300]) },
+                        "\"rnn.dense0.output.zero_point\" is 300, expected an int8 zero point")
         try expectError("generator.tconv1.output.zero_point", { $0.add("generator.tconv1.output.zero_point", shape: [1], int32s: [40000]) },
                         "\"generator.tconv1.output.zero_point\" is 40000, expected an int16 zero point")
         try expectError("rnn.input.scale", { $0.add("rnn.input.scale", shape: [1], floats: [-0.5]) }, "\"rnn.input.scale\" is -0.5")
@@ -144,6 +145,62 @@ final class Int8ConversionTests: XCTestCase {
         XCTAssertThrowsError(try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "bad.safetensors"))) {
             XCTAssertTrue("\($0)".contains("names \"rnn.input\"; only generator.input"), "\($0)")
         }
+    }
+
+    /// Wide activations get as many code bits as the next layer's int32 sum allows: on the
+    /// reference architecture 13, 14, 15 and 16 bits for tconv0…tconv3 (`all`), the last two by
+    /// default; the loader takes `NAME:BITS`, refuses bits outside 9…16, and refuses a layer
+    /// whose input codes are too wide for its reduction.
+    func testWideActivationsGetTheCodeBitsTheirNextLayerAllows() throws {
+        XCTAssertEqual(ActivationQuantization.widestCodeBits(reduction: 256 * 4), 13)
+        XCTAssertEqual(ActivationQuantization.widestCodeBits(reduction: 128 * 4), 14)
+        XCTAssertEqual(ActivationQuantization.widestCodeBits(reduction: 64 * 4), 15)
+        XCTAssertEqual(ActivationQuantization.widestCodeBits(reduction: 32 * 4), 16)
+        XCTAssertNil(ActivationQuantization.widestCodeBits(reduction: 40_000))
+        XCTAssertEqual(ActivationQuantization(minimum: -1, maximum: 3, bits: 16, codeBits: 15).codeMaximum, 16383)
+
+        var c = ModelConfig()
+        c.latentDim = 16; c.frameHeight = 64; c.frameWidth = 64; c.baseHeight = 4; c.baseWidth = 4
+        c.channels = [32, 16, 16, 8]; c.rnnHidden = [24]; c.rnnNoiseDim = 2; c.rnnResidual = true
+        let float = try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 5).serialized(), path: "m.safetensors"))
+        for (wide, expected) in [(Int8Conversion.WideActivations.all,
+                                  "generator.input,generator.tconv0.output,generator.tconv1.output,generator.tconv2.output,generator.tconv3.output"),
+                                 (.default, "generator.input,generator.tconv2.output,generator.tconv3.output"),
+                                 (.last(1), "generator.input,generator.tconv3.output"),
+                                 (.layers([1]), "generator.input,generator.tconv1.output")] {
+            let bytes = try Int8Conversion(model: float, calibration: Self.calibrated(float, steps: 100), perChannel: false, wide: wide).writer.serialized()
+            let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "q.safetensors"))
+            XCTAssertEqual(q.metadata["quantization.int16_activations"], expected)
+        }
+        XCTAssertEqual(Int8Conversion.WideActivations("last2"), .last(2))
+        XCTAssertEqual(Int8Conversion.WideActivations("2,3"), .layers([2, 3]))
+        XCTAssertNil(Int8Conversion.WideActivations("last0"))
+        XCTAssertNil(Int8Conversion.WideActivations("two"))
+
+        // The reference channels (256, 128, 64, 32) give tconv2's output 15-bit codes.
+        c.channels = [256, 128, 64, 32]; c.latentDim = 8
+        let big = try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 6).serialized(), path: "big.safetensors"))
+        let good = try SafetensorsFile(bytes: try Int8Conversion(model: big, calibration: Self.calibrated(big, steps: 100), perChannel: false)
+            .writer.serialized(), path: "wide.safetensors")
+        XCTAssertEqual(good.metadata["quantization.int16_activations"], "generator.input,generator.tconv2.output:15,generator.tconv3.output")
+        guard case .int8(let g) = try LampModel(file: good).generator else { return XCTFail("an int8 generator") }
+        var codeBits: [Int] = []
+        let z = [Float](repeating: 0.3, count: 8)
+        z.withUnsafeBufferPointer { g.forward(latent: $0.baseAddress!) { _, codes in codeBits.append(codes.quantization.codeBits) } }
+        XCTAssertEqual(codeBits, [8, 8, 15, 16])
+
+        func loading(_ list: String) -> String {
+            var w = SafetensorsWriter()
+            w.metadata = good.metadata
+            w.metadata["quantization.int16_activations"] = list
+            for (n, info) in good.tensors { w.addRaw(n, dtype: info.dtype, shape: info.shape, bytes: Array(try! good.rawBytes(n, dtype: info.dtype))) }
+            do { _ = try LampModel(file: try SafetensorsFile(bytes: w.serialized(), path: "wide.safetensors")); return "loaded" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(loading("generator.input,generator.tconv2.output:17,generator.tconv3.output").contains("expected NAME or NAME:BITS with BITS in 9...16"))
+        XCTAssertTrue(loading("generator.input,generator.tconv2.output:x,generator.tconv3.output").contains("expected NAME or NAME:BITS"))
+        // 16-bit codes into tconv3's 256-product sums could overflow int32.
+        XCTAssertTrue(loading("generator.input,generator.tconv2.output,generator.tconv3.output")
+            .contains("layer generator.tconv3 sums 256 products of 16-bit inputs per output, more than the int32 accumulator allows (129)"))
     }
 
     func testFoldingToNonFiniteIsRefused() throws {

@@ -26,7 +26,9 @@ final class Int8PackedTransposedConv2DTests: XCTestCase {
                 for outputBits in [8, 16] {
                     let perChannel = (index + outputBits) % 2 == 0
                     let scales = (0..<(perChannel ? g.outputChannels : 1)).map { _ in Double(1e-5 + 4e-4 * (rng.next() + 1)) }
-                    let output = ActivationQuantization(scale: outputBits == 8 ? 0.05 : 0.0004, zeroPoint: int(-20...20), bits: outputBits)
+                    // Wide outputs alternate between 16-bit codes and 14-bit ones (saturating at ±8192).
+                    let output = ActivationQuantization(scale: outputBits == 8 ? 0.05 : 0.0004, zeroPoint: int(-20...20), bits: outputBits,
+                                                        codeBits: outputBits == 8 ? 8 : (index % 2 == 0 ? 16 : 14))
                     let stage = OutputStage(accumulatorScales: scales, slope: index % 3 == 0 ? 1 : 0.2, output: output)
                     let conv = Int8TransposedConv2D(geometry: g, weight: weight, bias: bias, inputZeroPoint: inputZeroPoint, stage: stage)
                     var expectedAcc = [Int32](repeating: 0, count: g.outputCount)

@@ -24,7 +24,7 @@ final class Int8CommandLineTests: XCTestCase {
         let info = try runProcess(duralava, ["info", "--model", int8])
         XCTAssertEqual(info.status, 0, info.stderr)
         XCTAssertTrue(info.stdout.contains("kind: int8 (per-layer weight scales"), info.stdout)
-        XCTAssertTrue(info.stdout.contains("quantization.int16_activations: generator.input,generator.tconv3.output"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("quantization.int16_activations: generator.input,generator.tconv2.output:15,generator.tconv3.output"), info.stdout)
 
         let render = try runProcess(duralava, ["render", "--model", int8, "--steps", "5", "--out", dir + "/q.png"])
         XCTAssertEqual(render.status, 0, render.stderr)

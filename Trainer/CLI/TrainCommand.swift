@@ -113,7 +113,8 @@ struct Train: ParsableCommand {
                               ("prediction-weight", predictionWeight), ("normality-weight", normalityWeight),
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight),
-                              ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight)] {
+                              ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight),
+                              ("critic-gradient-penalty", criticGradientPenalty)] {
             try OptionRanges.lossWeight(name).check(value)
         }
         try OptionRanges.latentNoise.check(latentNoise)
@@ -164,6 +165,8 @@ struct Train: ParsableCommand {
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
         if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
+        if let criticGradientPenalty { preset.frame.criticGradientPenalty = criticGradientPenalty }
+        if criticWithoutBatchNorm { preset.frame.criticBatchNorm = false }
     }
 
     /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).
@@ -377,6 +380,8 @@ extension Train {
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
+    var criticGradientPenalty: Float? { experiment.criticGradientPenalty }
+    var criticWithoutBatchNorm: Bool { experiment.criticWithoutBatchNorm }
     var out: String { runControl.out }
     var preset: String? { runControl.preset }
     var seed: UInt64? { runControl.seed }
@@ -543,6 +548,12 @@ struct ExperimentOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
     var adversarialPriorOnly = false
+
+    @Option(name: .long, help: "Frame phase: weight γ of the R1 gradient penalty on the critic, (γ/2)·|∇D(real)|², every 4th critic update (0: off, the default).")
+    var criticGradientPenalty: Float?
+
+    @Flag(name: .long, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty).")
+    var criticWithoutBatchNorm = false
 }
 
 /// `train` options: run control. The run directory, the preset, the seed, threads, and continuing, exporting or checking a run.

@@ -67,14 +67,17 @@ public enum SeedArchitecture {
     }
 
     /// The same for H×W frames: the last conv's kernel and stride cover the remaining grid.
+    /// Without `batchNorm` each conv has a bias instead: a critic that judges each frame on its
+    /// own, which a gradient penalty needs (BatchNorm makes a frame's score depend on its batch).
     public static func frameCritic(imageHeight: Int, imageWidth: Int, channels: [Int] = [32, 64, 128, 256],
-                                   features: Int = 128, leakySlope: Float = 0.2, rng: inout RandomGenerator) -> Sequential {
+                                   features: Int = 128, leakySlope: Float = 0.2, batchNorm: Bool = true,
+                                   rng: inout RandomGenerator) -> Sequential {
         var layers: [Layer] = []
         var cin = 3, height = imageHeight, width = imageWidth
         for (i, c) in channels.enumerated() {
             layers.append(Conv2D(name: "conv\(i)", inputChannels: cin, outputChannels: c, kernelSize: 4, stride: 2,
-                                 padding: .same, useBias: false, rng: &rng))
-            layers.append(BatchNorm(name: "bn\(i)", channels: c))
+                                 padding: .same, useBias: !batchNorm, rng: &rng))
+            if batchNorm { layers.append(BatchNorm(name: "bn\(i)", channels: c)) }
             layers.append(LeakyReLU(name: "act\(i)", slope: leakySlope))
             cin = c
             height /= 2; width /= 2

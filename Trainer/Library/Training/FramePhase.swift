@@ -58,12 +58,19 @@ public final class FramePhase {
         /// reconstructions stay under the squared error alone (the critic's texture grew into
         /// them otherwise, docs/training.md) while random points of the sphere learn to look real.
         public var adversarialPriorOnly = false
+        /// Weight γ of the R1 gradient penalty on the critic (0: off); see `CriticGradientPenalty`.
+        public var criticGradientPenalty: Float = 0
+        /// BatchNorm in the critic (the original system's critic has it); off, each frame is
+        /// judged on its own.
+        public var criticBatchNorm = true
         public init() {}
     }
 
     public struct Losses {
         public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
         public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0, latentMMD: Float = 0
+        /// The critic's gradient penalty at its last evaluation (0 when off).
+        public var criticPenalty: Float = 0
     }
 
     public let arch: LampArchitecture
@@ -74,6 +81,7 @@ public final class FramePhase {
     public let critic: Sequential
     public let generatorOptimizer: Adam
     public let criticOptimizer: Adam
+    private let criticGradientPenalty: CriticGradientPenalty?
     private let renormalize = Renormalize(name: "renormalize")
 
     private let encoderState: LayerState, renormState: LayerState, generatorState: LayerState
@@ -104,7 +112,10 @@ public final class FramePhase {
                                       channels: arch.generatorChannels, rng: &emaRng),
         ])
         for (e, p) in zip(emaGenerator.parameters, generator.parameters) { e.value.copy(from: p.value) }
-        critic = FramePhase.makeCritic(name: "critic", arch: arch, blurRadius: settings.criticBlurRadius, rng: &rng)
+        critic = FramePhase.makeCritic(name: "critic", arch: arch, blurRadius: settings.criticBlurRadius,
+                                       batchNorm: settings.criticBatchNorm, rng: &rng)
+        criticGradientPenalty = settings.criticGradientPenalty > 0
+            ? CriticGradientPenalty(weight: settings.criticGradientPenalty, critic: critic) : nil
         generatorOptimizer = Adam(parameters: encoder.trainableParameters + generator.trainableParameters, beta1: 0.5)
         criticOptimizer = Adam(parameters: critic.trainableParameters, beta1: 0.5)
         encoderState = encoder.makeState(); renormState = renormalize.makeState()
@@ -130,10 +141,11 @@ public final class FramePhase {
 
     /// A per-frame critic: an optional blur, the frame-critic conv stack, LeakyReLU and a
     /// linear head to one logit (phase 1's critic, and phase 2's pixel critic).
-    public static func makeCritic(name: String, arch: LampArchitecture, blurRadius: Int, rng: inout RandomGenerator) -> Sequential {
+    public static func makeCritic(name: String, arch: LampArchitecture, blurRadius: Int, batchNorm: Bool = true,
+                                  rng: inout RandomGenerator) -> Sequential {
         Sequential(name: name, (blurRadius > 0 ? [Blur(name: "blur", radius: blurRadius)] : []) + [
             SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.criticChannels,
-                                         features: arch.criticFeatures, rng: &rng),
+                                         features: arch.criticFeatures, batchNorm: batchNorm, rng: &rng),
             LeakyReLU(name: "act", slope: 0.2),
             Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
         ])
@@ -173,7 +185,9 @@ public final class FramePhase {
                                          learningRate: settings.criticLearningRate * learningRateScale,
                                          real: real, fake: judged, realLabel: settings.realLabel,
                                          realState: criticRealState, fakeState: criticFakeState,
-                                         realGradient: realLogitGradient, fakeGradient: fakeLogitGradient)
+                                         realGradient: realLogitGradient, fakeGradient: fakeLogitGradient,
+                                         gradientPenalty: criticGradientPenalty)
+            losses.criticPenalty = criticGradientPenalty?.lastValue ?? 0
         }
 
         // Generator and encoder step: fool the critic, reconstruct, keep latents N(0,1)-like.

@@ -52,6 +52,8 @@ public enum RunSettings {
         .bool("l1-reconstruction", phase: 1, \.frame.squaredReconstruction, inverted: true),
         .float("latent-mmd-weight", phase: 1, \.frame.latentMMDWeight),
         .bool("adversarial-prior-only", phase: 1, \.frame.adversarialPriorOnly),
+        .float("critic-gradient-penalty", phase: 1, \.frame.criticGradientPenalty),
+        .bool("critic-without-batch-norm", phase: 1, \.frame.criticBatchNorm, inverted: true),
         .float("prediction-weight", phase: 2, \.dynamics.predictionWeight),
         .float("normality-weight", phase: 2, \.dynamics.momentWeight),
         .float("dynamics-learning-rate", phase: 2, \.dynamics.learningRate),
