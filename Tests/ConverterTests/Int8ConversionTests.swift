@@ -232,6 +232,7 @@ final class DriftReportTests: XCTestCase {
         s.latents = 40; s.rollouts = 3; s.rolloutSteps = 60
         s.endurance.steps = 400; s.endurance.windows = 2; s.endurance.renderedFrames = 30
         s.stripSteps = [1, 10, 50]
+        s.twoSample?.frames = 500; s.twoSample?.segments = 5; s.twoSample?.burnIn = 5
         let r = try DriftReport.measure(float: float, int8: q, settings: s)
         XCTAssertEqual(r.frameSNR.count, 40)
         XCTAssertGreaterThan(r.frameSNR.median, 25)
@@ -255,6 +256,19 @@ final class DriftReportTests: XCTestCase {
         XCTAssertLessThan(mse, 255 * 255 * pow(10, -r.frameSNR.minimum / 10) + 1e-9, "no more than the worst frame's error")
         XCTAssertGreaterThan(mse, 255 * 255 * pow(10, -r.frameSNR.maximum / 10) - 1e-9, "no less than the best frame's")
         XCTAssertNotNil(r.worstBrightnessBias)
+        // The classifier two-sample test, in the report and judged by its targets.
+        let c = try XCTUnwrap(r.twoSample)
+        for a in [c.paired.accuracy, c.unpaired.accuracy, c.floor.accuracy] { XCTAssertTrue((0...1).contains(a), "\(a)") }
+        XCTAssertGreaterThan(c.paired.testFrames.a, 0)
+        XCTAssertLessThanOrEqual(c.paired.testFrames.a + c.paired.trainFrames.a, 500)
+        let names = r.targets.map(\.0)
+        XCTAssertTrue(names.contains { $0.hasPrefix("two-sample, paired") } && names.contains { $0.hasPrefix("two-sample, unpaired") }, "\(names)")
+        XCTAssertTrue(names.contains { $0.hasPrefix("largest brightness-band bias") }, "\(names)")
+        XCTAssertTrue(r.markdown().contains("| paired: the same seeds for both lamps (only the networks differ) | \(NumberFormat.fixed(c.paired.accuracy, 3)) |"))
+        XCTAssertTrue(r.json().contains("\"two_sample\""))
+        var skip = s
+        skip.twoSample = nil; skip.endurance.steps = 0
+        XCTAssertNil(try DriftReport.measure(float: float, int8: q, settings: skip).twoSample)
         // Swapped arguments are refused with the file named.
         XCTAssertThrowsError(try DriftReport.measure(float: q, int8: float, settings: s)) {
             XCTAssertTrue("\($0)".hasPrefix("tiny-int8.safetensors: is not a float model"), "\($0)")

@@ -38,8 +38,13 @@ final class Int8CommandLineTests: XCTestCase {
         XCTAssertEqual(Array(png[16..<24]), [0, 0, 0, 132, 0, 0, 0, 64])
 
         let drift = try runProcess(convert, ["compare", "--float", float, "--int8", int8, "--out", dir + "/drift",
-                                             "--latents", "20", "--rollouts", "2", "--rollout-steps", "30", "--steps", "200", "--windows", "2"])
+                                             "--latents", "20", "--rollouts", "2", "--rollout-steps", "30", "--steps", "200", "--windows", "2",
+                                             "--two-sample-frames", "500"])
         XCTAssertEqual(drift.status, 0, drift.stderr)
+        XCTAssertTrue(drift.stdout.contains("two-sample, paired: int8 vs float frames from the same seeds"), drift.stdout)
+        let tooFew = try runProcess(convert, ["compare", "--float", float, "--int8", int8, "--out", dir + "/drift", "--two-sample-frames", "100"])
+        XCTAssertEqual(tooFew.status, 64)
+        XCTAssertTrue(tooFew.stderr.contains("--two-sample-frames 100: 0 (skip) or at least 500"), tooFew.stderr)
         for name in ["drift.md", "drift.json", "distance.svg", "strip.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/drift/" + name), name)
         }
