@@ -263,7 +263,7 @@ final class DriftReportTests: XCTestCase {
         XCTAssertLessThanOrEqual(c.paired.testFrames.a + c.paired.trainFrames.a, 500)
         let names = r.targets.map(\.0)
         XCTAssertTrue(names.contains { $0.hasPrefix("two-sample, paired") } && names.contains { $0.hasPrefix("two-sample, unpaired") }, "\(names)")
-        XCTAssertTrue(names.contains { $0.hasPrefix("largest brightness-band bias") }, "\(names)")
+        XCTAssertTrue(names.contains { $0.hasPrefix("every brightness band's bias") }, "\(names)")
         XCTAssertTrue(r.markdown().contains("| paired: the same seeds for both lamps (only the networks differ) | \(NumberFormat.fixed(c.paired.accuracy, 3)) |"))
         XCTAssertTrue(r.json().contains("\"two_sample\""))
         var skip = s
