@@ -59,8 +59,8 @@ struct Quantize: ParsableCommand {
             printError("duralava-convert: removed \(OutputCheck.directoryPart(of: out))/\(name), left by an interrupted duralava")
         }
         removeTemporariesOnSignals()
-        let float: LampModel
-        do { float = try LampModel(path: model) } catch { DuralavaConvert.fail("\(error)") }
+        let float: LampModel, source: SafetensorsFile
+        do { source = try SafetensorsFile(path: model); float = try LampModel(file: source) } catch { DuralavaConvert.fail("\(error)") }
         var settings = Calibration.Settings()
         settings.steps = calibrationSteps
         settings.frameEvery = calibrationFrameEvery
@@ -76,7 +76,7 @@ struct Quantize: ParsableCommand {
         printError("")
         let conversion: Int8Conversion
         do {
-            conversion = try Int8Conversion(model: float, calibration: calibration, perChannel: perChannel,
+            conversion = try Int8Conversion(model: float, source: source, calibration: calibration, perChannel: perChannel,
                                             wide: Int8Conversion.WideActivations(wideActivations)!)
         } catch {
             DuralavaConvert.fail("\(error)")

@@ -70,9 +70,13 @@ public struct Int8Conversion {
         }
     }
 
-    public init(model: LampModel, calibration: Calibration, perChannel: Bool, wide: WideActivations = .default) throws(ConversionError) {
+    /// `source` is the file `model` was loaded from: the generator's weights are read from it
+    /// folded, in the file's layout (`FloatGenerator.foldedLayer`), rather than unpacked again
+    /// from the runtime's panels.
+    public init(model: LampModel, source: SafetensorsFile, calibration: Calibration, perChannel: Bool,
+                wide: WideActivations = .default) throws(ConversionError) {
         let path = model.path
-        guard case .float(let generator) = model.generator, case .float(let rnn) = model.rnn else {
+        guard case .float = model.generator, case .float(let rnn) = model.rnn else {
             throw ConversionError(path, "is already an int8 model (metadata \"kind\" = \"int8\"); quantize its float source instead")
         }
         let steps = Swift.max(1, calibration.loopSteps)
@@ -133,16 +137,20 @@ public struct Int8Conversion {
         // tconv2's activations reach 3–4 times its 99.9 % quantile, were clipped (green 14–22
         // levels dark), and an exact int8 range there made the frames shimmer ×1.5; the last
         // two wide cost 15 % of the frame time, all of them 50 % (docs/int8.md).
-        let layers = generator.layers
+        let layers = model.config.generatorLayers
         var wideNames: [String: Int] = [ModelSchema.Generator.input: 16]
         for i in 0..<(layers.count - 1) where wide.includes(i, of: layers.count) {
-            let next = layers[i + 1].geometry
+            let next = layers[i + 1]
             let reduction = next.inputChannels * ((next.kernelHeight + next.strideHeight - 1) / next.strideHeight)
                 * ((next.kernelWidth + next.strideWidth - 1) / next.strideWidth)
             if let bits = ActivationQuantization.widestCodeBits(reduction: reduction) { wideNames[ModelSchema.Generator.output(i)] = bits }
         }
         var input = try activation(ModelSchema.Generator.input, calibration.generatorInput, codeBits: 16)
-        for (i, l) in layers.enumerated() {
+        for i in layers.indices {
+            let l: TransposedConv2D
+            do throws(ModelError) { l = try FloatGenerator.foldedLayer(i, file: source, config: model.config) } catch {
+                throw ConversionError(path, error.message)
+            }
             let g = l.geometry
             let cin = g.inputChannels, cout = g.outputChannels
             try layer(weightName: ModelSchema.Generator.weight(i), biasName: ModelSchema.Generator.bias(i),

@@ -78,35 +78,45 @@ public final class FloatGenerator {
     /// Loads and folds the generator tensors of a validated file.
     public convenience init(file: SafetensorsFile, config c: ModelConfig) throws(ModelError) {
         var packed: [PackedTransposedConv2D] = []
-        var acts: [Activation] = []
-        let layers = c.generatorLayers
-        for (i, g) in layers.enumerated() {
-            let last = i == layers.count - 1
-            let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
-            var weight = try file.floats(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
-            var bias: [Float] = file.tensors[ModelSchema.Generator.bias(i)] != nil || last
-                ? try file.floats(ModelSchema.Generator.bias(i), shape: [cout])
-                : [Float](repeating: 0, count: cout)
-            if !last, file.tensors[ModelSchema.Generator.batchNormGamma(i)] != nil {
-                let bn = BatchNormFolding(
-                    gamma: try file.floats(ModelSchema.Generator.batchNormGamma(i), shape: [cout]),
-                    beta: try file.floats(ModelSchema.Generator.batchNormBeta(i), shape: [cout]),
-                    mean: try file.floats(ModelSchema.Generator.batchNormMean(i), shape: [cout]),
-                    variance: try file.floats(ModelSchema.Generator.batchNormVariance(i), shape: [cout]),
-                    epsilon: c.batchNormEpsilon)
-                switch bn.fold(weight: &weight, bias: &bias, kernelTaps: kh * kw, inputChannels: cin) {
-                case nil: break
-                case .negativeVariance(let ch)?:
-                    throw ModelError(file.path, .metadata, "tensor \"\(ModelSchema.Generator.batchNormVariance(i))\" is negative at element \(ch)")
-                case .nonFinite(let ch)?:
-                    throw ModelError(file.path, .nonFinite, "folding \"generator.bn\(i)\" into \"\(ModelSchema.Generator.weight(i))\" gives non-finite weights in channel \(ch) (gamma / sqrt(var + bn_epsilon) overflows; check \(ModelSchema.Key.generatorBatchNormEpsilon) and the BatchNorm tensors)")
-                }
-            }
-            let layer = TransposedConv2D(geometry: g, weight: weight, bias: bias)
-            acts.append(last ? .sigmoid : .leakyReLU(slope: c.generatorLeakySlope))
+        let acts = (0..<c.generatorLayers.count).map { Self.activation(layer: $0, config: c) }
+        for i in acts.indices {
             // Packed layer by layer: the file-layout copy of one layer is all that is held twice.
-            packed.append(Self.pack(layer, acts[i], last: last))
+            packed.append(Self.pack(try Self.foldedLayer(i, file: file, config: c), acts[i], last: i == acts.count - 1))
         }
         self.init(config: c, packed: packed, activations: acts)
+    }
+
+    /// Layer i's activation: LeakyReLU for hidden layers, the sigmoid for the last.
+    public static func activation(layer i: Int, config c: ModelConfig) -> Activation {
+        i == c.generatorLayers.count - 1 ? .sigmoid : .leakyReLU(slope: c.generatorLeakySlope)
+    }
+
+    /// Layer i of a validated file with its BatchNorm folded in, in the file's layout: what the
+    /// loader packs and what the converter quantizes (read from the file, so conversion never
+    /// unpacks the panels again).
+    public static func foldedLayer(_ i: Int, file: SafetensorsFile, config c: ModelConfig) throws(ModelError) -> TransposedConv2D {
+        let layers = c.generatorLayers
+        let g = layers[i], last = i == layers.count - 1
+        let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
+        var weight = try file.floats(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
+        var bias: [Float] = file.tensors[ModelSchema.Generator.bias(i)] != nil || last
+            ? try file.floats(ModelSchema.Generator.bias(i), shape: [cout])
+            : [Float](repeating: 0, count: cout)
+        if !last, file.tensors[ModelSchema.Generator.batchNormGamma(i)] != nil {
+            let bn = BatchNormFolding(
+                gamma: try file.floats(ModelSchema.Generator.batchNormGamma(i), shape: [cout]),
+                beta: try file.floats(ModelSchema.Generator.batchNormBeta(i), shape: [cout]),
+                mean: try file.floats(ModelSchema.Generator.batchNormMean(i), shape: [cout]),
+                variance: try file.floats(ModelSchema.Generator.batchNormVariance(i), shape: [cout]),
+                epsilon: c.batchNormEpsilon)
+            switch bn.fold(weight: &weight, bias: &bias, kernelTaps: kh * kw, inputChannels: cin) {
+            case nil: break
+            case .negativeVariance(let ch)?:
+                throw ModelError(file.path, .metadata, "tensor \"\(ModelSchema.Generator.batchNormVariance(i))\" is negative at element \(ch)")
+            case .nonFinite(let ch)?:
+                throw ModelError(file.path, .nonFinite, "folding \"generator.bn\(i)\" into \"\(ModelSchema.Generator.weight(i))\" gives non-finite weights in channel \(ch) (gamma / sqrt(var + bn_epsilon) overflows; check \(ModelSchema.Key.generatorBatchNormEpsilon) and the BatchNorm tensors)")
+            }
+        }
+        return TransposedConv2D(geometry: g, weight: weight, bias: bias)
     }
 }

@@ -17,7 +17,26 @@ final class Int8ConversionTests: XCTestCase {
         var c = ModelConfig()
         c.latentDim = 8; c.frameHeight = 16; c.frameWidth = 16; c.baseHeight = 4; c.baseWidth = 4
         c.channels = [12, 6]; c.rnnHidden = [24]; c.rnnNoiseDim = 2; c.rnnResidual = true
-        return try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 3).serialized(), path: "tiny.safetensors"))
+        return try model(RandomModel.writer(config: c, seed: 3).serialized(), path: "tiny.safetensors")
+    }
+
+    /// The in-memory files the tests' models were built from, by their (made-up) paths, for
+    /// `Int8Conversion`'s `source`; a model loaded from disk is read again from its path.
+    nonisolated(unsafe) static var sources: [String: SafetensorsFile] = [:]
+
+    static func model(_ bytes: [UInt8], path: String) throws -> LampModel {
+        let file = try SafetensorsFile(bytes: bytes, path: path)
+        sources[path] = file
+        return try LampModel(file: file)
+    }
+
+    static func source(of m: LampModel) throws -> SafetensorsFile {
+        try sources[m.path] ?? SafetensorsFile(path: m.path)
+    }
+
+    static func convert(_ m: LampModel, _ calibration: Calibration, perChannel: Bool = false,
+                        wide: Int8Conversion.WideActivations = .default) throws -> Int8Conversion {
+        try Int8Conversion(model: m, source: try source(of: m), calibration: calibration, perChannel: perChannel, wide: wide)
     }
 
     static func calibrated(_ model: LampModel, steps: Int = 200) -> Calibration {
@@ -27,7 +46,7 @@ final class Int8ConversionTests: XCTestCase {
     }
 
     static func int8Bytes(_ model: LampModel, perChannel: Bool = false) throws -> [UInt8] {
-        try Int8Conversion(model: model, calibration: Self.calibrated(model), perChannel: perChannel).writer.serialized()
+        try convert(model, Self.calibrated(model), perChannel: perChannel).writer.serialized()
     }
 
     func psnr(_ a: [Float], _ b: [Float]) -> Double {
@@ -69,7 +88,7 @@ final class Int8ConversionTests: XCTestCase {
         let path = Self.root + "/models/default.safetensors"
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no shipped model") }
         let float = try LampModel(path: path)
-        let bytes = try Int8Conversion(model: float, calibration: Self.calibrated(float, steps: 300), perChannel: false).writer.serialized()
+        let bytes = try Self.convert(float, Self.calibrated(float, steps: 300)).writer.serialized()
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         XCTAssertLessThanOrEqual(Double(bytes.count), 0.30 * Double(size))
         let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "default-int8.safetensors"))
@@ -99,7 +118,8 @@ final class Int8ConversionTests: XCTestCase {
 
     func testAlreadyInt8IsRefused() throws {
         let q = try LampModel(file: try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "q.safetensors"))
-        XCTAssertThrowsError(try Int8Conversion(model: q, calibration: Self.calibrated(try Self.tinyFloat()), perChannel: false)) {
+        XCTAssertThrowsError(try Int8Conversion(model: q, source: try SafetensorsFile(bytes: try Self.int8Bytes(try Self.tinyFloat()), path: "q.safetensors"),
+                                                calibration: Self.calibrated(try Self.tinyFloat()), perChannel: false)) {
             XCTAssertTrue("\($0)".contains("already an int8 model"), "\($0)")
         }
     }
@@ -162,13 +182,13 @@ final class Int8ConversionTests: XCTestCase {
         var c = ModelConfig()
         c.latentDim = 16; c.frameHeight = 64; c.frameWidth = 64; c.baseHeight = 4; c.baseWidth = 4
         c.channels = [32, 16, 16, 8]; c.rnnHidden = [24]; c.rnnNoiseDim = 2; c.rnnResidual = true
-        let float = try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 5).serialized(), path: "m.safetensors"))
+        let float = try Self.model(RandomModel.writer(config: c, seed: 5).serialized(), path: "m.safetensors")
         for (wide, expected) in [(Int8Conversion.WideActivations.all,
                                   "generator.input,generator.tconv0.output,generator.tconv1.output,generator.tconv2.output,generator.tconv3.output"),
                                  (.default, "generator.input,generator.tconv2.output,generator.tconv3.output"),
                                  (.last(1), "generator.input,generator.tconv3.output"),
                                  (.layers([1]), "generator.input,generator.tconv1.output")] {
-            let bytes = try Int8Conversion(model: float, calibration: Self.calibrated(float, steps: 100), perChannel: false, wide: wide).writer.serialized()
+            let bytes = try Self.convert(float, Self.calibrated(float, steps: 100), wide: wide).writer.serialized()
             let q = try LampModel(file: try SafetensorsFile(bytes: bytes, path: "q.safetensors"))
             XCTAssertEqual(q.metadata["quantization.int16_activations"], expected)
         }
@@ -179,9 +199,8 @@ final class Int8ConversionTests: XCTestCase {
 
         // The reference channels (256, 128, 64, 32) give tconv2's output 15-bit codes.
         c.channels = [256, 128, 64, 32]; c.latentDim = 8
-        let big = try LampModel(file: try SafetensorsFile(bytes: RandomModel.writer(config: c, seed: 6).serialized(), path: "big.safetensors"))
-        let good = try SafetensorsFile(bytes: try Int8Conversion(model: big, calibration: Self.calibrated(big, steps: 100), perChannel: false)
-            .writer.serialized(), path: "wide.safetensors")
+        let big = try Self.model(RandomModel.writer(config: c, seed: 6).serialized(), path: "big.safetensors")
+        let good = try SafetensorsFile(bytes: try Self.convert(big, Self.calibrated(big, steps: 100)).writer.serialized(), path: "wide.safetensors")
         XCTAssertEqual(good.metadata["quantization.int16_activations"], "generator.input,generator.tconv2.output:15,generator.tconv3.output")
         guard case .int8(let g) = try LampModel(file: good).generator else { return XCTFail("an int8 generator") }
         var codeBits: [Int] = []

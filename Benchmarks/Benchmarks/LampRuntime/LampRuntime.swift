@@ -64,7 +64,8 @@ let benchmarks: @Sendable () -> Void = {
     var settings = Calibration.Settings()
     settings.steps = 500
     let int8Model = try! LampModel(file: try! SafetensorsFile(
-        bytes: try! Int8Conversion(model: model, calibration: Calibration(model: model, settings: settings), perChannel: false)
+        bytes: try! Int8Conversion(model: model, source: try! SafetensorsFile(bytes: bytes, path: "reference"),
+                                    calibration: Calibration(model: model, settings: settings), perChannel: false)
             .writer.serialized(), path: "reference-int8"))
     let int8Loop = LatentLoop(rnn: int8Model.rnn, seed: 1)
     let int8Animator = LampAnimator(model: int8Model, seed: 1, between: .latent)
@@ -105,7 +106,8 @@ let benchmarks: @Sendable () -> Void = {
     let referenceModel = try! LampModel(file: try! SafetensorsFile(bytes: bytes, path: "reference"))
     referenceModel.generator.kernels = .reference
     let int8Reference = try! LampModel(file: try! SafetensorsFile(
-        bytes: try! Int8Conversion(model: model, calibration: Calibration(model: model, settings: settings), perChannel: false)
+        bytes: try! Int8Conversion(model: model, source: try! SafetensorsFile(bytes: bytes, path: "reference"),
+                                    calibration: Calibration(model: model, settings: settings), perChannel: false)
             .writer.serialized(), path: "reference-int8"))
     int8Reference.generator.kernels = .reference
     for (name, m) in [("float", referenceModel), ("int8", int8Reference)] {
