@@ -74,6 +74,9 @@ public enum OptionRanges {
     public static let pixelCriticSamples = OptionRange<Int>("pixel-critic-samples", 2...64,
         "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
     public static let pixelCriticBlur = OptionRange<Int>("pixel-critic-blur", 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
+    public static let freeRunShare = OptionRange<Float>("free-run-share", 0...1, "a share of the batch")
+    public static let freeRunSteps = OptionRange<Int>("free-run-steps", 1...100_000,
+        "free steps before a pool latent is used; it runs up to 10 times as many, and 10^6 steps take minutes per restart")
 
     // duralava-train eval.
     public static let evalSteps = OptionRange<Int>("steps", 1...100_000_000, "endurance RNN steps; the report card's 10^6 take minutes, 10^8 hours")

@@ -121,6 +121,8 @@ struct Train: ParsableCommand {
         try OptionRanges.resetProbability.check(resetProbability)
         try OptionRanges.pixelCriticSamples.check(pixelCriticSamples)
         try OptionRanges.pixelCriticBlur.check(pixelCriticBlur)
+        try OptionRanges.freeRunShare.check(freeRunShare)
+        try OptionRanges.freeRunSteps.check(freeRunSteps)
         if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
             throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
         }
@@ -155,6 +157,8 @@ struct Train: ParsableCommand {
         if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
         if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
         if pixelCriticDecodedReal { preset.dynamics.pixelCriticAgainstDecodedFootage = true }
+        if let freeRunShare { preset.dynamics.freeRunShare = freeRunShare }
+        if let freeRunSteps { preset.dynamics.freeRunSteps = freeRunSteps }
         if let resetProbability { preset.dynamics.resetProbability = resetProbability }
         if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
         if l1Reconstruction { preset.frame.squaredReconstruction = false }
@@ -377,6 +381,8 @@ extension Train {
     var pixelCriticSamples: Int? { experiment.pixelCriticSamples }
     var pixelCriticBlur: Int? { experiment.pixelCriticBlur }
     var pixelCriticDecodedReal: Bool { experiment.pixelCriticDecodedReal }
+    var freeRunShare: Float? { experiment.freeRunShare }
+    var freeRunSteps: Int? { experiment.freeRunSteps }
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
@@ -539,6 +545,12 @@ struct ExperimentOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
     var pixelCriticDecodedReal = false
+
+    @Option(name: .long, help: "Free-run starts: share of each dynamics batch started from latents the RNN reached by itself after --free-run-steps to 10x as many free steps (0: off, the default).")
+    var freeRunShare: Float?
+
+    @Option(name: .long, help: "Free-run starts: free steps before a pool latent is used (default 1000).")
+    var freeRunSteps: Int?
 
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?

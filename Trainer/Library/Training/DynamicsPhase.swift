@@ -63,6 +63,11 @@ public final class DynamicsPhase {
         /// latents change, not the generator's own difference from the footage (which the RNN
         /// cannot remove).
         public var pixelCriticAgainstDecodedFootage = false
+        /// Free-run starts (`FreeRunPool`): the share of each batch's starting latents taken
+        /// from latents the RNN reached after `freeRunSteps` to 10·`freeRunSteps` steps of its
+        /// own, so the critics and the unroll's gradient see where the running lamp goes. 0: off.
+        public var freeRunShare: Float = 0
+        public var freeRunSteps = 1000
         public var realLabel: Float = 0.9
         public init() {}
     }
@@ -101,6 +106,8 @@ public final class DynamicsPhase {
     public var manifoldTolerance: Float = 0
     /// The pixel critic (nil unless `pixelCriticWeight` > 0 at construction).
     public let pixelCritic: PixelCritic?
+    /// Free-running latents (nil unless `freeRunShare` > 0 at construction).
+    let freeRunPool: FreeRunPool?
     /// The frozen generator rollouts are decoded with for the pixel critic: the exported
     /// generator, run in inference mode, never updated here.
     public var decoder: Layer?
@@ -143,6 +150,8 @@ public final class DynamicsPhase {
         } else {
             pixelCritic = nil
         }
+        freeRunPool = settings.freeRunShare > 0
+            ? FreeRunPool(count: settings.batch, latentDim: arch.latentDim, minimumAge: settings.freeRunSteps) : nil
         carriedParameter = Parameter(name: "dynamics.carried", shape: [settings.batch, arch.latentDim], isTrainable: false)
         carriedValidParameter = Parameter(name: "dynamics.carried_valid", shape: [1], isTrainable: false)
         for _ in 0..<settings.horizon { stepStates.append(makeStepState()) }
@@ -150,6 +159,7 @@ public final class DynamicsPhase {
 
     public var parameters: [Parameter] {
         rnn.parameters + critic.parameters + [carriedParameter, carriedValidParameter] + (pixelCritic?.parameters ?? [])
+            + (freeRunPool.map { [$0.latentsParameter, $0.agesParameter] } ?? [])
     }
     public var optimizers: [String: Optimizer] {
         var o: [String: Optimizer] = ["dynamics.rnn": rnnOptimizer, "dynamics.critic": criticOptimizer]
@@ -265,12 +275,23 @@ public final class DynamicsPhase {
         let fake: Tensor, real: Tensor
     }
 
-    /// Starting latents: carried from the last batch, or restarted on a data latent.
+    /// Starting latents: carried from the last batch, or restarted on a data latent; with
+    /// free-run starts on, a share of them drawn from the free-running pool instead.
     private func startingLatents(rng: inout RandomGenerator) -> Tensor {
         let b = settings.batch, d = arch.latentDim
         let start = Tensor(shape: [b, d])
+        if let pool = freeRunPool {
+            let state = rnn.makeState(), concatState = concat.makeState()
+            pool.advance(step: { [rnn, concat] z, noise in
+                rnn.forward(concat.forward([z, noise], state: concatState), state: state, training: false)
+            }, noiseDim: arch.rnnNoiseDim, rng: &rng) { rng, p in
+                self.copyData(sequence: rng.int(below: self.trajectories.count), step: rng.int(below: self.trajectoryLength), into: p)
+            }
+        }
         for i in 0..<b {
-            if carriedValid && rng.uniformFloat() >= settings.resetProbability {
+            if let pool = freeRunPool, rng.uniformFloat() < settings.freeRunShare {
+                pool.draw(into: start.pointer + i * d, rng: &rng)
+            } else if carriedValid && rng.uniformFloat() >= settings.resetProbability {
                 (start.pointer + i * d).update(from: carried.pointer + i * d, count: d)
             } else {
                 copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),

@@ -68,6 +68,8 @@ public enum RunSettings {
         .int("pixel-critic-samples", phase: 2, \.dynamics.pixelCriticSamples),
         .int("pixel-critic-blur", phase: 2, \.dynamics.pixelCriticBlurRadius),
         .bool("pixel-critic-decoded-real", phase: 2, \.dynamics.pixelCriticAgainstDecodedFootage),
+        .float("free-run-share", phase: 2, \.dynamics.freeRunShare),
+        .int("free-run-steps", phase: 2, \.dynamics.freeRunSteps),
     ] }
 
     /// The preset's values by option name.
