@@ -40,6 +40,22 @@ final class ResumeSettingsTests: XCTestCase {
         XCTAssertEqual(try bytes("resumed/checkpoint.safetensors"), try bytes("straight/checkpoint.safetensors"))
     }
 
+    /// With free-run starts the pool is part of the run: paused in phase 2 and resumed, the run
+    /// lands where the straight one did; and --restart-dynamics on a checkpoint without a pool
+    /// starts one.
+    func testFreeRunStartsResumeExactly() throws {
+        let freeRun = started + ["--free-run-share", "0.5", "--free-run-steps", "20"]
+        XCTAssertEqual(try train(freeRun + ["--out", "straight"]).status, 0)
+        XCTAssertEqual(try train(freeRun + ["--out", "resumed", "--max-steps", "60"]).status, 0)
+        let resumed = try train(["--resume", "--out", "resumed"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(try bytes("resumed/model.safetensors"), try bytes("straight/model.safetensors"))
+        XCTAssertEqual(try bytes("resumed/checkpoint.safetensors"), try bytes("straight/checkpoint.safetensors"))
+        XCTAssertEqual(try train(started + ["--out", "plain", "--max-steps", "40"]).status, 0)
+        let restarted = try train(["--resume", "--restart-dynamics", "--out", "plain", "--free-run-share", "0.5", "--free-run-steps", "20"])
+        XCTAssertEqual(restarted.status, 0, restarted.stderr)
+    }
+
     func testAChangedSettingIsRefusedUnlessOverridden() throws {
         XCTAssertEqual(try train(started + ["--out", "r", "--max-steps", "20"]).status, 0)
         let checkpoint = try bytes("r/checkpoint.safetensors")

@@ -10,6 +10,8 @@ import DuralavaRuntime
 /// steps, and restarts from a footage latent (and runs `minimumAge` steps at once) after
 /// `maximumAge`. Members' ages are staggered so restarts do not cluster.
 final class FreeRunPool {
+    /// Its tensors' names in a checkpoint.
+    static let checkpointPrefix = "param.dynamics.free_run"
     let minimumAge: Int, maximumAge: Int, advance: Int
     /// Saved with the checkpoint (non-trainable parameters), so a resumed run continues exactly.
     let latentsParameter: Parameter, agesParameter: Parameter

@@ -102,13 +102,24 @@ public final class LampTrainer {
         // loads into a run with it (the critic starts fresh), and one with it into a run
         // without it (its tensors are left unread).
         let pixel = dynamics.pixelCritic
-        let pixelParameters = Set(pixel?.parameters.map { ObjectIdentifier($0) } ?? [])
-        let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters.filter { !pixelParameters.contains(ObjectIdentifier($0)) },
+        // The free-run pool likewise: read when the checkpoint has it, a fresh pool otherwise.
+        let pool = dynamics.freeRunPool.map { [$0.latentsParameter, $0.agesParameter] } ?? []
+        let separate = Set(((pixel?.parameters ?? []) + pool).map { ObjectIdentifier($0) })
+        let c = try Checkpoint.load(from: checkpointPath, parameters: allParameters.filter { !separate.contains(ObjectIdentifier($0)) },
                                     optimizers: allOptimizers.filter { $0.key != PixelCritic.optimizerName },
                                     optionalParameters: pixel?.parameters ?? [],
                                     optionalOptimizers: pixel.map { [PixelCritic.optimizerName: $0.optimizer] } ?? [:],
-                                    ignoredPrefixes: pixel == nil ? PixelCritic.checkpointPrefixes : [],
+                                    ignoredPrefixes: (pixel == nil ? PixelCritic.checkpointPrefixes : []) + [FreeRunPool.checkpointPrefix],
                                     requiredRandomGenerators: ["train"])
+        if !pool.isEmpty {
+            let file: SafetensorsFile
+            do { file = try SafetensorsFile(path: checkpointPath) } catch { throw TrainingError("\(error)") }
+            for p in pool where file.tensors["param." + p.name] != nil {
+                do { p.value.copy(from: Tensor(shape: p.value.shape, values: try file.floats("param." + p.name, shape: p.value.shape))) } catch {
+                    throw TrainingError("\(checkpointPath): tensor \"param.\(p.name)\": \(error)")
+                }
+            }
+        }
         guard c.metadata["preset"] == preset.name else {
             throw TrainingError("\(checkpointPath): trained with preset \(c.metadata["preset"] ?? "?"), not \(preset.name)")
         }
