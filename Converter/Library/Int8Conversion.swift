@@ -140,10 +140,7 @@ public struct Int8Conversion {
         let layers = model.config.generatorLayers
         var wideNames: [String: Int] = [ModelSchema.Generator.input: 16]
         for i in 0..<(layers.count - 1) where wide.includes(i, of: layers.count) {
-            let next = layers[i + 1]
-            let reduction = next.inputChannels * ((next.kernelHeight + next.strideHeight - 1) / next.strideHeight)
-                * ((next.kernelWidth + next.strideWidth - 1) / next.strideWidth)
-            if let bits = ActivationQuantization.widestCodeBits(reduction: reduction) { wideNames[ModelSchema.Generator.output(i)] = bits }
+            if let bits = ActivationQuantization.widestCodeBits(reduction: layers[i + 1].reduction) { wideNames[ModelSchema.Generator.output(i)] = bits }
         }
         var input = try activation(ModelSchema.Generator.input, calibration.generatorInput, codeBits: 16)
         for i in layers.indices {

@@ -20,6 +20,11 @@ public struct TransposedConvGeometry: Equatable, Sendable {
     public var padTop: Int { Swift.max(kernelHeight - strideHeight, 0) / 2 }
     public var padLeft: Int { Swift.max(kernelWidth - strideWidth, 0) / 2 }
     public var outputCount: Int { outputHeight * outputWidth * outputChannels }
+    /// Products summed into one output value at most: input channels × the taps reaching an
+    /// output pixel (what an int32 accumulator must hold; `ActivationQuantization.maximumReduction`).
+    public var reduction: Int {
+        inputChannels * ((kernelHeight + strideHeight - 1) / strideHeight) * ((kernelWidth + strideWidth - 1) / strideWidth)
+    }
     /// Multiply-adds of one forward pass (each output pixel visits (k/s)² taps).
     public var multiplyAdds: Int {
         outputCount * inputChannels * (kernelHeight / strideHeight) * (kernelWidth / strideWidth)

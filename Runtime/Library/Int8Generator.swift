@@ -154,7 +154,6 @@ public final class Int8Generator {
         for (i, g) in layers.enumerated() {
             let last = i == layers.count - 1
             let cin = g.inputChannels, cout = g.outputChannels, kh = g.kernelHeight, kw = g.kernelWidth
-            let sh = g.strideHeight, sw = g.strideWidth
             let weight = try file.int8s(ModelSchema.Generator.weight(i), shape: [kh, kw, cout, cin])
             let bias = try t.bias(ModelSchema.Generator.bias(i), channels: cout)
             let scales = try t.weightScales(ModelSchema.Generator.weightScale(i), channels: cout)
@@ -162,9 +161,8 @@ public final class Int8Generator {
             if last && output.bits != 8 {
                 throw ModelError(file.path, .metadata, "\(ModelSchema.Generator.output(i)) (the logits) must be int8, not listed in \(ModelSchema.Key.quantizationInt16Activations)")
             }
-            let taps = ((kh + sh - 1) / sh) * ((kw + sw - 1) / sw)
             let stage = try t.stage(layer: "generator.tconv\(i)", input: layerInput, weightScales: scales,
-                                    slope: last ? 1 : c.generatorLeakySlope, output: output, reduction: cin * taps)
+                                    slope: last ? 1 : c.generatorLeakySlope, output: output, reduction: g.reduction)
             // Packed layer by layer: the file's int8 copy of one layer is all that is held twice.
             packed.append(Int8PackedTransposedConv2D(Int8TransposedConv2D(geometry: g, weight: weight, bias: bias,
                                                                           inputZeroPoint: layerInput.zeroPoint, stage: stage),

@@ -108,6 +108,8 @@ public final class DynamicsPhase {
     public let pixelCritic: PixelCritic?
     /// Free-running latents (nil unless `freeRunShare` > 0 at construction).
     let freeRunPool: FreeRunPool?
+    /// The layer states of the pool's inference steps, made once.
+    private lazy var freeRunStates = (rnn: rnn.makeState(), concat: concat.makeState())
     /// The frozen generator rollouts are decoded with for the pixel critic: the exported
     /// generator, run in inference mode, never updated here.
     public var decoder: Layer?
@@ -281,7 +283,7 @@ public final class DynamicsPhase {
         let b = settings.batch, d = arch.latentDim
         let start = Tensor(shape: [b, d])
         if let pool = freeRunPool {
-            let state = rnn.makeState(), concatState = concat.makeState()
+            let state = freeRunStates.rnn, concatState = freeRunStates.concat
             pool.advance(step: { [rnn, concat] z, noise in
                 rnn.forward(concat.forward([z, noise], state: concatState), state: state, training: false)
             }, noiseDim: arch.rnnNoiseDim, rng: &rng) { rng, p in
