@@ -45,6 +45,9 @@ public struct ReferenceFrames {
     public var details: [(String, String)]
     /// Things the reader should know (missing provenance, a seed that may overlap training...).
     public var notes: [String]
+    /// The footage's first frames in their own order, before A and B are dealt (as many as
+    /// `load` was asked to keep): a stretch of consecutive steps for the report's clip.
+    public var opening = [[UInt8]]()
 
     /// Seed of the held-out simulator run unless the model's provenance forbids it.
     public static let heldOutSimulatorSeed: UInt64 = 7_777_777
@@ -52,7 +55,7 @@ public struct ReferenceFrames {
     /// Frames for `model` from `source`: `perSet` frames in each of A and B, in chunks of
     /// `chunk` consecutive steps, every `testEvery`-th chunk pair held out.
     public static func load(_ source: DataSource, model: LampModel, perSet: Int, chunk: Int,
-                            testEvery: Int = 5, gap: Int = 25, simulatorSeed: UInt64? = nil,
+                            testEvery: Int = 5, gap: Int = 25, simulatorSeed: UInt64? = nil, keepOpening: Int = 0,
                             progress: (String) -> Void = { _ in }) throws -> ReferenceFrames {
         precondition(perSet >= 1 && chunk >= 1)
         let meta = model.metadata
@@ -151,8 +154,11 @@ public struct ReferenceFrames {
         let dealt = deal(all, width: w, height: h, chunk: chunk, testEvery: testEvery, gap: gap)
         details.append(("frames_per_set", "\(dealt.a.count) (A), \(dealt.b.count) (B)"))
         details.append(("chunk_steps", String(chunk)))
-        return ReferenceFrames(a: dealt.a, b: dealt.b, splitA: dealt.splitA, splitB: dealt.splitB,
-                                   stepSeconds: stepSeconds, details: details, notes: notes)
+        var frames = ReferenceFrames(a: dealt.a, b: dealt.b, splitA: dealt.splitA, splitB: dealt.splitB,
+                                     stepSeconds: stepSeconds, details: details, notes: notes)
+        let opening = FrameSet(width: w, height: h, values: Array(all.prefix(min(keepOpening, all.count / n) * n)))
+        frames.opening = (0..<opening.count).map { opening.rgb($0) }
+        return frames
     }
 
     /// Deals a sequence of frames (consecutive steps) into sets A and B by chunks of `chunk`,

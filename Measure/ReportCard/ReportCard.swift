@@ -32,6 +32,8 @@ public struct ReportCardOptions {
     public var priorSampleFrames = 600
     /// Steps of each of the two lamp runs (and of each real stretch) for the mixing test (0: skip).
     public var mixingFrames = 1200
+    /// Consecutive steps of the lamp and of the footage in clip.png, side by side (0: no clip).
+    public var clipSteps = 300
 
     public init(modelPath: String) { self.modelPath = modelPath }
 }
@@ -67,6 +69,8 @@ public struct ReportCard {
     public var realChanges: [Double]
     /// Frames for the strip plot: label and 8-bit RGB frames.
     public var strip: [(label: String, frames: [[UInt8]])]
+    /// The clip's frames: consecutive lamp steps after burn-in and consecutive footage frames.
+    public var clip: (generated: [[UInt8]], real: [[UInt8]]) = ([], [])
     public var timings: [(String, Double)]
     public var targets: [ReportCardTarget] = []
 
@@ -90,7 +94,7 @@ public struct ReportCard {
         progress("reference frames: \(2 * o.frames) from \(o.data)")
         let reference = try ReferenceFrames.load(o.data, model: model, perSet: o.frames, chunk: o.classifier.chunk,
                                                      testEvery: o.classifier.testEvery, gap: o.classifier.gap,
-                                                     simulatorSeed: o.simulatorSeed, progress: progress)
+                                                     simulatorSeed: o.simulatorSeed, keepOpening: o.clipSteps, progress: progress)
         for note in reference.notes { progress("note: \(note)") }
         guard reference.a.count >= 20, reference.b.count >= 20 else {
             throw MeasureError(path: o.data.description, message: "only \(reference.a.count + reference.b.count) reference frames; at least 40 are needed")
@@ -197,6 +201,12 @@ public struct ReportCard {
                               generatedChanges: FrameChange(generatedSet).changes,
                               realChanges: FrameChange(reference.a).changes,
                               strip: strip, timings: timings)
+        // The clip: the first consecutive stretch of each, as long as both allow.
+        let clipLength = min(o.clipSteps, generatedSet.segments.first?.count ?? 0, reference.opening.count)
+        if clipLength > 0 {
+            card.clip = ((0..<clipLength).map { generatedSet.rgb(generatedSet.segments[0].lowerBound + $0) },
+                         Array(reference.opening.prefix(clipLength)))
+        }
         card.targets = ReportCardTarget.evaluate(card)
         return card
     }

@@ -157,6 +157,11 @@ extension ReportCard {
         md += "\n## Plots\n\n"
         for (file, caption) in ReportCard.plotFiles { md += "![\(caption)](\(file))\n\n" }
         md += "Rows of frames-strip.png, top to bottom: " + strip.map(\.label).joined(separator: "; ") + ".\n\n"
+        if !clip.generated.isEmpty {
+            md += "![\(clip.generated.count) steps of the lamp (left) beside \(clip.real.count) frames of the footage (right), at lamp speed](clip.png)\n\n"
+            md += "clip.png (animated): \(clip.generated.count) consecutive steps of the lamp after its \(options.burnInSteps) burn-in steps (left) "
+                + "beside as many consecutive real frames (right), one step every \(NumberFormat.significant(reference.stepSeconds)) s as the lamp runs.\n\n"
+        }
         md += "## Definitions\n\n"
         for (key, text) in definitions { md += "- **\(key)**: \(text)\n" }
         md += "\n## Timings\n\n"

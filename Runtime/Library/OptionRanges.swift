@@ -91,6 +91,7 @@ public enum OptionRanges {
     public static let evalPriorSamples = OptionRange<Int>("prior-samples", 0...20_000,
         "0 skips the test; otherwise at least 20 frames per set, and 2x10^4 at 64x64 is 1 GB of floats")
     public static let mixingFrames = OptionRange<Int>("mixing-frames", 0...100_000, "0 skips the test; 10^5 frames at 64x64 is 5 GB of floats")
+    public static let clipSteps = OptionRange<Int>("clip-steps", 0...10_000, "0 writes no clip; 10^4 steps is a clip of minutes and many MB")
 
     // duralava-train two-sample.
     public static let twoSampleFrames = OptionRange<Int>("frames", 500...100_000, "the classifier holds out every 5th 100-frame chunk")

@@ -35,7 +35,7 @@ final class ReportCardWriteTests: XCTestCase {
         XCTAssertTrue(card.reference.notes.contains { $0.contains("no provenance") }, "says the reference settings are defaults")
         let out = (model as NSString).deletingLastPathComponent + "/report/card"
         let files = try card.write(to: out)
-        let names = ["report.json", "report.md"] + ReportCard.plotFiles.map(\.0)
+        let names = ["report.json", "report.md", "clip.png"] + ReportCard.plotFiles.map(\.0)
         XCTAssertEqual(Set(files.map { ($0 as NSString).lastPathComponent }), Set(names))
         for f in files { XCTAssertTrue(FileManager.default.fileExists(atPath: f), f) }
 
@@ -79,6 +79,14 @@ final class ReportCardWriteTests: XCTestCase {
         let strip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/frames-strip.png")))
         XCTAssertEqual(Array(strip.prefix(8)), [137, 80, 78, 71, 13, 10, 26, 10])
         XCTAssertTrue(md.contains("Rows of frames-strip.png, top to bottom: " + card.strip.map(\.label).joined(separator: "; ")))
+        // The clip: an APNG of as many steps as both stretches allow (60 frames each here), the
+        // lamp beside the footage, linked from report.md.
+        let clip = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/clip.png")))
+        XCTAssertEqual(Array(clip[37..<41]), Array("acTL".utf8), "an animated PNG")
+        XCTAssertEqual(clip[41..<45].reduce(0) { $0 << 8 | Int($1) }, 60, "one frame per step")
+        let w = card.config.frameWidth, scale = FrameGrid.scale(frameWidth: w, frameHeight: card.config.frameHeight, side: 64)
+        XCTAssertEqual(clip[16..<20].reduce(0) { $0 << 8 | Int($1) }, 6 + 2 * (w * scale + 6), "two frames side by side")
+        XCTAssertTrue(md.contains("](clip.png)"))
         // Guards over the run: every endurance step counted.
         XCTAssertEqual(card.endurance.guards.steps, 2000)
     }

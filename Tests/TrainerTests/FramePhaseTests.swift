@@ -55,6 +55,32 @@ final class FramePhaseTests: XCTestCase {
         XCTAssertNotEqual(onWeights, offWeights, "the loss reaches the generator")
     }
 
+    /// The frame statistics loss joins on the reconstructions and the prior samples when its
+    /// weight is set, and only then.
+    func testFrameStatisticsLossActsOnlyWhenWeighted() {
+        let preset = TrainingPreset.tiny
+        let data = LampSequences.simulated(count: 2, length: 10, width: 16, height: 16, stepSeconds: 0.2, seed: 3)
+        func oneStep(_ weight: Float) -> (FramePhase.Losses, [[Float]], [Float]) {
+            var settings = preset.frame
+            settings.frameStatisticsWeight = weight
+            settings.priorSamples = 4
+            var rng = RandomGenerator(seed: 2)
+            let phase = FramePhase(arch: preset.arch, settings: settings, rng: &rng)
+            let l = phase.step(data: data, rng: &rng)
+            return (l, phase.generator.parameters.map { $0.value.array }, phase.pixelGradient.array)
+        }
+        let (off, offWeights, offPixels) = oneStep(0), (on, onWeights, onPixels) = oneStep(5)
+        XCTAssertEqual(off.frameStatistics, 0)
+        XCTAssertGreaterThan(on.frameStatistics, 0)
+        XCTAssertEqual(on.reconstruction, off.reconstruction, "the same forward pass")
+        XCTAssertNotEqual(onWeights, offWeights, "the loss reaches the generator")
+        // The prior samples' frames (after the 16 reconstructions) get a gradient only with the loss on.
+        let perFrame = offPixels.count / (preset.frame.batch + 4)
+        let priorStart = preset.frame.batch * perFrame
+        XCTAssertEqual(offPixels[priorStart...].filter { $0 != 0 }.count, 0)
+        XCTAssertGreaterThan(onPixels[priorStart...].filter { $0 != 0 }.count, 0)
+    }
+
     func testCriticStaysOffDuringReconstructionOnlyStepsThenRampsIn() {
         let preset = TrainingPreset.tiny
         var settings = preset.frame

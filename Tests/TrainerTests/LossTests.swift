@@ -115,3 +115,58 @@ final class GradientDifferenceLossTests: XCTestCase {
         }
     }
 }
+
+/// The frame statistics loss: soft histograms that sum to 1, zero for a set against itself,
+/// a flat frame's pairs all in the flat bin, and the gradient is the finite difference of the
+/// value.
+final class FrameStatisticsLossTests: XCTestCase {
+    func testHistogramsOfFlatAndCentredFrames() {
+        let colours = FrameStatisticsLoss.colourBins * FrameStatisticsLoss.colourBins * FrameStatisticsLoss.colourBins
+        // Every pixel at the centre of cell (1, 2, 5): all colour mass there, every pair flat.
+        let flat = Tensor(shape: [2, 4, 6, 3])
+        for p in 0..<(2 * 4 * 6) { flat[3 * p] = 1.5 / 8; flat[3 * p + 1] = 2.5 / 8; flat[3 * p + 2] = 5.5 / 8 }
+        let h = FrameStatisticsLoss.histograms(flat)
+        XCTAssertEqual(h[(1 * 8 + 2) * 8 + 5], 1, accuracy: 1e-5)
+        XCTAssertEqual(h[colours], 1, accuracy: 1e-5, "every neighbour pair is flat")
+        XCTAssertEqual(h[0..<colours].reduce(0, +), 1, accuracy: 1e-5)
+
+        // A checkerboard of ±0.01: luma steps of 0.02 (2^-5.6), between the bins 2^-6 and 2^-5.
+        let grain = Tensor(shape: [1, 4, 4, 3])
+        for y in 0..<4 { for x in 0..<4 { for c in 0..<3 { grain[3 * (y * 4 + x) + c] = 0.5 + ((x + y) % 2 == 0 ? 0.01 : -0.01) } } }
+        let g = FrameStatisticsLoss.histograms(grain)
+        let sharp = Array(g[colours...])
+        XCTAssertEqual(sharp.reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertEqual(sharp[0], 0, "no flat pairs in a checkerboard")
+        // m = √2·0.02 = 0.0283: log2 = −5.14, so weight 0.86 on 2^-5 and 0.14 on 2^-6.
+        let t = log2(Float(2).squareRoot() * 0.02)
+        XCTAssertEqual(sharp[6], (t + 6) , accuracy: 1e-3)
+        XCTAssertEqual(sharp[5], 1 - (t + 6), accuracy: 1e-3)
+    }
+
+    func testValueAndGradient() {
+        let x = randomTensor([2, 4, 5, 3], seed: 5, std: 0.2)
+        for i in 0..<x.count { x[i] = min(0.98, max(0.02, 0.5 + x[i])) }
+        XCTAssertEqual(FrameStatisticsLoss.evaluate(prediction: x, target: x, gradient: Tensor(shape: x.shape), scale: 3), 0)
+        let target = randomTensor([3, 4, 5, 3], seed: 6, std: 0.2)
+        for i in 0..<target.count { target[i] = min(0.98, max(0.02, 0.45 + target[i])) }
+        let analytic = Tensor(shape: x.shape)
+        let v = FrameStatisticsLoss.evaluate(prediction: x, target: target, gradient: analytic, scale: 2)
+        XCTAssertGreaterThan(v, 0)
+        var checked = 0
+        for i in probeIndices(x.count, seed: 7) {
+            let h: Float = 2e-4, keep = x[i]
+            x[i] = keep + h
+            let up = FrameStatisticsLoss.evaluate(prediction: x, target: target, gradient: Tensor(shape: x.shape), scale: 2)
+            x[i] = keep - h
+            let down = FrameStatisticsLoss.evaluate(prediction: x, target: target, gradient: Tensor(shape: x.shape), scale: 2)
+            x[i] = keep
+            // The histograms' triangles and |p − q| have kinks; a probe that straddles one has
+            // one-sided slopes that disagree and is skipped.
+            let right = Double(up - v) / Double(h), left = Double(v - down) / Double(h)
+            guard abs(right - left) < 0.01 + 0.05 * abs(right) else { continue }
+            XCTAssertEqual(Double(analytic[i]), (right + left) / 2, accuracy: 2e-3 + 0.02 * abs(Double(analytic[i])), "element \(i)")
+            if analytic[i] != 0 { checked += 1 }
+        }
+        XCTAssertGreaterThan(checked, 30, "most probed elements are smooth there and have a gradient")
+    }
+}

@@ -76,6 +76,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "Mixing: steps of each of two lamp runs from different seeds, tested against each other beside two stretches of footage as long (0: skip).")
     var mixingFrames: Int = ReportCardOptions(modelPath: "").mixingFrames
 
+    @Option(name: .long, help: "Steps of the lamp beside as many footage frames in clip.png, an animated PNG at lamp speed (0: no clip; at most the --frames of each).")
+    var clipSteps: Int = ReportCardOptions(modelPath: "").clipSteps
+
     @Flag(name: .long, help: "Exit with status 1 when any target is missed.")
     var strict = false
 
@@ -95,6 +98,7 @@ struct Eval: ParsableCommand {
         if priorSamples > 0 && priorSamples < 20 { throw ValidationError("--prior-samples must be 0 (skip) or at least 20, not \(priorSamples)") }
         try OptionRanges.mixingFrames.check(mixingFrames)
         if mixingFrames > 0 && mixingFrames < 20 { throw ValidationError("--mixing-frames must be 0 (skip) or at least 20, not \(mixingFrames)") }
+        try OptionRanges.clipSteps.check(clipSteps)
         try OptionRanges.threads.check(threads)
     }
 
@@ -121,6 +125,7 @@ struct Eval: ParsableCommand {
         options.windowClassifierSteps = windowClassifierSteps
         options.priorSampleFrames = priorSamples
         options.mixingFrames = mixingFrames
+        options.clipSteps = clipSteps
 
         let started = monotonicSeconds()
         let card: ReportCard

@@ -114,7 +114,7 @@ struct Train: ParsableCommand {
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight),
                               ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight),
-                              ("critic-gradient-penalty", criticGradientPenalty)] {
+                              ("critic-gradient-penalty", criticGradientPenalty), ("frame-statistics-weight", frameStatisticsWeight)] {
             try OptionRanges.lossWeight(name).check(value)
         }
         try OptionRanges.latentNoise.check(latentNoise)
@@ -167,6 +167,7 @@ struct Train: ParsableCommand {
         if let latentNoise { preset.frame.latentNoise = max(0, latentNoise) }
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
+        if let frameStatisticsWeight { preset.frame.frameStatisticsWeight = frameStatisticsWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
         if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
         if let criticGradientPenalty { preset.frame.criticGradientPenalty = criticGradientPenalty }
@@ -384,6 +385,7 @@ extension Train {
     var freeRunShare: Float? { experiment.freeRunShare }
     var freeRunSteps: Int? { experiment.freeRunSteps }
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
+    var frameStatisticsWeight: Float? { experiment.frameStatisticsWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
     var criticGradientPenalty: Float? { experiment.criticGradientPenalty }
@@ -554,6 +556,9 @@ struct ExperimentOptions: ParsableArguments {
 
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?
+
+    @Option(name: .long, help: "Frame phase: weight of the frame statistics loss (total variation between the soft colour and sharpness histograms of the decoded frames and of the batch's real frames; 0: off, the default).")
+    var frameStatisticsWeight: Float?
 
     @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
     var latentMmdWeight: Float?

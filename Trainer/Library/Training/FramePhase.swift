@@ -63,12 +63,16 @@ public final class FramePhase {
         /// BatchNorm in the critic (the original system's critic has it); off, each frame is
         /// judged on its own.
         public var criticBatchNorm = true
+        /// Weight of the frame statistics loss on the reconstructions and the prior samples
+        /// (0: off, the default); see `FrameStatisticsLoss`.
+        public var frameStatisticsWeight: Float = 0
         public init() {}
     }
 
     public struct Losses {
         public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
         public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0, latentMMD: Float = 0
+        public var frameStatistics: Float = 0
         /// The critic's gradient penalty at its last evaluation (0 when off).
         public var criticPenalty: Float = 0
     }
@@ -216,6 +220,16 @@ public final class FramePhase {
         if settings.gradientDifferenceWeight > 0 {
             losses.gradientDifference = GradientDifferenceLoss.evaluate(prediction: recon, target: real, gradient: reconstructionGradient,
                                                                         scale: settings.gradientDifferenceWeight)
+        }
+        if settings.frameStatisticsWeight > 0 {
+            // Reconstructions and prior samples each against the batch's real frames, as sets.
+            losses.frameStatistics = FrameStatisticsLoss.evaluate(prediction: recon, target: real, gradient: reconstructionGradient,
+                                                                  scale: settings.frameStatisticsWeight)
+            if p > 0 {
+                losses.frameStatistics += FrameStatisticsLoss.evaluate(prediction: fake.slice(batch: b..<(b + p)), target: real,
+                                                                       gradient: pixelGradient.slice(batch: b..<(b + p)),
+                                                                       scale: settings.frameStatisticsWeight)
+            }
         }
         let gz = generator.backward(pixelGradient, state: generatorState, options: .all)!
         // Only the reconstructed half reaches the encoder.

@@ -54,6 +54,7 @@ public enum RunSettings {
         .bool("adversarial-prior-only", phase: 1, \.frame.adversarialPriorOnly),
         .float("critic-gradient-penalty", phase: 1, \.frame.criticGradientPenalty),
         .bool("critic-without-batch-norm", phase: 1, \.frame.criticBatchNorm, inverted: true),
+        .float("frame-statistics-weight", phase: 1, \.frame.frameStatisticsWeight),
         .float("prediction-weight", phase: 2, \.dynamics.predictionWeight),
         .float("normality-weight", phase: 2, \.dynamics.momentWeight),
         .float("dynamics-learning-rate", phase: 2, \.dynamics.learningRate),
