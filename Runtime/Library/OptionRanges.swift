@@ -73,6 +73,7 @@ public enum OptionRanges {
     public static let resetProbability = OptionRange<Float>("reset-probability", 0...1, "a probability")
     public static let pixelCriticSamples = OptionRange<Int>("pixel-critic-samples", 2...64,
         "decoded rollout latents per step: the critic's BatchNorm needs 2, the default preset's batch is 64")
+    public static let pixelCriticLag = OptionRange<Int>("pixel-critic-lag", 0...15, "steps between the two frames the critic judges; below the unroll horizon (16)")
     public static let pixelCriticBlur = OptionRange<Int>("pixel-critic-blur", 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
     public static let freeRunShare = OptionRange<Float>("free-run-share", 0...1, "a share of the batch")
     public static let freeRunSteps = OptionRange<Int>("free-run-steps", 1...100_000,

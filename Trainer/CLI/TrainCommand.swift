@@ -121,6 +121,7 @@ struct Train: ParsableCommand {
         try OptionRanges.resetProbability.check(resetProbability)
         try OptionRanges.pixelCriticSamples.check(pixelCriticSamples)
         try OptionRanges.pixelCriticBlur.check(pixelCriticBlur)
+        try OptionRanges.pixelCriticLag.check(pixelCriticLag)
         try OptionRanges.freeRunShare.check(freeRunShare)
         try OptionRanges.freeRunSteps.check(freeRunSteps)
         if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
@@ -157,6 +158,7 @@ struct Train: ParsableCommand {
         if let pixelCriticSamples { preset.dynamics.pixelCriticSamples = pixelCriticSamples }
         if let pixelCriticBlur { preset.dynamics.pixelCriticBlurRadius = pixelCriticBlur }
         if pixelCriticDecodedReal { preset.dynamics.pixelCriticAgainstDecodedFootage = true }
+        if let pixelCriticLag { preset.dynamics.pixelCriticLag = pixelCriticLag }
         if let freeRunShare { preset.dynamics.freeRunShare = freeRunShare }
         if let freeRunSteps { preset.dynamics.freeRunSteps = freeRunSteps }
         if let resetProbability { preset.dynamics.resetProbability = resetProbability }
@@ -381,6 +383,7 @@ extension Train {
     var pixelCriticWeight: Float? { experiment.pixelCriticWeight }
     var pixelCriticSamples: Int? { experiment.pixelCriticSamples }
     var pixelCriticBlur: Int? { experiment.pixelCriticBlur }
+    var pixelCriticLag: Int? { experiment.pixelCriticLag }
     var pixelCriticDecodedReal: Bool { experiment.pixelCriticDecodedReal }
     var freeRunShare: Float? { experiment.freeRunShare }
     var freeRunSteps: Int? { experiment.freeRunSteps }
@@ -544,6 +547,9 @@ struct ExperimentOptions: ParsableArguments {
 
     @Option(name: .long, help: "Pixel critic: blur radius in front of it (0: none, the default).")
     var pixelCriticBlur: Int?
+
+    @Option(name: .long, help: "Pixel critic: judge pairs of frames this many steps apart, rollout against footage (0: single frames, the default; below the unroll horizon, 16).")
+    var pixelCriticLag: Int?
 
     @Flag(name: .long, help: "Pixel critic: judge against footage latents decoded by the same generator (reconstructions) instead of the footage's frames.")
     var pixelCriticDecodedReal = false

@@ -71,9 +71,9 @@ public enum SeedArchitecture {
     /// own, which a gradient penalty needs (BatchNorm makes a frame's score depend on its batch).
     public static func frameCritic(imageHeight: Int, imageWidth: Int, channels: [Int] = [32, 64, 128, 256],
                                    features: Int = 128, leakySlope: Float = 0.2, batchNorm: Bool = true,
-                                   rng: inout RandomGenerator) -> Sequential {
+                                   inputChannels: Int = 3, rng: inout RandomGenerator) -> Sequential {
         var layers: [Layer] = []
-        var cin = 3, height = imageHeight, width = imageWidth
+        var cin = inputChannels, height = imageHeight, width = imageWidth
         for (i, c) in channels.enumerated() {
             layers.append(Conv2D(name: "conv\(i)", inputChannels: cin, outputChannels: c, kernelSize: 4, stride: 2,
                                  padding: .same, useBias: !batchNorm, rng: &rng))

@@ -63,6 +63,9 @@ public final class DynamicsPhase {
         /// latents change, not the generator's own difference from the footage (which the RNN
         /// cannot remove).
         public var pixelCriticAgainstDecodedFootage = false
+        /// The pixel critic judges pairs of frames this many steps apart (rollout against
+        /// footage) instead of single frames (0, the default); see `PixelCritic`. Below the horizon.
+        public var pixelCriticLag = 0
         /// Free-run starts (`FreeRunPool`): the share of each batch's starting latents taken
         /// from latents the RNN reached after `freeRunSteps` to 10·`freeRunSteps` steps of its
         /// own, so the critics and the unroll's gradient see where the running lamp goes. 0: off.
@@ -115,6 +118,8 @@ public final class DynamicsPhase {
     public var decoder: Layer?
     /// Draws `count` real footage frames [count, s, s, 3] for the pixel critic.
     public var realFrames: ((Int, inout RandomGenerator) -> Tensor)?
+    /// `count` pairs of footage frames `lag` steps apart: the first frames, then the second ones.
+    public var realFramePairs: ((Int, Int, inout RandomGenerator) -> Tensor)?
 
     private let renorm = Renormalize(name: "renormalize")
     private let concat = Concat()
@@ -148,7 +153,8 @@ public final class DynamicsPhase {
             // Its own stream, so the RNN and the transition critic start from the same weights
             // with or without it.
             var criticRng = RandomGenerator(seed: rng.stateWords[0] ^ 0x9E3779B97F4A7C15)
-            pixelCritic = PixelCritic(arch: arch, blurRadius: settings.pixelCriticBlurRadius, rng: &criticRng)
+            pixelCritic = PixelCritic(arch: arch, blurRadius: settings.pixelCriticBlurRadius, pairs: settings.pixelCriticLag > 0,
+                                      rng: &criticRng)
         } else {
             pixelCritic = nil
         }
@@ -178,6 +184,16 @@ public final class DynamicsPhase {
         realFrames = { [data] count, rng in
             let batch = Tensor(shape: [count, data.height, data.width, 3])
             data.copyRandomFrames(count: count, rng: &rng, into: batch.pointer)
+            return batch
+        }
+        realFramePairs = { [data] count, lag, rng in
+            // m first frames, then the m frames `lag` steps after each.
+            let batch = Tensor(shape: [2 * count, data.height, data.width, 3]), n = data.frameValueCount
+            for j in 0..<count {
+                let s = rng.int(below: data.sequences.count), u = rng.int(below: max(1, data.length - lag))
+                data.copyFrame(sequence: s, step: u, into: batch.pointer + j * n)
+                data.copyFrame(sequence: s, step: min(u + lag, data.length - 1), into: batch.pointer + (count + j) * n)
+            }
             return batch
         }
         let n = data.frameValueCount, d = arch.latentDim
@@ -410,6 +426,11 @@ public final class DynamicsPhase {
             preconditionFailure("pixel critic on (weight > 0) without the frame model: encodeFootage wires it")
         }
         let d = arch.latentDim
+        if settings.pixelCriticLag > 0 {
+            addPixelPairCritic(pixelCritic, decoder: decoder, rollout, into: dz, rng: &rng, learningRateScale: learningRateScale,
+                               losses: &losses)
+            return
+        }
         let (t, rows, picked) = pickLatents(rollout, count: settings.pixelCriticSamples, rng: &rng)
         let m = rows.count
         let decoded = PixelCritic.decode(picked, with: decoder)
@@ -433,6 +454,48 @@ public final class DynamicsPhase {
         for (j, i) in rows.enumerated() {
             let src = g.latentGradient.pointer + j * d, dst = dz[t].pointer + i * d
             for k in 0..<d { dst[k] += src[k] }
+        }
+    }
+
+    /// The pixel critic on pairs: the same rollout rows at steps t and t + lag, decoded together,
+    /// against footage frames (or decoded footage latents) `lag` steps apart.
+    private func addPixelPairCritic(_ pixelCritic: PixelCritic, decoder: Layer, _ rollout: Rollout, into dz: [Tensor],
+                                    rng: inout RandomGenerator, learningRateScale: Float, losses: inout Losses) {
+        let b = settings.batch, d = arch.latentDim, lag = settings.pixelCriticLag, h = settings.horizon
+        precondition(lag < h, "pixel critic lag \(lag) must be below the horizon \(h)")
+        let m = min(settings.pixelCriticSamples, b)
+        let t0 = 1 + rng.int(below: h - lag), t1 = t0 + lag
+        let rows = (0..<m).map { _ in rng.int(below: b) }
+        let picked = Tensor(shape: [2 * m, d])
+        for (j, i) in rows.enumerated() {
+            (picked.pointer + j * d).update(from: rollout.latents[t0].pointer + i * d, count: d)
+            (picked.pointer + (m + j) * d).update(from: rollout.latents[t1].pointer + i * d, count: d)
+        }
+        let decoded = PixelCritic.decode(picked, with: decoder)
+        let real: Tensor
+        if settings.pixelCriticAgainstDecodedFootage {
+            let footage = Tensor(shape: [2 * m, d])
+            for j in 0..<m {
+                let s = rng.int(below: trajectories.count), u = rng.int(below: max(1, trajectoryLength - lag))
+                copyData(sequence: s, step: u, into: footage.pointer + j * d)
+                copyData(sequence: s, step: min(u + lag, trajectoryLength - 1), into: footage.pointer + (m + j) * d)
+            }
+            real = PixelCritic.decode(footage, with: decoder).frames
+        } else {
+            guard let realFramePairs else { preconditionFailure("pixel pair critic without footage: encodeFootage wires it") }
+            real = realFramePairs(m, lag, &rng)
+        }
+        losses.pixelCritic = pixelCritic.update(real: PixelCritic.pairs(real), fake: PixelCritic.pairs(decoded.frames),
+                                                learningRate: settings.criticLearningRate * learningRateScale,
+                                                realLabel: settings.realLabel)
+        let g = pixelCritic.generatorSide(pairsOf: decoded.frames, decodeState: decoded.state, generator: decoder,
+                                          weight: settings.pixelCriticWeight)
+        losses.pixelAdversarial = g.loss
+        for (j, i) in rows.enumerated() {
+            for (source, t) in [(j, t0), (m + j, t1)] {
+                let src = g.latentGradient.pointer + source * d, dst = dz[t].pointer + i * d
+                for k in 0..<d { dst[k] += src[k] }
+            }
         }
     }
 

@@ -146,10 +146,10 @@ public final class FramePhase {
     /// A per-frame critic: an optional blur, the frame-critic conv stack, LeakyReLU and a
     /// linear head to one logit (phase 1's critic, and phase 2's pixel critic).
     public static func makeCritic(name: String, arch: LampArchitecture, blurRadius: Int, batchNorm: Bool = true,
-                                  rng: inout RandomGenerator) -> Sequential {
+                                  inputChannels: Int = 3, rng: inout RandomGenerator) -> Sequential {
         Sequential(name: name, (blurRadius > 0 ? [Blur(name: "blur", radius: blurRadius)] : []) + [
             SeedArchitecture.frameCritic(imageHeight: arch.frameHeight, imageWidth: arch.frameWidth, channels: arch.criticChannels,
-                                         features: arch.criticFeatures, batchNorm: batchNorm, rng: &rng),
+                                         features: arch.criticFeatures, batchNorm: batchNorm, inputChannels: inputChannels, rng: &rng),
             LeakyReLU(name: "act", slope: 0.2),
             Dense(name: "head", inputSize: arch.criticFeatures, outputSize: 1, rng: &rng),
         ])

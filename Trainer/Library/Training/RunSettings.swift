@@ -69,6 +69,7 @@ public enum RunSettings {
         .int("pixel-critic-samples", phase: 2, \.dynamics.pixelCriticSamples),
         .int("pixel-critic-blur", phase: 2, \.dynamics.pixelCriticBlurRadius),
         .bool("pixel-critic-decoded-real", phase: 2, \.dynamics.pixelCriticAgainstDecodedFootage),
+        .int("pixel-critic-lag", phase: 2, \.dynamics.pixelCriticLag),
         .float("free-run-share", phase: 2, \.dynamics.freeRunShare),
         .int("free-run-steps", phase: 2, \.dynamics.freeRunSteps),
     ] }
