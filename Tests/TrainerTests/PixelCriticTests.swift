@@ -62,19 +62,29 @@ final class PixelCriticTests: XCTestCase {
         for p in generator.parameters + critic.parameters where p.isTrainable {
             XCTAssertTrue(p.gradient.array.allSatisfy { $0 == 0 }, "\(p.name) received a gradient: the networks are frozen here")
         }
-        let tolerance = GradientCheckTolerance(absolute: 5e-4, relative: 3e-2)
+        let largest = checkDirectionalDerivatives(at: z, analytic: analytic, directions: 6, seed: 100,
+                                                  tolerance: GradientCheckTolerance(absolute: 5e-4, relative: 3e-2), loss: loss)
+        XCTAssertGreaterThan(largest, 0.02, "the check has derivatives well above its tolerance to compare")
+    }
+
+    /// The analytic gradient's derivative along random directions against central differences
+    /// at h = 1e-3; returns the largest numeric derivative seen.
+    func checkDirectionalDerivatives(at z: Tensor, analytic: Tensor, directions: Int, seed: UInt64,
+                                     tolerance: GradientCheckTolerance, loss: (Tensor) -> Double,
+                                     file: StaticString = #filePath, line: UInt = #line) -> Double {
         var largest = 0.0
-        for seed in 0..<6 {
-            let v = randomTensor(z.shape, seed: UInt64(100 + seed))
+        for k in 0..<directions {
+            let v = randomTensor(z.shape, seed: seed + UInt64(k))
             var directional = 0.0
             for i in 0..<v.count { directional += Double(analytic[i]) * Double(v[i]) }
             let h: Float = 1e-3, up = z.clone(), down = z.clone()
             for i in 0..<v.count { up[i] += h * v[i]; down[i] -= h * v[i] }
             let numeric = (loss(up) - loss(down)) / Double(2 * h)
             largest = max(largest, abs(numeric))
-            XCTAssertTrue(tolerance.accepts(directional, numeric), "direction \(seed): analytic \(directional), numeric \(numeric)")
+            XCTAssertTrue(tolerance.accepts(directional, numeric), "direction \(k): analytic \(directional), numeric \(numeric)",
+                          file: file, line: line)
         }
-        XCTAssertGreaterThan(largest, 0.02, "the check has derivatives well above its tolerance to compare")
+        return largest
     }
 
     /// On a fixed pair of sets (real simulator frames, and frames of a random-weight
@@ -145,18 +155,8 @@ final class PixelCriticTests: XCTestCase {
         let analytic = critic.generatorSide(pairsOf: decoded.frames, decodeState: decoded.state, generator: generator,
                                             weight: 3).latentGradient.clone()
         XCTAssertEqual(analytic.shape, z.shape)
-        let tolerance = GradientCheckTolerance(absolute: 1.5e-3, relative: 3e-2)
-        var largest = 0.0
-        for seed in 0..<8 {
-            let v = randomTensor(z.shape, seed: UInt64(200 + seed))
-            var directional = 0.0
-            for i in 0..<v.count { directional += Double(analytic[i]) * Double(v[i]) }
-            let h: Float = 1e-3, up = z.clone(), down = z.clone()
-            for i in 0..<v.count { up[i] += h * v[i]; down[i] -= h * v[i] }
-            let numeric = (loss(up) - loss(down)) / Double(2 * h)
-            largest = max(largest, abs(numeric))
-            XCTAssertTrue(tolerance.accepts(directional, numeric), "direction \(seed): analytic \(directional), numeric \(numeric)")
-        }
+        let largest = checkDirectionalDerivatives(at: z, analytic: analytic, directions: 8, seed: 200,
+                                                  tolerance: GradientCheckTolerance(absolute: 1.5e-3, relative: 3e-2), loss: loss)
         XCTAssertGreaterThan(largest, 0.05, "the check has derivatives well above its tolerance to compare")
     }
 

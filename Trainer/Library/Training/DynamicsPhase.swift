@@ -418,83 +418,51 @@ public final class DynamicsPhase {
         return Float((sum / Double(m * d)).squareRoot())
     }
 
-    /// The pixel critic on some rollout latents at one unroll step, decoded by the frozen
-    /// generator: its own update, then its generator-side gradient added where the critic's arrives.
+    /// The pixel critic on some rollout latents at one unroll step t, decoded by the frozen
+    /// generator (with a lag L, on the same rows at t and t + L, as pairs): its own update, then
+    /// its generator-side gradient added where the critic's arrives.
     private func addPixelCritic(_ rollout: Rollout, into dz: [Tensor], rng: inout RandomGenerator, learningRateScale: Float,
                                 losses: inout Losses) {
-        guard let pixelCritic, let decoder, let realFrames else {
+        guard let pixelCritic, let decoder, let realFrames, let realFramePairs else {
             preconditionFailure("pixel critic on (weight > 0) without the frame model: encodeFootage wires it")
         }
-        let d = arch.latentDim
-        if settings.pixelCriticLag > 0 {
-            addPixelPairCritic(pixelCritic, decoder: decoder, rollout, into: dz, rng: &rng, learningRateScale: learningRateScale,
-                               losses: &losses)
-            return
-        }
-        let (t, rows, picked) = pickLatents(rollout, count: settings.pixelCriticSamples, rng: &rng)
-        let m = rows.count
-        let decoded = PixelCritic.decode(picked, with: decoder)
-        let real: Tensor
-        if settings.pixelCriticAgainstDecodedFootage {
-            let footage = Tensor(shape: [m, d])
-            for j in 0..<m {
-                copyData(sequence: rng.int(below: trajectories.count), step: rng.int(below: trajectoryLength),
-                         into: footage.pointer + j * d)
-            }
-            real = PixelCritic.decode(footage, with: decoder).frames
-        } else {
-            real = realFrames(m, &rng)
-        }
-        losses.pixelCritic = pixelCritic.update(real: real, fake: decoded.frames,
-                                                learningRate: settings.criticLearningRate * learningRateScale,
-                                                realLabel: settings.realLabel)
-        let g = pixelCritic.generatorSide(frames: decoded.frames, decodeState: decoded.state, generator: decoder,
-                                          weight: settings.pixelCriticWeight)
-        losses.pixelAdversarial = g.loss
-        for (j, i) in rows.enumerated() {
-            let src = g.latentGradient.pointer + j * d, dst = dz[t].pointer + i * d
-            for k in 0..<d { dst[k] += src[k] }
-        }
-    }
-
-    /// The pixel critic on pairs: the same rollout rows at steps t and t + lag, decoded together,
-    /// against footage frames (or decoded footage latents) `lag` steps apart.
-    private func addPixelPairCritic(_ pixelCritic: PixelCritic, decoder: Layer, _ rollout: Rollout, into dz: [Tensor],
-                                    rng: inout RandomGenerator, learningRateScale: Float, losses: inout Losses) {
         let b = settings.batch, d = arch.latentDim, lag = settings.pixelCriticLag, h = settings.horizon
         precondition(lag < h, "pixel critic lag \(lag) must be below the horizon \(h)")
         let m = min(settings.pixelCriticSamples, b)
-        let t0 = 1 + rng.int(below: h - lag), t1 = t0 + lag
+        // The steps judged: t alone, or t and t + lag; the latents picked, m per step.
+        let t = 1 + rng.int(below: h - lag)
+        let steps = lag > 0 ? [t, t + lag] : [t]
         let rows = (0..<m).map { _ in rng.int(below: b) }
-        let picked = Tensor(shape: [2 * m, d])
-        for (j, i) in rows.enumerated() {
-            (picked.pointer + j * d).update(from: rollout.latents[t0].pointer + i * d, count: d)
-            (picked.pointer + (m + j) * d).update(from: rollout.latents[t1].pointer + i * d, count: d)
+        let picked = Tensor(shape: [steps.count * m, d])
+        for (k, step) in steps.enumerated() {
+            for (j, i) in rows.enumerated() { (picked.pointer + (k * m + j) * d).update(from: rollout.latents[step].pointer + i * d, count: d) }
         }
         let decoded = PixelCritic.decode(picked, with: decoder)
         let real: Tensor
         if settings.pixelCriticAgainstDecodedFootage {
-            let footage = Tensor(shape: [2 * m, d])
+            let footage = Tensor(shape: [steps.count * m, d])
             for j in 0..<m {
                 let s = rng.int(below: trajectories.count), u = rng.int(below: max(1, trajectoryLength - lag))
-                copyData(sequence: s, step: u, into: footage.pointer + j * d)
-                copyData(sequence: s, step: min(u + lag, trajectoryLength - 1), into: footage.pointer + (m + j) * d)
+                for k in 0..<steps.count {
+                    copyData(sequence: s, step: min(u + k * lag, trajectoryLength - 1), into: footage.pointer + (k * m + j) * d)
+                }
             }
             real = PixelCritic.decode(footage, with: decoder).frames
         } else {
-            guard let realFramePairs else { preconditionFailure("pixel pair critic without footage: encodeFootage wires it") }
-            real = realFramePairs(m, lag, &rng)
+            real = lag > 0 ? realFramePairs(m, lag, &rng) : realFrames(m, &rng)
         }
-        losses.pixelCritic = pixelCritic.update(real: PixelCritic.pairs(real), fake: PixelCritic.pairs(decoded.frames),
+        let judged = { (frames: Tensor) in lag > 0 ? PixelCritic.pairs(frames) : frames }
+        losses.pixelCritic = pixelCritic.update(real: judged(real), fake: judged(decoded.frames),
                                                 learningRate: settings.criticLearningRate * learningRateScale,
                                                 realLabel: settings.realLabel)
-        let g = pixelCritic.generatorSide(pairsOf: decoded.frames, decodeState: decoded.state, generator: decoder,
-                                          weight: settings.pixelCriticWeight)
+        let g = lag > 0
+            ? pixelCritic.generatorSide(pairsOf: decoded.frames, decodeState: decoded.state, generator: decoder, weight: settings.pixelCriticWeight)
+            : pixelCritic.generatorSide(frames: decoded.frames, decodeState: decoded.state, generator: decoder, weight: settings.pixelCriticWeight)
         losses.pixelAdversarial = g.loss
-        for (j, i) in rows.enumerated() {
-            for (source, t) in [(j, t0), (m + j, t1)] {
-                let src = g.latentGradient.pointer + source * d, dst = dz[t].pointer + i * d
-                for k in 0..<d { dst[k] += src[k] }
+        for (k, step) in steps.enumerated() {
+            for (j, i) in rows.enumerated() {
+                let src = g.latentGradient.pointer + (k * m + j) * d, dst = dz[step].pointer + i * d
+                for c in 0..<d { dst[c] += src[c] }
             }
         }
     }
