@@ -5,6 +5,8 @@ import DuralavaKernels
 public final class FloatLatentRNN {
     public let latentDim: Int
     public let noiseDim: Int
+    /// Lag-1 correlation of the noise the loop feeds it (the file's `rnn.noise_correlation`).
+    public var noiseCorrelation: Float = 0
     public let residual: Bool
     public let leakySlope: Float
     /// The optimized layers, LeakyReLU fused into the hidden ones: the only copy of the
@@ -81,5 +83,6 @@ public final class FloatLatentRNN {
         }
         self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual,
                   packed: packed, leakySlope: c.rnnLeakySlope)
+        noiseCorrelation = c.rnnNoiseCorrelation
     }
 }

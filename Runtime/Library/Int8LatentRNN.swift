@@ -9,6 +9,8 @@ import DuralavaKernels
 public final class Int8LatentRNN {
     public let latentDim: Int
     public let noiseDim: Int
+    /// Lag-1 correlation of the noise the loop feeds it (the file's `rnn.noise_correlation`).
+    public var noiseCorrelation: Float = 0
     public let residual: Bool
     public let input: ActivationQuantization
     /// The optimized layers (bit for bit the codes of the reference ones): the only copy of
@@ -78,5 +80,6 @@ public final class Int8LatentRNN {
             layerInput = output
         }
         self.init(latentDim: c.latentDim, noiseDim: c.rnnNoiseDim, residual: c.rnnResidual, input: input, packed: packed)
+        noiseCorrelation = c.rnnNoiseCorrelation
     }
 }

@@ -68,7 +68,7 @@ public final class LatentLoop {
     private let dim: Int
     private let z: UnsafeMutableBufferPointer<Float>
     private let next: UnsafeMutableBufferPointer<Float>
-    private let noise: UnsafeMutableBufferPointer<Float>
+    private var noise: CorrelatedNoise
     private let raw: UnsafeMutableBufferPointer<Float>
     /// Ring of the last `historyFilled` latents for cycle detection; `historyHead` is the next slot.
     private let history: UnsafeMutableBufferPointer<Float>
@@ -92,14 +92,14 @@ public final class LatentLoop {
         random = RandomSource(seed: seed)
         z = .allocate(capacity: dim); z.initialize(repeating: 0)
         next = .allocate(capacity: dim); next.initialize(repeating: 0)
-        noise = .allocate(capacity: Swift.max(rnn.noiseDim, dim)); noise.initialize(repeating: 0)
+        noise = CorrelatedNoise(count: rnn.noiseDim, correlation: rnn.noiseCorrelation)
         raw = .allocate(capacity: dim); raw.initialize(repeating: 0)
         history = .allocate(capacity: Swift.max(settings.cycleMaxPeriod, 1) * dim)
         history.initialize(repeating: 0)
         reseed()
     }
 
-    deinit { z.deallocate(); next.deallocate(); noise.deallocate(); raw.deallocate(); history.deallocate() }
+    deinit { z.deallocate(); next.deallocate(); raw.deallocate(); history.deallocate() }
 
     /// The current latent (valid until the next step).
     public var latent: UnsafeBufferPointer<Float> { UnsafeBufferPointer(z) }
@@ -119,6 +119,7 @@ public final class LatentLoop {
         }
         renormalize(z.baseAddress!, count: dim)
         historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
+        noise.restart()
     }
 
     /// Starts from a given latent (renormalized).
@@ -127,12 +128,13 @@ public final class LatentLoop {
         for i in 0..<dim { z[i] = latent[i] }
         if !renormalize(z.baseAddress!, count: dim) { random.fillGaussian(z) }
         historyFilled = 0; stalledRun = 0; cycleRun = 0; frameStalledRun = 0
+        noise.restart()
     }
 
     public func step() {
         counters.steps += 1
-        if rnn.noiseDim > 0 { random.fillGaussian(UnsafeMutableBufferPointer(rebasing: noise[0..<rnn.noiseDim])) }
-        rnn.step(UnsafePointer(z.baseAddress!), noise: UnsafePointer(noise.baseAddress!), into: next.baseAddress!)
+        noise.advance(&random)
+        rnn.step(UnsafePointer(z.baseAddress!), noise: noise.values, into: next.baseAddress!)
         _ = raw.baseAddress!.update(from: next.baseAddress!, count: dim)
 
         var finite = true, saturated = false

@@ -25,6 +25,9 @@ public enum LatentRNN {
     public var noiseDim: Int {
         switch self { case .float(let r): return r.noiseDim; case .int8(let r): return r.noiseDim }
     }
+    public var noiseCorrelation: Float {
+        switch self { case .float(let r): return r.noiseCorrelation; case .int8(let r): return r.noiseCorrelation }
+    }
     public var residual: Bool {
         switch self { case .float(let r): return r.residual; case .int8(let r): return r.residual }
     }

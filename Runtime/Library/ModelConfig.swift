@@ -14,6 +14,9 @@ public struct ModelConfig: Equatable {
     public var rnnLeakySlope: Float = 0.2
     public var rnnNoiseDim: Int = 0
     public var rnnResidual: Bool = false
+    /// Lag-1 correlation of the RNN's noise between steps (0: fresh noise every step); see
+    /// `CorrelatedNoise`. Written to the file only when it is not 0.
+    public var rnnNoiseCorrelation: Float = 0
     public var stepSeconds: Float = 0.2
     /// The footage's median per-step frame change, where the trainer recorded it (nil: older
     /// or imported models): the stall guard's floor and the health check's yardstick.
@@ -35,6 +38,7 @@ public struct ModelConfig: Equatable {
         typealias K = ModelSchema.Key
         var m = architectureMetadata
         if let footageFrameChange { m[K.footageFrameChange] = "\(footageFrameChange)" }
+        if rnnNoiseCorrelation != 0 { m[K.rnnNoiseCorrelation] = "\(rnnNoiseCorrelation)" }
         return m
     }
 
@@ -127,6 +131,7 @@ public struct ModelConfig: Equatable {
         rnnResidual = residual == "true"
         stepSeconds = try float(K.stepSeconds, min: 0.001, max: 3600)
         if m[K.footageFrameChange] != nil { footageFrameChange = try float(K.footageFrameChange, min: 1e-7, max: 1) }
+        if m[K.rnnNoiseCorrelation] != nil { rnnNoiseCorrelation = try float(K.rnnNoiseCorrelation, min: 0, max: 0.999) }
         let scale = 1 << channels.count
         guard baseHeight * scale == frameHeight, baseWidth * scale == frameWidth else {
             throw ModelError(path, .metadata, "frame \(frameHeight)x\(frameWidth) does not equal base \(baseHeight)x\(baseWidth) × 2^\(channels.count)")

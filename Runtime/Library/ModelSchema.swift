@@ -22,6 +22,9 @@ public enum ModelSchema {
         public static let rnnLeakySlope = "rnn.leaky_slope"
         public static let rnnNoiseDim = "rnn.noise_dim"
         public static let rnnResidual = "rnn.residual"
+        /// Lag-1 correlation ρ of the RNN's noise from step to step (optional; absent: 0, fresh
+        /// noise every step): noise_t = ρ·noise_t−1 + √(1 − ρ²)·ε_t.
+        public static let rnnNoiseCorrelation = "rnn.noise_correlation"
         public static let stepSeconds = "step_seconds"
         /// Median per-step frame change of the footage the model learned from (mean absolute
         /// pixel difference, 0–1): what the lamp's motion is judged against. Optional.

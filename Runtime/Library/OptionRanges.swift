@@ -76,6 +76,7 @@ public enum OptionRanges {
     public static let pixelCriticLag = OptionRange<Int>("pixel-critic-lag", 0...15, "steps between the two frames the critic judges; below the unroll horizon (16)")
     public static let pixelCriticBlur = OptionRange<Int>("pixel-critic-blur", 0...16, "a blur radius in pixels; beyond 16 the critic sees no blobs at 128x128")
     public static let freeRunShare = OptionRange<Float>("free-run-share", 0...1, "a share of the batch")
+    public static let noiseCorrelation = OptionRange<Float>("noise-correlation", 0...0.999, "the lag-1 correlation of the RNN's noise; 1 would never change")
     public static let freeRunSteps = OptionRange<Int>("free-run-steps", 1...100_000,
         "free steps before a pool latent is used; it runs up to 10 times as many, and 10^6 steps take minutes per restart")
 

@@ -99,6 +99,31 @@ final class LampTrainingTests: XCTestCase {
         XCTAssertEqual(critic.critic.outputShape(for: [2, 32, 16, 3]), [2, 1])
     }
 
+    /// Correlated RNN noise: trained with it (unroll and free runs), the model file records it,
+    /// the runtime's loop reads it, and a run without it writes no key (older files stay as they were).
+    func testNoiseCorrelationIsTrainedWithAndExported() throws {
+        var preset = TrainingPreset.tiny
+        preset.frameSteps = 10; preset.dynamicsSteps = 6
+        preset.dynamics.noiseCorrelation = 0.9
+        preset.dynamics.freeRunShare = 0.5; preset.dynamics.freeRunSteps = 3
+        let dir = runDirectory(), plainDir = runDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir); try? FileManager.default.removeItem(atPath: plainDir) }
+        XCTAssertTrue(try LampTrainer(preset: preset, data: tinyData(), directory: dir, seed: 3) { _ in }.run())
+        let model = try LampModel(path: dir + "/model.safetensors")
+        XCTAssertEqual(model.metadata[ModelSchema.Key.rnnNoiseCorrelation], "0.9")
+        XCTAssertEqual(model.config.rnnNoiseCorrelation, 0.9)
+        XCTAssertEqual(LampAnimator(model: model, seed: 1).loop.rnn.noiseCorrelation, 0.9)
+
+        var plain = preset
+        plain.dynamics.noiseCorrelation = 0
+        XCTAssertTrue(try LampTrainer(preset: plain, data: tinyData(), directory: plainDir, seed: 3) { _ in }.run())
+        let plainModel = try LampModel(path: plainDir + "/model.safetensors")
+        XCTAssertNil(plainModel.metadata[ModelSchema.Key.rnnNoiseCorrelation])
+        XCTAssertNotEqual(try SafetensorsFile(path: dir + "/model.safetensors").floats(ModelSchema.RNN.weight(0)),
+                          try SafetensorsFile(path: plainDir + "/model.safetensors").floats(ModelSchema.RNN.weight(0)),
+                          "the unroll's noise differs, so training does")
+    }
+
     func testResumeGivesTheSameModelAsAnUninterruptedRun() throws {
         let data = tinyData()
         let a = runDirectory(), b = runDirectory()

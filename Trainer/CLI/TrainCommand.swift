@@ -124,6 +124,7 @@ struct Train: ParsableCommand {
         try OptionRanges.pixelCriticLag.check(pixelCriticLag)
         try OptionRanges.freeRunShare.check(freeRunShare)
         try OptionRanges.freeRunSteps.check(freeRunSteps)
+        try OptionRanges.noiseCorrelation.check(noiseCorrelation)
         if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
             throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
         }
@@ -161,6 +162,7 @@ struct Train: ParsableCommand {
         if let pixelCriticLag { preset.dynamics.pixelCriticLag = pixelCriticLag }
         if let freeRunShare { preset.dynamics.freeRunShare = freeRunShare }
         if let freeRunSteps { preset.dynamics.freeRunSteps = freeRunSteps }
+        if let noiseCorrelation { preset.dynamics.noiseCorrelation = noiseCorrelation }
         if let resetProbability { preset.dynamics.resetProbability = resetProbability }
         if let priorSamples { preset.frame.priorSamples = max(0, priorSamples) }
         if l1Reconstruction { preset.frame.squaredReconstruction = false }
@@ -387,6 +389,7 @@ extension Train {
     var pixelCriticDecodedReal: Bool { experiment.pixelCriticDecodedReal }
     var freeRunShare: Float? { experiment.freeRunShare }
     var freeRunSteps: Int? { experiment.freeRunSteps }
+    var noiseCorrelation: Float? { experiment.noiseCorrelation }
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var frameStatisticsWeight: Float? { experiment.frameStatisticsWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
@@ -559,6 +562,9 @@ struct ExperimentOptions: ParsableArguments {
 
     @Option(name: .long, help: "Free-run starts: free steps before a pool latent is used (default 1000).")
     var freeRunSteps: Int?
+
+    @Option(name: .long, help: "Lag-1 correlation of the RNN's noise from step to step, in training and in the exported lamp (0: fresh noise every step, the default; e.g. 0.9: a direction of motion that persists for about 10 steps).")
+    var noiseCorrelation: Float?
 
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
     var gradientDifferenceWeight: Float?

@@ -71,6 +71,10 @@ public final class DynamicsPhase {
         /// own, so the critics and the unroll's gradient see where the running lamp goes. 0: off.
         public var freeRunShare: Float = 0
         public var freeRunSteps = 1000
+        /// Lag-1 correlation of the RNN's noise from step to step in the unroll and the free
+        /// runs (0: fresh noise every step); exported as the model's `rnn.noise_correlation`,
+        /// which the runtime's loop then follows (`CorrelatedNoise`).
+        public var noiseCorrelation: Float = 0
         public var realLabel: Float = 0.9
         public init() {}
     }
@@ -302,7 +306,7 @@ public final class DynamicsPhase {
             let state = freeRunStates.rnn, concatState = freeRunStates.concat
             pool.advance(step: { [rnn, concat] z, noise in
                 rnn.forward(concat.forward([z, noise], state: concatState), state: state, training: false)
-            }, noiseDim: arch.rnnNoiseDim, rng: &rng) { rng, p in
+            }, noiseDim: arch.rnnNoiseDim, noiseCorrelation: settings.noiseCorrelation, rng: &rng) { rng, p in
                 self.copyData(sequence: rng.int(below: self.trajectories.count), step: rng.int(below: self.trajectoryLength), into: p)
             }
         }
@@ -319,13 +323,20 @@ public final class DynamicsPhase {
         return start
     }
 
-    /// `horizon` residual steps with fresh noise; the last latent is carried into the next batch.
+    /// `horizon` residual steps with fresh noise (or, with a noise correlation, noise that
+    /// follows the runtime's AR(1) process from a fresh start); the last latent is carried into the next batch.
     private func unroll(from start: Tensor, rng: inout RandomGenerator) -> Rollout {
         let h = settings.horizon
         var rollout = Rollout(latents: [start], raw: [])
         let noise = (0..<h).map { _ in Tensor(shape: [settings.batch, arch.rnnNoiseDim]) }
         for t in 0..<h {
             rng.fillGaussian(noise[t].buffer)
+            if t > 0 && settings.noiseCorrelation > 0 {
+                let innovation = noise[t].clone()
+                noise[t].copy(from: noise[t - 1])
+                CorrelatedNoise.step(noise[t].pointer, innovation: innovation.pointer, count: noise[t].count,
+                                     correlation: settings.noiseCorrelation)
+            }
             let (raw, next) = residualStep(rollout.latents[t], noise: noise[t], state: stepStates[t])
             rollout.raw.append(raw)
             rollout.latents.append(next)

@@ -33,13 +33,20 @@ final class FreeRunPool {
     private func setAge(_ i: Int, _ a: Int) { agesParameter.value.pointer[i] = Float(a) }
 
     /// Runs `rows` of the pool `steps` steps: z ← renormalize(z + f([z, noise])).
-    private func run(_ rows: [Int], steps: Int, step f: (Tensor, Tensor) -> Tensor, noiseDim: Int, rng: inout RandomGenerator) {
+    private func run(_ rows: [Int], steps: Int, step f: (Tensor, Tensor) -> Tensor, noiseDim: Int, noiseCorrelation: Float,
+                     rng: inout RandomGenerator) {
         guard !rows.isEmpty, steps > 0 else { return }
         let d = latentDim
         let z = Tensor(shape: [rows.count, d]), noise = Tensor(shape: [rows.count, noiseDim])
+        let innovation = Tensor(shape: noise.shape)
         for (k, i) in rows.enumerated() { (z.pointer + k * d).update(from: latents.pointer + i * d, count: d) }
-        for _ in 0..<steps {
-            rng.fillGaussian(noise.buffer)
+        for s in 0..<steps {
+            if s > 0 && noiseCorrelation > 0 {
+                rng.fillGaussian(innovation.buffer)
+                CorrelatedNoise.step(noise.pointer, innovation: innovation.pointer, count: noise.count, correlation: noiseCorrelation)
+            } else {
+                rng.fillGaussian(noise.buffer)
+            }
             let delta = f(z, noise)
             for j in 0..<z.count { z.pointer[j] += delta.pointer[j] }
             for k in 0..<rows.count { DuralavaRuntime.renormalize(z.pointer + k * d, count: d) }
@@ -49,7 +56,7 @@ final class FreeRunPool {
 
     /// One training step's worth of free running. `restart(i, into:)` writes a footage latent;
     /// `f(z, noise)` is the RNN's residual (inference mode).
-    func advance(step f: (Tensor, Tensor) -> Tensor, noiseDim: Int, rng: inout RandomGenerator,
+    func advance(step f: (Tensor, Tensor) -> Tensor, noiseDim: Int, noiseCorrelation: Float = 0, rng: inout RandomGenerator,
                  restart: (inout RandomGenerator, UnsafeMutablePointer<Float>) -> Void) {
         var fresh: [Int] = []
         for i in 0..<count where age(i) < 0 || age(i) >= maximumAge {
@@ -59,8 +66,8 @@ final class FreeRunPool {
             setAge(i, minimumAge + stagger)
             fresh.append(i)
         }
-        run(fresh, steps: minimumAge, step: f, noiseDim: noiseDim, rng: &rng)
-        run(Array(0..<count), steps: advance, step: f, noiseDim: noiseDim, rng: &rng)
+        run(fresh, steps: minimumAge, step: f, noiseDim: noiseDim, noiseCorrelation: noiseCorrelation, rng: &rng)
+        run(Array(0..<count), steps: advance, step: f, noiseDim: noiseDim, noiseCorrelation: noiseCorrelation, rng: &rng)
         for i in 0..<count { setAge(i, age(i) + advance) }
     }
 

@@ -257,8 +257,9 @@ public final class LampTrainer {
             throw TrainingError("\(path ?? modelPath): not exported: parameter \"\(bad.name)\" holds \(bad.value) at element \(bad.index) "
                                 + "(training diverged); the previous model file is kept")
         }
-        let options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
+        var options = LampExportOptions(noiseDim: preset.arch.rnnNoiseDim, residual: true,
                                         stepSeconds: Float(data.stepSeconds), trained: step > 0, extraMetadata: meta)
+        options.noiseCorrelation = preset.dynamics.noiseCorrelation
         var writer = try LampModelExport.makeWriter(generator: frames.exportedGenerator, rnn: dynamics.rnn, options: options,
                                                     path: path ?? modelPath)
         writer.add(ModelSchema.RNN.startLatents, shape: [startLatentCount, preset.arch.latentDim], floats: startLatents())

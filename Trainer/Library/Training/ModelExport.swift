@@ -19,6 +19,8 @@ public struct LampExportOptions {
     /// Whether the RNN output is added to z before renormalisation.
     public var residual: Bool = false
     public var stepSeconds: Float = 0.2
+    /// The RNN noise's lag-1 correlation the model was trained with (0: fresh noise every step).
+    public var noiseCorrelation: Float = 0
     public var trained: Bool = true
     /// Further metadata, e.g. `provenance.data`, `provenance.steps`, `description`.
     public var extraMetadata: [String: String] = [:]
@@ -142,6 +144,7 @@ public enum LampModelExport {
         ]
         // The runtime reads this key even when there is no BatchNorm tensor.
         m[K.generatorBatchNormEpsilon] = NumberFormat.shortest(epsilons.first ?? 0.001)
+        if options.noiseCorrelation > 0 { m[K.rnnNoiseCorrelation] = NumberFormat.shortest(options.noiseCorrelation) }
         for (k, v) in options.extraMetadata where m[k] == nil { m[k] = v }
         w.metadata = m
         return w

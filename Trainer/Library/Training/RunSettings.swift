@@ -72,6 +72,7 @@ public enum RunSettings {
         .int("pixel-critic-lag", phase: 2, \.dynamics.pixelCriticLag),
         .float("free-run-share", phase: 2, \.dynamics.freeRunShare),
         .int("free-run-steps", phase: 2, \.dynamics.freeRunSteps),
+        .float("noise-correlation", phase: 2, \.dynamics.noiseCorrelation),
     ] }
 
     /// The preset's values by option name.
