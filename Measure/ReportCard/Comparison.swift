@@ -13,6 +13,8 @@ public struct MotionFigures: Equatable {
     /// Fraction of textured blocks that moved between frames one lag apart.
     public var movingFraction: Double
     public var blobLagSteps: Int
+    /// Mean cosine of consecutive frame differences (`MotionPersistence`): travel vs jitter.
+    public var persistence: Double
 
     public init(_ frames: FrameSet, stepSeconds: Double, frozenFloor: Double, blobLagSeconds: Double) {
         let change = FrameChange(frames)
@@ -23,6 +25,7 @@ public struct MotionFigures: Equatable {
         blobSpeed = speed.distribution
         movingFraction = speed.movingFraction
         blobLagSteps = speed.lagSteps
+        persistence = MotionPersistence.meanCosine(frames)
     }
 }
 

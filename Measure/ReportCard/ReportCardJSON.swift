@@ -17,7 +17,7 @@ extension MotionFigures {
         .object([("frame_change", frameChange.json), ("near_frozen_fraction", .num(nearFrozenFraction)),
                  ("longest_frozen_run", .integer(longestFrozenRun)),
                  ("blob_speed_px_per_second", blobSpeed.json), ("moving_block_fraction", .num(movingFraction)),
-                 ("blob_lag_steps", .integer(blobLagSteps))])
+                 ("blob_lag_steps", .integer(blobLagSteps)), ("persistence", .num(persistence))])
     }
 }
 

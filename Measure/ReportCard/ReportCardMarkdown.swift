@@ -35,6 +35,7 @@ extension ReportCard {
             ("median_change_ratio", "median frame change of the generated frames divided by that of real set A"),
             ("near_frozen", "a step whose frame change is below \(NumberFormat.significant(referenceFigures.frozenFloor)) (10% of the real median); frozen = \(referenceFigures.frozenRunLimit) consecutive near-frozen steps (10 lamp-seconds)"),
             ("blob_speed", "block matching on luma (Rec. 601) between frames \(lag) steps (\(NumberFormat.significant(Double(lag) * referenceFigures.stepSeconds)) lamp-s) apart: \(motion.block)x\(motion.block) blocks with luma std >= \(NumberFormat.significant(Double(motion.textureStd))) whose mean absolute luma change at zero shift is >= \(NumberFormat.significant(Double(motion.changeFloor))) get the displacement within +-\(motion.radius) px minimising the mean absolute difference, refined by a parabola; speed = displacement / lag time, px per lamp-second; moving fraction = moving blocks / textured blocks"),
+            ("persistence", "the mean over steps of the cosine between consecutive frame differences, (F_t - F_t-1).(F_t+1 - F_t) / (|F_t - F_t-1| |F_t+1 - F_t|), within runs of consecutive frames: near the footage's when blobs keep travelling, near 0 for jitter in place, below 0 for flicker back and forth; a figure, not a target"),
             ("raw_output", "the RNN's output before renormalization, exactly as the loop computed it (LatentLoop.rawOutput), measured every \(o.endurance.rawEvery) step(s); window moments pool every value of every probed step; targets: |mean| <= 0.05, |std - 1| <= 0.05"),
             ("latent_components", "for each component of the renormalized latent, its mean and standard deviation over the window's steps (largest |mean|, smallest and largest std)"),
             ("latent_change", "the runtime's LatentLoop.lastChange: RMS change of the latent in one step"),
@@ -113,19 +114,22 @@ extension ReportCard {
         }
 
         md += "\n## Motion\n\nPer-step frame change (mean absolute pixel difference, 0-1) and blob speed (block matching, px per lamp-second).\n\n"
-        md += "| frames | median | quartiles | mean | p95 | near-frozen | longest frozen run | blob speed median | blob speed p95 | moving blocks |\n"
-        md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        md += "| frames | median | quartiles | mean | p95 | near-frozen | longest frozen run | blob speed median | blob speed p95 | moving blocks | persistence |\n"
+        md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
         func motionRow(_ name: String, _ m: MotionFigures) -> String {
             let c = m.frameChange, s = m.blobSpeed
             return "| \(name) | \(NumberFormat.significant(c.median)) | \(NumberFormat.significant(c.q1))-\(NumberFormat.significant(c.q3)) | "
                 + "\(NumberFormat.significant(c.mean)) | \(NumberFormat.significant(c.p95)) | \(NumberFormat.fixed(100 * m.nearFrozenFraction, 1))% | "
-                + "\(m.longestFrozenRun) | \(NumberFormat.significant(s.median)) | \(NumberFormat.significant(s.p95)) | \(NumberFormat.fixed(100 * m.movingFraction, 1))% |\n"
+                + "\(m.longestFrozenRun) | \(NumberFormat.significant(s.median)) | \(NumberFormat.significant(s.p95)) | \(NumberFormat.fixed(100 * m.movingFraction, 1))% | "
+                + "\(NumberFormat.fixed(m.persistence, 3)) |\n"
         }
         md += motionRow("generated", generated.motion)
         md += motionRow("real A", referenceFigures.motion)
         md += motionRow("real B", realFloorMotion)
         md += "\nGenerated / real A: median frame change **x\(NumberFormat.fixed(generated.medianChangeRatio, 3))**, "
-            + "median blob speed **x\(NumberFormat.fixed(generated.blobSpeedRatio, 3))**, share of moving blocks **x\(NumberFormat.fixed(generated.movingFractionRatio, 3))**.\n"
+            + "median blob speed **x\(NumberFormat.fixed(generated.blobSpeedRatio, 3))**, share of moving blocks **x\(NumberFormat.fixed(generated.movingFractionRatio, 3))**; "
+            + "persistence (mean cosine of consecutive frame differences: travel near the footage's, jitter near 0) "
+            + "**\(NumberFormat.fixed(generated.motion.persistence, 3))** against \(NumberFormat.fixed(referenceFigures.motion.persistence, 3)).\n"
 
         let e = endurance
         md += "\n## Endurance\n\n\(NumberFormat.count(e.guards.steps)) steps in \(NumberFormat.duration(e.seconds)) "

@@ -51,3 +51,34 @@ final class ReportCardClassifierTests: XCTestCase {
         XCTAssertTrue(text.contains("Dense 1"), text)
     }
 }
+
+/// Motion persistence tells travel from jitter: a soft blob moving steadily scores near 1, the
+/// same blob stepping back and forth near −1, independent noise near 0.
+final class MotionPersistenceTests: XCTestCase {
+    func blob(at x: Double) -> [Float] {
+        var f = [Float](repeating: 0, count: 32 * 8 * 3)
+        for y in 0..<8 {
+            for c in 0..<32 {
+                let v = Float(exp(-pow((Double(c) - x) / 4, 2)))
+                for k in 0..<3 { f[(y * 32 + c) * 3 + k] = v }
+            }
+        }
+        return f
+    }
+
+    func testTravelJitterAndNoise() {
+        let travel = FrameSet(width: 32, height: 8, values: (0..<20).flatMap { blob(at: 8 + 0.5 * Double($0)) })
+        XCTAssertGreaterThan(MotionPersistence.meanCosine(travel), 0.95)
+        let flicker = FrameSet(width: 32, height: 8, values: (0..<20).flatMap { blob(at: $0 % 2 == 0 ? 12 : 12.5) })
+        XCTAssertLessThan(MotionPersistence.meanCosine(flicker), -0.95)
+        var rng = RandomGenerator(seed: 4)
+        let noise = FrameSet(width: 32, height: 8, values: (0..<200 * 32 * 8 * 3).map { _ in rng.uniformFloat() })
+        XCTAssertEqual(MotionPersistence.meanCosine(noise), -0.5, accuracy: 0.05,
+                       "independent frames: consecutive differences share the middle frame with opposite signs")
+        // Segments are not crossed: two steady runs in opposite directions still score near 1.
+        var two = FrameSet(width: 32, height: 8)
+        two.appendSegment((0..<10).flatMap { blob(at: 8 + 0.5 * Double($0)) })
+        two.appendSegment((0..<10).flatMap { blob(at: 20 - 0.5 * Double($0)) })
+        XCTAssertGreaterThan(MotionPersistence.meanCosine(two), 0.95)
+    }
+}
