@@ -129,12 +129,12 @@ $(OUT)/web/lamp.html: $(WEB_SOURCES)
 	OUT=$(OUT)/web Runtime/Web/build.sh
 
 # The model-file and PNG tests, the optimized kernels (C code reading padded buffers) and the
-# threaded animator again in a debug build under AddressSanitizer (docs/reliability.md): a
+# threaded animator and the latent loop with its noise again in a debug build under AddressSanitizer (docs/reliability.md): a
 # missed bounds check is a report here, not a quiet out-of-bounds read. swiftc has no UndefinedBehaviorSanitizer for Swift code on Linux
 # ("unsupported option '-sanitize=undefined'"); Swift's own overflow, bounds and conversion
 # traps, on in every build now, cover that class. Leak reports are off: the leaks found are
 # XCTest's own. A separate build folder, so the normal build is untouched.
-CHECK_TESTS := SafetensorsTests|ModelLimitsTests|FuzzCorpusTests|OutputPathTests|APNGTests|PNGReaderTests|PNGSizeLimitTests|FrameDirectoryTests|FrameDirectoryNoticeTests|PackedTransposedConv2DTests|Int8PackedTransposedConv2DTests|PackedDenseTests|ThreadedAnimatorTests
+CHECK_TESTS := SafetensorsTests|ModelLimitsTests|FuzzCorpusTests|OutputPathTests|APNGTests|PNGReaderTests|PNGSizeLimitTests|FrameDirectoryTests|FrameDirectoryNoticeTests|PackedTransposedConv2DTests|Int8PackedTransposedConv2DTests|PackedDenseTests|ThreadedAnimatorTests|CorrelatedNoiseTests|LatentLoopTests
 check: test-deps
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter '$(CHECK_TESTS)'
 
