@@ -321,6 +321,9 @@ struct Train: ParsableCommand {
             if checkFrames {
                 try trainer.checkFrameModel()
             } else {
+                // A setting changed for the export alone (e.g. the lamp's noise correlation) is
+                // in the model's provenance; the checkpoint is not rewritten.
+                trainer.recordOverrides(overrideNotes)
                 try trainer.export()
                 print("exported step \(trainer.step): \(trainer.modelPath)")
             }
