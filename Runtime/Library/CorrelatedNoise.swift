@@ -39,14 +39,16 @@ public final class CorrelatedNoise {
         }
         let innovation = UnsafeMutableBufferPointer(rebasing: fresh[0..<count])
         random.fillGaussian(innovation)
-        CorrelatedNoise.step(current.baseAddress!, innovation: UnsafePointer(innovation.baseAddress!), count: count,
-                             correlation: correlation)
+        CorrelatedNoise.step(into: current.baseAddress!, previous: current.baseAddress!, innovation: innovation.baseAddress!,
+                             count: count, correlation: correlation)
     }
 
-    /// noise ← ρ·noise + √(1 − ρ²)·innovation, element by element (the trainer's unroll uses it too).
-    public static func step(_ noise: UnsafeMutablePointer<Float>, innovation: UnsafePointer<Float>, count: Int, correlation ρ: Float) {
+    /// out ← ρ·previous + √(1 − ρ²)·innovation, element by element; `out` may be either input
+    /// (the trainer's unroll and free runs use it too).
+    public static func step(into out: UnsafeMutablePointer<Float>, previous: UnsafePointer<Float>, innovation: UnsafePointer<Float>,
+                            count: Int, correlation ρ: Float) {
         let add = (1 - ρ * ρ).squareRoot()
-        for i in 0..<count { noise[i] = ρ * noise[i] + add * innovation[i] }
+        for i in 0..<count { out[i] = ρ * previous[i] + add * innovation[i] }
     }
 
     /// The next `advance` draws fresh noise (after a reseed or a reset of the latent).

@@ -9,16 +9,7 @@ import XCTest
 /// trainer supplies (in training, encode(generate(z)) of the frozen frame model).
 final class DynamicsPhaseTests: XCTestCase {
     func makePhase(manifoldWeight: Float) -> DynamicsPhase {
-        let preset = TrainingPreset.tiny
-        var rng = RandomGenerator(seed: 4)
-        let frames = FramePhase(arch: preset.arch, settings: preset.frame, rng: &rng)
-        var settings = preset.dynamics
-        settings.manifoldWeight = manifoldWeight
-        settings.manifoldSamples = 8
-        let phase = DynamicsPhase(arch: preset.arch, settings: settings, rng: &rng)
-        let data = LampSequences.simulated(count: 2, length: 12, width: 16, height: 16, stepSeconds: 0.2, seed: 5)
-        phase.encodeFootage(data, with: frames)
-        return phase
+        tinyDynamicsPhase { $0.manifoldWeight = manifoldWeight; $0.manifoldSamples = 8 }
     }
 
     func testManifoldPullDrawsRolloutsTowardsTheProjection() {

@@ -41,15 +41,7 @@ final class FreeRunPoolTests: XCTestCase {
     }
 
     func makePhase(share: Float) -> DynamicsPhase {
-        let preset = TrainingPreset.tiny
-        var rng = RandomGenerator(seed: 4)
-        let frames = FramePhase(arch: preset.arch, settings: preset.frame, rng: &rng)
-        var settings = preset.dynamics
-        settings.freeRunShare = share
-        settings.freeRunSteps = 40
-        let phase = DynamicsPhase(arch: preset.arch, settings: settings, rng: &rng)
-        phase.encodeFootage(LampSequences.simulated(count: 2, length: 12, width: 16, height: 16, stepSeconds: 0.2, seed: 5), with: frames)
-        return phase
+        tinyDynamicsPhase { $0.freeRunShare = share; $0.freeRunSteps = 40 }
     }
 
     /// Off by default: no pool, nothing in the checkpoint. On: the pool is checkpointed, every

@@ -332,10 +332,9 @@ public final class DynamicsPhase {
         for t in 0..<h {
             rng.fillGaussian(noise[t].buffer)
             if t > 0 && settings.noiseCorrelation > 0 {
-                let innovation = noise[t].clone()
-                noise[t].copy(from: noise[t - 1])
-                CorrelatedNoise.step(noise[t].pointer, innovation: innovation.pointer, count: noise[t].count,
-                                     correlation: settings.noiseCorrelation)
+                // The fresh draw is the innovation; the blend is written over it.
+                CorrelatedNoise.step(into: noise[t].pointer, previous: noise[t - 1].pointer, innovation: noise[t].pointer,
+                                     count: noise[t].count, correlation: settings.noiseCorrelation)
             }
             let (raw, next) = residualStep(rollout.latents[t], noise: noise[t], state: stepStates[t])
             rollout.raw.append(raw)

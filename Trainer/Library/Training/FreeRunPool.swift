@@ -43,7 +43,8 @@ final class FreeRunPool {
         for s in 0..<steps {
             if s > 0 && noiseCorrelation > 0 {
                 rng.fillGaussian(innovation.buffer)
-                CorrelatedNoise.step(noise.pointer, innovation: innovation.pointer, count: noise.count, correlation: noiseCorrelation)
+                CorrelatedNoise.step(into: noise.pointer, previous: noise.pointer, innovation: innovation.pointer, count: noise.count,
+                                     correlation: noiseCorrelation)
             } else {
                 rng.fillGaussian(noise.buffer)
             }
