@@ -33,8 +33,8 @@ struct Quantize: ParsableCommand {
     @Option(name: .long, help: "Tail quantile clipped from each activation range (0: exact min/max).")
     var calibrationTail = Calibration.Settings().tail
 
-    @Option(name: .long, help: "Hidden generator activations stored as int16 with 13-16-bit codes: last2 (the last two hidden layers, the default), lastN, all, or layer numbers such as 2,3. Wide layers remove the int8 bias of bright blobs; int8 ones are faster (docs/int8.md).")
-    var wideActivations: String = "last2"
+    @Option(name: .long, help: "Hidden generator activations stored as int16 with 13-16-bit codes: auto (the default: the fewest last layers, two or more, whose int8 lamp moves within x0.9-1.1 of the float one), lastN (the last N hidden layers), all, or layer numbers such as 2,3. Wide layers remove the int8 bias of bright blobs and the rounding shimmer of slow lamps; int8 ones are faster (docs/int8.md).")
+    var wideActivations: String = "auto"
 
     @Flag(name: .long, help: "Replace --out even when it holds a trained model.")
     var force = false
@@ -42,8 +42,8 @@ struct Quantize: ParsableCommand {
     func validate() throws {
         try PathOptions.check([("model", model), ("out", out)])
         try OptionRanges.calibrationSteps.check(calibrationSteps)
-        guard Int8Conversion.WideActivations(wideActivations) != nil else {
-            throw ValidationError("--wide-activations must be last, lastN (N ≥ 1), all or generator layer numbers separated by commas (e.g. 2,3), not \"\(wideActivations)\"")
+        guard wideActivations == "auto" || Int8Conversion.WideActivations(wideActivations) != nil else {
+            throw ValidationError("--wide-activations must be auto, last, lastN (N ≥ 1), all or generator layer numbers separated by commas (e.g. 2,3), not \"\(wideActivations)\"")
         }
         try OptionRanges.calibrationFrameEvery.check(calibrationFrameEvery)
         try OptionRanges.calibrationTail.check(calibrationTail)
@@ -75,13 +75,20 @@ struct Quantize: ParsableCommand {
         }
         printError("")
         let conversion: Int8Conversion
-        do {
-            conversion = try Int8Conversion(model: float, source: source, calibration: calibration, perChannel: perChannel,
-                                            wide: Int8Conversion.WideActivations(wideActivations)!)
-        } catch {
-            DuralavaConvert.fail("\(error)")
+        var writer: SafetensorsWriter
+        if let wide = Int8Conversion.WideActivations(wideActivations) {
+            do { conversion = try Int8Conversion(model: float, source: source, calibration: calibration, perChannel: perChannel, wide: wide) } catch {
+                DuralavaConvert.fail("\(error)")
+            }
+            writer = conversion.writer
+        } else {
+            let choice: WideActivationChoice
+            (conversion, choice) = chooseWideActivations(float, source: source, calibration: calibration)
+            writer = conversion.writer
+            writer.metadata["quantization.wide_activations_choice"] = "auto: \(choice.chosen.wide); int8/float frame change "
+                + choice.trials.map { "\($0.wide) ×\(NumberFormat.fixed($0.motionRatio, 3))" }.joined(separator: ", ")
         }
-        do { try conversion.writer.write(to: out) } catch { DuralavaConvert.fail("\(error)") }
+        do { try writer.write(to: out) } catch { DuralavaConvert.fail("\(error)") }
         let inSize = fileSize(model), outSize = fileSize(out)
         print("activation                      scale       zero  range (int8)            observed                clipped")
         for r in conversion.activations {
@@ -92,6 +99,36 @@ struct Quantize: ParsableCommand {
         print("calibration: \(calibration.summary)")
         print("wrote \(out): int8, \(perChannel ? "per-channel" : "per-layer") weight scales, \(outSize) bytes "
               + "(\(NumberFormat.fixed(Double(outSize) / Double(Swift.max(inSize, 1)) * 100, 1))% of the float file's \(inSize)) in \(NumberFormat.fixed(monotonicSeconds() - start, 1)) s")
+    }
+}
+
+extension Quantize {
+    /// `--wide-activations auto`: converts with the last two hidden layers wide, then three, ...,
+    /// until the int8 lamp's motion matches the float lamp's (`WideActivationChoice`); returns
+    /// the chosen conversion.
+    func chooseWideActivations(_ float: LampModel, source: SafetensorsFile, calibration: Calibration) -> (Int8Conversion, WideActivationChoice) {
+        var conversions: [String: Int8Conversion] = [:]
+        let hidden = float.config.generatorLayers.count - 1
+        let choice = WideActivationChoice(hiddenLayers: hidden) { wide in
+            let c: Int8Conversion, int8: LampModel
+            do {
+                c = try Int8Conversion(model: float, source: source, calibration: calibration, perChannel: perChannel, wide: wide)
+                int8 = try LampModel(file: SafetensorsFile(bytes: c.writer.serialized(), path: out))
+            } catch {
+                DuralavaConvert.fail("\(error)")
+            }
+            conversions[wide.description] = c
+            let ratio = WideActivationChoice.motionRatio(float: float, int8: int8)
+            printError("wide activations \(wide): int8 lamp's frame change ×\(NumberFormat.fixed(ratio, 3)) of the float lamp's"
+                       + (WideActivationChoice.motionRange.contains(ratio) ? "" : " (outside ×0.9–1.1)"))
+            return ratio
+        }
+        if !choice.chosen.passes {
+            printError("warning: no choice of wide activations keeps the int8 lamp's motion within ×0.9–1.1 of the float lamp's; "
+                       + "using \(choice.chosen.wide), the nearest (×\(NumberFormat.fixed(choice.chosen.motionRatio, 3)))")
+        }
+        print("wide activations: \(choice.chosen.wide) (auto: int8/float frame change ×\(NumberFormat.fixed(choice.chosen.motionRatio, 3)))")
+        return (conversions[choice.chosen.wide.description]!, choice)
     }
 }
 

@@ -36,14 +36,16 @@ public struct Int8Conversion {
     public static let maximumWeight: Float = 1e4
 
     /// Which hidden generator activations are stored wide (int16 with 13–16-bit codes).
-    public enum WideActivations: Equatable, Sendable {
+    public enum WideActivations: Hashable, Sendable, CustomStringConvertible {
         /// Every hidden layer.
         case all
-        /// The last `n` hidden layers (1: the int8 lamp before 2026-12-05; 2: the default).
+        /// The last `n` hidden layers (1: the int8 lamp before 2026-12-05; 2: the fewest `auto` tries).
         case last(Int)
         /// The outputs of these generator layers (0 = tconv0), hidden ones only.
         case layers(Set<Int>)
 
+        /// What a conversion without a choice gets; `quantize` measures its way up from here
+        /// (`WideActivationChoice`).
         public static let `default` = WideActivations.last(2)
 
         /// `all`, `last`, `last2`, or layer numbers separated by commas (`2,3`); nil if none of these.
@@ -58,6 +60,15 @@ public struct Int8Conversion {
                 let numbers = text.split(separator: ",").map { Int($0) }
                 guard !numbers.isEmpty, numbers.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
                 self = .layers(Set(numbers.map { $0! }))
+            }
+        }
+
+        /// The option's spelling: `all`, `lastN`, or layer numbers.
+        public var description: String {
+            switch self {
+            case .all: "all"
+            case .last(let n): "last\(n)"
+            case .layers(let set): set.sorted().map(String.init).joined(separator: ",")
             }
         }
 

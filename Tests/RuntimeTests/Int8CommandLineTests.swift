@@ -14,8 +14,9 @@ final class Int8CommandLineTests: XCTestCase {
         let float = dir + "/m.safetensors", int8 = dir + "/m-int8.safetensors"
         XCTAssertEqual(try runProcess(duralava, ["init-random", "--out", float, "--size", "32x32"]).status, 0)
 
-        let q = try runProcess(convert, ["quantize", "--model", float, "--out", int8, "--calibration-steps", "300"])
+        let q = try runProcess(convert, ["quantize", "--model", float, "--out", int8, "--calibration-steps", "300", "--wide-activations", "last2"])
         XCTAssertEqual(q.status, 0, q.stderr)
+        XCTAssertFalse(q.stderr.contains("frame change"), "an explicit choice is not measured: \(q.stderr)")
         XCTAssertTrue(q.stdout.contains("wrote \(int8): int8, per-layer weight scales"), q.stdout)
         let floatSize = try FileManager.default.attributesOfItem(atPath: float)[.size] as! Int
         let int8Size = try FileManager.default.attributesOfItem(atPath: int8)[.size] as! Int
@@ -25,6 +26,19 @@ final class Int8CommandLineTests: XCTestCase {
         XCTAssertEqual(info.status, 0, info.stderr)
         XCTAssertTrue(info.stdout.contains("kind: int8 (per-layer weight scales"), info.stdout)
         XCTAssertTrue(info.stdout.contains("quantization.int16_activations: generator.input,generator.tconv2.output:15,generator.tconv3.output"), info.stdout)
+
+        // The default, auto: measures the int8 lamp's motion from the last two layers wide up and
+        // says what it chose; the file holds that choice.
+        let auto = dir + "/m-auto.safetensors"
+        let a = try runProcess(convert, ["quantize", "--model", float, "--out", auto, "--calibration-steps", "300"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertTrue(a.stderr.contains("wide activations last2: int8 lamp's frame change ×"), a.stderr)
+        let chosen = try XCTUnwrap(a.stdout.split(separator: "\n").first { $0.hasPrefix("wide activations: last") }, a.stdout)
+        let n = try XCTUnwrap(Int(chosen.dropFirst("wide activations: last".count).prefix { $0.isNumber }), String(chosen))
+        let autoInfo = try runProcess(duralava, ["info", "--model", auto])
+        let expected = ["generator.input", "generator.tconv0.output:13", "generator.tconv1.output:14", "generator.tconv2.output:15", "generator.tconv3.output"]
+        XCTAssertTrue(autoInfo.stdout.contains("quantization.int16_activations: " + ([expected[0]] + expected.suffix(n)).joined(separator: ",") + "\n"),
+                      "\(chosen)\n\(autoInfo.stdout)")
 
         let render = try runProcess(duralava, ["render", "--model", int8, "--steps", "5", "--out", dir + "/q.png"])
         XCTAssertEqual(render.status, 0, render.stderr)
