@@ -566,7 +566,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Free-run starts: free steps before a pool latent is used (default 1000).")
     var freeRunSteps: Int?
 
-    @Option(name: .long, help: "Lag-1 correlation of the RNN's noise from step to step, in training and in the exported lamp (0: fresh noise every step, the default; e.g. 0.9: a direction of motion that persists for about 10 steps).")
+    @Option(name: .long, help: "Lag-1 correlation of the RNN's noise from step to step, in training and in the exported lamp (the default preset: 0.9, a direction of motion that persists for about 10 steps; 0: fresh noise every step).")
     var noiseCorrelation: Float?
 
     @Option(name: .long, help: "Frame phase: weight of the gradient difference loss (L1 between neighbouring-pixel differences of reconstruction and frame; flattens the decoder's grain; 0: off, the default).")
@@ -575,16 +575,16 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Frame phase: weight of the frame statistics loss (total variation between the soft colour and sharpness histograms of the decoded frames and of the batch's real frames; 0: off, the default).")
     var frameStatisticsWeight: Float?
 
-    @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; 0: off, the default).")
+    @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; the default preset: 10; 0: off).")
     var latentMmdWeight: Float?
 
-    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions.")
+    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions (always so in the default preset).")
     var adversarialPriorOnly = false
 
-    @Option(name: .long, help: "Frame phase: weight γ of the R1 gradient penalty on the critic, (γ/2)·|∇D(real)|², every 4th critic update (0: off, the default).")
+    @Option(name: .long, help: "Frame phase: weight γ of the R1 gradient penalty on the critic, (γ/2)·|∇D(real)|², every 4th critic update (the default preset: 1; 0: off).")
     var criticGradientPenalty: Float?
 
-    @Flag(name: .long, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty).")
+    @Flag(name: .long, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty; always so in the default preset).")
     var criticWithoutBatchNorm = false
 }
 
