@@ -58,11 +58,22 @@ final class FramePhaseTests: XCTestCase {
     /// The frame statistics loss joins on the reconstructions and the prior samples when its
     /// weight is set, and only then.
     func testFrameStatisticsLossActsOnlyWhenWeighted() {
+        assertActsOnlyWhenWeighted(weight: \.frameStatisticsWeight, loss: \.frameStatistics)
+    }
+
+    func testNeighbourDifferenceLossActsOnlyWhenWeighted() {
+        assertActsOnlyWhenWeighted(weight: \.neighbourDifferenceWeight, loss: \.neighbourDifference)
+    }
+
+    /// A frame-phase loss on the reconstructions and prior samples: zero and without effect at
+    /// weight 0; weighted, it reaches the generator and the prior samples' pixels.
+    private func assertActsOnlyWhenWeighted(weight: WritableKeyPath<FramePhase.Settings, Float>, loss: KeyPath<FramePhase.Losses, Float>,
+                                            file: StaticString = #filePath, line: UInt = #line) {
         let preset = TrainingPreset.tiny
         let data = LampSequences.simulated(count: 2, length: 10, width: 16, height: 16, stepSeconds: 0.2, seed: 3)
-        func oneStep(_ weight: Float) -> (FramePhase.Losses, [[Float]], [Float]) {
+        func oneStep(_ w: Float) -> (FramePhase.Losses, [[Float]], [Float]) {
             var settings = preset.frame
-            settings.frameStatisticsWeight = weight
+            settings[keyPath: weight] = w
             settings.priorSamples = 4
             var rng = RandomGenerator(seed: 2)
             let phase = FramePhase(arch: preset.arch, settings: settings, rng: &rng)
@@ -70,15 +81,15 @@ final class FramePhaseTests: XCTestCase {
             return (l, phase.generator.parameters.map { $0.value.array }, phase.pixelGradient.array)
         }
         let (off, offWeights, offPixels) = oneStep(0), (on, onWeights, onPixels) = oneStep(5)
-        XCTAssertEqual(off.frameStatistics, 0)
-        XCTAssertGreaterThan(on.frameStatistics, 0)
-        XCTAssertEqual(on.reconstruction, off.reconstruction, "the same forward pass")
-        XCTAssertNotEqual(onWeights, offWeights, "the loss reaches the generator")
+        XCTAssertEqual(off[keyPath: loss], 0, file: file, line: line)
+        XCTAssertGreaterThan(on[keyPath: loss], 0, file: file, line: line)
+        XCTAssertEqual(on.reconstruction, off.reconstruction, "the same forward pass", file: file, line: line)
+        XCTAssertNotEqual(onWeights, offWeights, "the loss reaches the generator", file: file, line: line)
         // The prior samples' frames (after the 16 reconstructions) get a gradient only with the loss on.
         let perFrame = offPixels.count / (preset.frame.batch + 4)
         let priorStart = preset.frame.batch * perFrame
-        XCTAssertEqual(offPixels[priorStart...].filter { $0 != 0 }.count, 0)
-        XCTAssertGreaterThan(onPixels[priorStart...].filter { $0 != 0 }.count, 0)
+        XCTAssertEqual(offPixels[priorStart...].filter { $0 != 0 }.count, 0, file: file, line: line)
+        XCTAssertGreaterThan(onPixels[priorStart...].filter { $0 != 0 }.count, 0, file: file, line: line)
     }
 
     func testCriticStaysOffDuringReconstructionOnlyStepsThenRampsIn() {

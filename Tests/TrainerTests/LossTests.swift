@@ -170,3 +170,76 @@ final class FrameStatisticsLossTests: XCTestCase {
         XCTAssertGreaterThan(checked, 30, "most probed elements are smooth there and have a gradient")
     }
 }
+
+/// The 8-bit neighbour-difference loss: on 8-bit frames its histograms are the exact counts of
+/// rounded differences, in between they are the expected ones, dark pairs are kept apart from
+/// the wax, and the gradient is the finite difference of the value.
+final class NeighbourDifferenceLossTests: XCTestCase {
+    func testHistogramsCountRoundedDifferencesByRegion() {
+        // Random 8-bit frames: differences are whole levels, so the histograms are plain counts.
+        var rng = RandomGenerator(seed: 9)
+        let frames = Tensor(shape: [2, 5, 6, 3])
+        // Frame 0 all background (5–7 levels), frame 1 wax (60–62) with every 4th pixel background.
+        for i in 0..<frames.count {
+            let pixel = i / 3, background = pixel < 30 || pixel % 4 == 0
+            frames[i] = Float(rng.int(below: 3) + (background ? 5 : 60)) / 255
+        }
+        var counts = [Float](repeating: 0, count: 10)
+        for f in 0..<2 { for y in 0..<5 { for x in 0..<6 {
+            let a = ((f * 5 + y) * 6 + x) * 3
+            for b in [x + 1 < 6 ? a + 3 : -1, y + 1 < 5 ? a + 18 : -1] where b >= 0 {
+                let darkLevel: Float = 32 / 255
+                let dark = (0..<3).allSatisfy { (c: Int) -> Bool in frames[a + c] < darkLevel && frames[b + c] < darkLevel }
+                for c in 0..<3 {
+                    let difference: Float = abs(frames[b + c] - frames[a + c]) * 255
+                    let levels = Int(difference.rounded())
+                    counts[(dark ? 0 : 5) + min(levels, 4)] += 1
+                }
+            }
+        } } }
+        var expected = [Float](repeating: 0, count: 10)
+        for r in 0..<2 {
+            let total = counts[(r * 5)..<(r * 5 + 5)].reduce(0, +)
+            for k in 0..<5 { expected[r * 5 + k] = counts[r * 5 + k] / total }
+        }
+        let h = NeighbourDifferenceLoss.histograms(frames)
+        for k in 0..<10 { XCTAssertEqual(h[k], expected[k], accuracy: 1e-5, "bin \(k)") }
+        XCTAssertGreaterThan(h[0..<5].reduce(0, +), 0.99, "some dark pairs")
+        XCTAssertGreaterThan(h[5..<10].reduce(0, +), 0.99, "some bright pairs")
+
+        // A dark ramp of 0.3 levels a pixel: 70 % of its differences round to 0 levels, 30 % to 1.
+        let ramp = Tensor(shape: [1, 1, 8, 3])
+        for x in 0..<8 { for c in 0..<3 { ramp[3 * x + c] = (10 + 0.3 * Float(x)) / 255 } }
+        let r = NeighbourDifferenceLoss.histograms(ramp)
+        XCTAssertEqual(r[0], 0.7, accuracy: 1e-4); XCTAssertEqual(r[1], 0.3, accuracy: 1e-4)
+        XCTAssertEqual(r[5..<10].reduce(0, +), 0, "no bright pairs")
+    }
+
+    func testValueAndGradient() {
+        let x = randomTensor([2, 4, 5, 3], seed: 5, std: 0.01)
+        // The first frame dark (background), the second bright (wax); the footage flat in both.
+        for i in 0..<x.count { x[i] = max(0, (i < 60 ? 0.05 : 0.5) + x[i]) }
+        let footage = Tensor(shape: [2, 4, 5, 3])
+        for i in 0..<footage.count { footage[i] = i < 60 ? 0.05 : 0.5 }
+        let loss = NeighbourDifferenceLoss(target: NeighbourDifferenceLoss.histograms(footage))
+        XCTAssertEqual(loss.evaluate(prediction: footage, gradient: Tensor(shape: footage.shape), scale: 3), 0, "flat against flat")
+        let analytic = Tensor(shape: x.shape)
+        let v = loss.evaluate(prediction: x, gradient: analytic, scale: 2)
+        XCTAssertGreaterThan(v, 0)
+        var checked = 0
+        for i in probeIndices(x.count, seed: 7) {
+            let h: Float = 1e-4, keep = x[i]
+            x[i] = keep + h
+            let up = loss.evaluate(prediction: x, gradient: Tensor(shape: x.shape), scale: 2)
+            x[i] = keep - h
+            let down = loss.evaluate(prediction: x, gradient: Tensor(shape: x.shape), scale: 2)
+            x[i] = keep
+            // The triangles have kinks at whole levels; a probe that straddles one is skipped.
+            let right = Double(up - v) / Double(h), left = Double(v - down) / Double(h)
+            guard abs(right - left) < 0.01 + 0.05 * abs(right) else { continue }
+            XCTAssertEqual(Double(analytic[i]), (right + left) / 2, accuracy: 0.02 + 0.02 * abs(Double(analytic[i])), "element \(i)")
+            if analytic[i] != 0 { checked += 1 }
+        }
+        XCTAssertGreaterThan(checked, 30, "most probed elements are smooth there and have a gradient")
+    }
+}

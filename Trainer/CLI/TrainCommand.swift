@@ -114,7 +114,8 @@ struct Train: ParsableCommand {
                               ("manifold-weight", manifoldWeight), ("gradient-difference-weight", gradientDifferenceWeight),
                               ("raw-std-weight", rawStdWeight),
                               ("pixel-critic-weight", pixelCriticWeight), ("latent-mmd-weight", latentMmdWeight),
-                              ("critic-gradient-penalty", criticGradientPenalty), ("frame-statistics-weight", frameStatisticsWeight)] {
+                              ("critic-gradient-penalty", criticGradientPenalty), ("frame-statistics-weight", frameStatisticsWeight),
+                              ("neighbour-difference-weight", neighbourDifferenceWeight)] {
             try OptionRanges.lossWeight(name).check(value)
         }
         try OptionRanges.latentNoise.check(latentNoise)
@@ -172,6 +173,7 @@ struct Train: ParsableCommand {
         if let criticBlur { preset.frame.criticBlurRadius = max(0, criticBlur) }
         if let gradientDifferenceWeight { preset.frame.gradientDifferenceWeight = gradientDifferenceWeight }
         if let frameStatisticsWeight { preset.frame.frameStatisticsWeight = frameStatisticsWeight }
+        if let neighbourDifferenceWeight { preset.frame.neighbourDifferenceWeight = neighbourDifferenceWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
         if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
         if let criticGradientPenalty { preset.frame.criticGradientPenalty = criticGradientPenalty }
@@ -395,6 +397,7 @@ extension Train {
     var noiseCorrelation: Float? { experiment.noiseCorrelation }
     var gradientDifferenceWeight: Float? { experiment.gradientDifferenceWeight }
     var frameStatisticsWeight: Float? { experiment.frameStatisticsWeight }
+    var neighbourDifferenceWeight: Float? { experiment.neighbourDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
     var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
     var criticGradientPenalty: Float? { experiment.criticGradientPenalty }
@@ -574,6 +577,9 @@ struct ExperimentOptions: ParsableArguments {
 
     @Option(name: .long, help: "Frame phase: weight of the frame statistics loss (total variation between the soft colour and sharpness histograms of the decoded frames and of the batch's real frames; 0: off, the default).")
     var frameStatisticsWeight: Float?
+
+    @Option(name: .long, help: "Frame phase: weight of the 8-bit neighbour-difference loss (the expected histogram of rounded neighbour differences, 0-4+ levels, in the dark background and in the wax, against the footage's; 0: off, the default).")
+    var neighbourDifferenceWeight: Float?
 
     @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; the default preset: 10; 0: off).")
     var latentMmdWeight: Float?

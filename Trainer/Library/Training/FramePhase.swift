@@ -66,6 +66,9 @@ public final class FramePhase {
         /// Weight of the frame statistics loss on the reconstructions and the prior samples
         /// (0: off, the default); see `FrameStatisticsLoss`.
         public var frameStatisticsWeight: Float = 0
+        /// Weight of the 8-bit neighbour-difference histograms against the footage's, on the
+        /// reconstructions and the prior samples (0: off, the default); see `NeighbourDifferenceLoss`.
+        public var neighbourDifferenceWeight: Float = 0
         public init() {}
     }
 
@@ -73,6 +76,7 @@ public final class FramePhase {
         public var critic: Float = 0, adversarial: Float = 0, reconstruction: Float = 0
         public var moment: Float = 0, prior: Float = 0, gradientDifference: Float = 0, latentMMD: Float = 0
         public var frameStatistics: Float = 0
+        public var neighbourDifference: Float = 0
         /// The critic's gradient penalty at its last evaluation (0 when off).
         public var criticPenalty: Float = 0
     }
@@ -86,6 +90,8 @@ public final class FramePhase {
     public let generatorOptimizer: Adam
     public let criticOptimizer: Adam
     private let criticGradientPenalty: CriticGradientPenalty?
+    /// Measured on the footage at the first step (deterministically, so a resumed run gets the same).
+    private var neighbourDifferenceLoss: NeighbourDifferenceLoss?
     private let renormalize = Renormalize(name: "renormalize")
 
     private let encoderState: LayerState, renormState: LayerState, generatorState: LayerState
@@ -229,6 +235,15 @@ public final class FramePhase {
                 losses.frameStatistics += FrameStatisticsLoss.evaluate(prediction: fake.slice(batch: b..<(b + p)), target: real,
                                                                        gradient: pixelGradient.slice(batch: b..<(b + p)),
                                                                        scale: settings.frameStatisticsWeight)
+            }
+        }
+        if settings.neighbourDifferenceWeight > 0 {
+            if neighbourDifferenceLoss == nil { neighbourDifferenceLoss = NeighbourDifferenceLoss(footage: data) }
+            let loss = neighbourDifferenceLoss!
+            losses.neighbourDifference = loss.evaluate(prediction: recon, gradient: reconstructionGradient, scale: settings.neighbourDifferenceWeight)
+            if p > 0 {
+                losses.neighbourDifference += loss.evaluate(prediction: fake.slice(batch: b..<(b + p)), gradient: pixelGradient.slice(batch: b..<(b + p)),
+                                                            scale: settings.neighbourDifferenceWeight)
             }
         }
         let gz = generator.backward(pixelGradient, state: generatorState, options: .all)!

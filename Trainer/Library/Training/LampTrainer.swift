@@ -184,6 +184,7 @@ public final class LampTrainer {
                 if frames.settings.gradientDifferenceWeight > 0 { extra = " gdl \(NumberFormat.fixed(Double(l.gradientDifference), 4))" }
                 if frames.settings.latentMMDWeight > 0 { extra += " mmd \(NumberFormat.fixed(Double(l.latentMMD), 4))" }
                 if frames.settings.frameStatisticsWeight > 0 { extra += " stats \(NumberFormat.fixed(Double(l.frameStatistics), 4))" }
+                if frames.settings.neighbourDifferenceWeight > 0 { extra += " ndiff \(NumberFormat.fixed(Double(l.neighbourDifference), 4))" }
                 if frames.settings.criticGradientPenalty > 0 { extra += " r1 \(NumberFormat.fixed(Double(l.criticPenalty), 4))" }
             } else {
                 let lr = cosineScale(step - preset.frameSteps, preset.dynamicsSteps)

@@ -55,6 +55,7 @@ public enum RunSettings {
         .float("critic-gradient-penalty", phase: 1, \.frame.criticGradientPenalty),
         .bool("critic-without-batch-norm", phase: 1, \.frame.criticBatchNorm, inverted: true),
         .float("frame-statistics-weight", phase: 1, \.frame.frameStatisticsWeight),
+        .float("neighbour-difference-weight", phase: 1, \.frame.neighbourDifferenceWeight),
         .float("prediction-weight", phase: 2, \.dynamics.predictionWeight),
         .float("normality-weight", phase: 2, \.dynamics.momentWeight),
         .float("dynamics-learning-rate", phase: 2, \.dynamics.learningRate),
