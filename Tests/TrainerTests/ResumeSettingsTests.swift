@@ -122,6 +122,23 @@ final class ResumeSettingsTests: XCTestCase {
         XCTAssertEqual(recorded["denoising-horizon"], "3")
     }
 
+    /// The default preset turns the frame critic's on/off settings on; `--no-…` turns them off
+    /// again, and the checkpoint records what the run used.
+    func testCriticFlagsSwitchBothWays() throws {
+        func recorded(_ out: String) throws -> [String: String] {
+            RunSettings.recorded(in: try Checkpoint.userMetadata(at: dir + "/\(out)/checkpoint.safetensors"))
+        }
+        XCTAssertEqual(try train(started + ["--out", "on", "--max-steps", "1", "--adversarial-prior-only", "--critic-without-batch-norm"]).status, 0)
+        XCTAssertEqual(try recorded("on")["adversarial-prior-only"], "true")
+        XCTAssertEqual(try recorded("on")["critic-without-batch-norm"], "true")
+        let off = try train(started + ["--out", "off", "--max-steps", "1", "--no-adversarial-prior-only", "--no-critic-without-batch-norm"])
+        XCTAssertEqual(off.status, 0, off.stderr)
+        XCTAssertEqual(try recorded("off")["adversarial-prior-only"], "false")
+        XCTAssertEqual(try recorded("off")["critic-without-batch-norm"], "false")
+        XCTAssertEqual(TrainingPreset.standard.frame.adversarialPriorOnly, true, "the default preset's critic judges prior samples only")
+        XCTAssertEqual(TrainingPreset.standard.frame.criticBatchNorm, false)
+    }
+
     func testPhaseTwoRestartsNeedAFinishedPhaseOneAndAResume() throws {
         XCTAssertEqual(try train(started + ["--out", "r", "--max-steps", "20"]).status, 0)
         for flag in [["--restart-dynamics"], ["--extend-frames", "10"]] {

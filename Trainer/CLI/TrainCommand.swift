@@ -126,7 +126,7 @@ struct Train: ParsableCommand {
         try OptionRanges.freeRunShare.check(freeRunShare)
         try OptionRanges.freeRunSteps.check(freeRunSteps)
         try OptionRanges.noiseCorrelation.check(noiseCorrelation)
-        if adversarialPriorOnly && (priorSamples ?? 0) == 0 {
+        if adversarialPriorOnly == true && (priorSamples ?? 0) == 0 {
             throw ValidationError("--adversarial-prior-only judges the frames decoded from fresh latents: give --prior-samples N (N > 0) too")
         }
         _ = try runControl.mode()
@@ -175,9 +175,9 @@ struct Train: ParsableCommand {
         if let frameStatisticsWeight { preset.frame.frameStatisticsWeight = frameStatisticsWeight }
         if let neighbourDifferenceWeight { preset.frame.neighbourDifferenceWeight = neighbourDifferenceWeight }
         if let latentMmdWeight { preset.frame.latentMMDWeight = latentMmdWeight }
-        if adversarialPriorOnly { preset.frame.adversarialPriorOnly = true }
+        if let adversarialPriorOnly { preset.frame.adversarialPriorOnly = adversarialPriorOnly }
         if let criticGradientPenalty { preset.frame.criticGradientPenalty = criticGradientPenalty }
-        if criticWithoutBatchNorm { preset.frame.criticBatchNorm = false }
+        if let criticWithoutBatchNorm { preset.frame.criticBatchNorm = !criticWithoutBatchNorm }
     }
 
     /// The option a recorded setting's change is named by (--dynamics-learning-rate sets both rates).
@@ -399,9 +399,9 @@ extension Train {
     var frameStatisticsWeight: Float? { experiment.frameStatisticsWeight }
     var neighbourDifferenceWeight: Float? { experiment.neighbourDifferenceWeight }
     var latentMmdWeight: Float? { experiment.latentMmdWeight }
-    var adversarialPriorOnly: Bool { experiment.adversarialPriorOnly }
+    var adversarialPriorOnly: Bool? { experiment.adversarialPriorOnly }
     var criticGradientPenalty: Float? { experiment.criticGradientPenalty }
-    var criticWithoutBatchNorm: Bool { experiment.criticWithoutBatchNorm }
+    var criticWithoutBatchNorm: Bool? { experiment.criticWithoutBatchNorm }
     var out: String { runControl.out }
     var preset: String? { runControl.preset }
     var seed: UInt64? { runControl.seed }
@@ -584,14 +584,14 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .long, help: "Frame phase: weight of the maximum mean discrepancy between the codes and random points of the latent sphere (WAE-MMD; the default preset: 10; 0: off).")
     var latentMmdWeight: Float?
 
-    @Flag(name: .long, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions (always so in the default preset).")
-    var adversarialPriorOnly = false
+    @Flag(name: .long, inversion: .prefixedNo, help: "Frame phase: the critic judges only the frames decoded from fresh latents (--prior-samples), not the reconstructions (the default preset does; --no-adversarial-prior-only judges both).")
+    var adversarialPriorOnly: Bool?
 
     @Option(name: .long, help: "Frame phase: weight γ of the R1 gradient penalty on the critic, (γ/2)·|∇D(real)|², every 4th critic update (the default preset: 1; 0: off).")
     var criticGradientPenalty: Float?
 
-    @Flag(name: .long, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty; always so in the default preset).")
-    var criticWithoutBatchNorm = false
+    @Flag(name: .long, inversion: .prefixedNo, help: "Frame phase: a critic without BatchNorm (each frame judged on its own; for --critic-gradient-penalty; the default preset's; --no-critic-without-batch-norm gives it BatchNorm).")
+    var criticWithoutBatchNorm: Bool?
 }
 
 /// `train` options: run control. The run directory, the preset, the seed, threads, and continuing, exporting or checking a run.
