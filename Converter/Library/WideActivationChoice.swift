@@ -41,7 +41,7 @@ public struct WideActivationChoice {
     /// Tries `.last(2)`, `.last(3)`, ... up to every hidden layer; `ratio` measures one candidate.
     public init(hiddenLayers: Int, ratio: (Int8Conversion.WideActivations) -> Double) {
         var trials: [Trial] = []
-        for n in Swift.min(2, hiddenLayers)...Swift.max(hiddenLayers, 1) {
+        for n in Swift.max(1, Swift.min(2, hiddenLayers))...Swift.max(hiddenLayers, 1) {
             let trial = Trial(wide: .last(n), motionRatio: ratio(.last(n)))
             trials.append(trial)
             if trial.passes { break }
