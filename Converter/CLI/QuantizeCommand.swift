@@ -75,16 +75,16 @@ struct Quantize: ParsableCommand {
         }
         printError("")
         let conversion: Int8Conversion
-        var writer: SafetensorsWriter
+        var choice: WideActivationChoice?
         if let wide = Int8Conversion.WideActivations(wideActivations) {
             do { conversion = try Int8Conversion(model: float, source: source, calibration: calibration, perChannel: perChannel, wide: wide) } catch {
                 DuralavaConvert.fail("\(error)")
             }
-            writer = conversion.writer
         } else {
-            let choice: WideActivationChoice
             (conversion, choice) = chooseWideActivations(float, source: source, calibration: calibration)
-            writer = conversion.writer
+        }
+        var writer = conversion.writer
+        if let choice {
             writer.metadata["quantization.wide_activations_choice"] = "auto: \(choice.chosen.wide); int8/float frame change "
                 + choice.trials.map { "\($0.wide) ×\(NumberFormat.fixed($0.motionRatio, 3))" }.joined(separator: ", ")
         }

@@ -52,27 +52,22 @@ public struct WideActivationChoice {
     }
 
     /// The int8 lamp's median per-step frame change over the float lamp's, both shown as 8-bit
-    /// pixels, over paired runs from the model's start latents.
+    /// pixels, over paired runs from the model's start latents (`LampRun`: the lamp as the
+    /// runtime runs it).
     public static func motionRatio(float: LampModel, int8: LampModel, settings s: Settings = Settings()) -> Double {
-        let c = float.config, dim = c.latentDim
+        let dim = float.config.latentDim
         let starts = float.startLatents.count / dim
-        var changes: [FrameSet] = []
-        for model in [float, int8] {
-            var frames = FrameSet(width: c.frameWidth, height: c.frameHeight)
-            var frame = [Float](repeating: 0, count: frames.frameValueCount)
+        let medians = [float, int8].map { model in
+            var frames = FrameSet(width: model.config.frameWidth, height: model.config.frameHeight)
             for r in 0..<s.runs {
-                let loop = LatentLoop(rnn: model.rnn, seed: s.seed &+ UInt64(r), startLatents: model.startLatents)
-                if starts > 0 { loop.reset(to: Array(model.startLatents[(r % starts) * dim..<((r % starts) + 1) * dim])) }
-                for _ in 0..<s.burnIn { loop.step() }
-                for t in 0..<s.steps {
-                    loop.step()
-                    frame.withUnsafeMutableBufferPointer { model.generator.forward(latent: loop.latent.baseAddress!, frame: $0.baseAddress!) }
-                    frame.withUnsafeBufferPointer { frames.append(frame: $0.baseAddress!, newSegment: t == 0) }
-                }
+                let run = LampRun(model: model, seed: s.seed &+ UInt64(r))
+                if starts > 0 { run.loop.reset(to: Array(model.startLatents[(r % starts) * dim..<((r % starts) + 1) * dim])) }
+                for _ in 0...s.burnIn { run.step() }
+                frames.append(run.renderSequence(count: s.steps))
             }
-            changes.append(frames.asDisplayed())
+            return FrameChange(frames.asDisplayed()).distribution.median
         }
-        let f = FrameChange(changes[0]).distribution.median, q = FrameChange(changes[1]).distribution.median
+        let f = medians[0], q = medians[1]
         return f > 0 ? q / f : (q > 0 ? .infinity : 1)
     }
 }
